@@ -1,0 +1,62 @@
+import type { Invocation, InvocationBatch } from "../traces/invocation.ts";
+
+export type OutcomeStatus = "ok" | "killed" | "throttled" | "failed" | "timeout";
+
+/** What happened to one invocation. Every invocation a backend receives gets exactly one. */
+export interface Outcome {
+  readonly status: OutcomeStatus;
+  /** When the scheduler chose a machine (placement), ms from trace start. */
+  readonly placedMs?: number;
+  /** When the invocation first received CPU. */
+  readonly startMs?: number;
+  /** When it finished, was killed, or was refused. */
+  readonly endMs?: number;
+  readonly machine?: number;
+  readonly preemptions: number;
+  readonly swappedOutMb: number;
+  /** Under the backend's own billing model, in µ¢ (millionths of a cent). */
+  readonly costMicroCents: number;
+  /** The class the invocation actually ran at (after chain inheritance or budget demotion). */
+  readonly ranClass?: number;
+  /** Why a non-ok outcome happened, for "failed" outcomes from real backends. */
+  readonly error?: string;
+}
+
+/** A periodic observation of one machine. */
+export interface MachineSample {
+  readonly tMs: number;
+  readonly machine: number;
+  readonly running: number;
+  readonly queued: number;
+  /** Busy core-time over the sample interval divided by (cores × interval). */
+  readonly utilization: number;
+  /** Absent when the backend does not model memory. */
+  readonly memUsedMb?: number;
+  readonly swapUsedMb?: number;
+}
+
+/** Where a backend sends what it observes. Records flow one way: backend → sink. */
+export interface OutcomeSink {
+  outcome(invocation: Invocation, outcome: Outcome): void;
+  sample(sample: MachineSample): void;
+}
+
+export interface RunSummary {
+  readonly invocations: number;
+  readonly outcomes: Readonly<Record<OutcomeStatus, number>>;
+  /** Backend-specific counters worth keeping in the manifest (events processed, …). */
+  readonly counters: Readonly<Record<string, number>>;
+}
+
+/** Every backend — simulator policies, the live control plane, AWS Lambda — meets this contract. */
+export interface Backend {
+  /** e.g. "sim:xx", "sim:hermod", "live:http://127.0.0.1:8080", "lambda:eu-west-3". */
+  readonly id: string;
+  /** The resolved configuration, stored with the run. */
+  readonly config: Readonly<Record<string, unknown>>;
+  run(invocations: AsyncIterable<InvocationBatch>, sink: OutcomeSink, signal: AbortSignal): Promise<RunSummary>;
+}
+
+export function emptyOutcomeCounts(): Record<OutcomeStatus, number> {
+  return { ok: 0, killed: 0, throttled: 0, failed: 0, timeout: 0 };
+}

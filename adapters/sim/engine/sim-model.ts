@@ -1,0 +1,28 @@
+import type { MachineSample } from "../../backend.ts";
+import type { IndexedMinHeap } from "./indexed-min-heap.ts";
+import type { JobTable } from "./job-table.ts";
+
+/**
+ * What a policy model sees of the engine. Event "entities" are the model's own numbered
+ * things with at most one pending wake-up each (a machine's next completion, a shard's next
+ * placement); the engine owns the clock and calls back at the right virtual time.
+ */
+export interface SimContext {
+  readonly jobs: JobTable;
+  /** Entity wake-ups keyed by virtual time: `events.set(entity, t)` (re)schedules, `delete` cancels. */
+  readonly events: IndexedMinHeap;
+  /** The job ran to completion at `now`: the engine emits its outcome and frees its slot. */
+  complete(slot: number, now: number): void;
+}
+
+/** A scheduling policy bound to the simulator's virtual clock. */
+export interface SimModel {
+  /** How many event entities the model numbers 0..entities-1. */
+  readonly entities: number;
+  arrive(slot: number, now: number): void;
+  wake(entity: number, now: number): void;
+  /** One sample per machine of the state at `now`, utilization since the previous sample. */
+  sample(now: number, emit: (s: MachineSample) => void): void;
+  /** Core-milliseconds spent running functions so far (conservation: equals the work done). */
+  busyCoreMs(now: number): number;
+}

@@ -1,0 +1,111 @@
+import type { MachineSample, Outcome, OutcomeSink } from "../../backend.ts";
+import type { Invocation } from "../../../traces/invocation.ts";
+import { IndexedMinHeap } from "./indexed-min-heap.ts";
+import { JobTable } from "./job-table.ts";
+import type { SimContext, SimModel } from "./sim-model.ts";
+
+export interface SimulationOptions {
+  /** Machine samples every this many virtual ms (0 disables them). */
+  readonly sampleIntervalMs: number;
+  /** µ¢ per cpu-second of each price class: XX's CPU billing. */
+  readonly prices: readonly number[];
+}
+
+export class OutOfOrderArrivalError extends Error {
+  constructor(inv: Invocation, previousMs: number) {
+    super(`invocation ${inv.id} arrives at ${inv.arrivalMs} ms, before the previous one (${previousMs} ms): the stream must be sorted by arrival`);
+  }
+}
+
+/**
+ * The discrete-event loop. Arrivals come from the caller in time order (a cursor over the sorted
+ * trace, never through the heap); everything else is an entity wake-up in one indexed heap.
+ * No I/O, no wall clock, no global randomness: outcomes leave through the sink.
+ */
+export class Simulation implements SimContext {
+  readonly jobs = new JobTable();
+  readonly events = new IndexedMinHeap(64);
+  private readonly model: SimModel;
+  private readonly sampleEntity: number;
+  private now = 0;
+  private lastArrival = Number.NEGATIVE_INFINITY;
+  private ended = false;
+  private readonly emitSample: (s: MachineSample) => void;
+  arrivals = 0;
+  completions = 0;
+  wakeups = 0;
+  workDoneMs = 0;
+
+  constructor(
+    createModel: (context: SimContext) => SimModel,
+    private readonly sink: OutcomeSink,
+    private readonly options: SimulationOptions,
+  ) {
+    this.model = createModel(this);
+    this.sampleEntity = this.model.entities;
+    this.emitSample = (s) => this.sink.sample(s);
+    if (options.sampleIntervalMs > 0) this.events.set(this.sampleEntity, options.sampleIntervalMs);
+  }
+
+  get clockMs(): number {
+    return this.now;
+  }
+
+  arrive(inv: Invocation): void {
+    if (inv.arrivalMs < this.lastArrival) throw new OutOfOrderArrivalError(inv, this.lastArrival);
+    this.lastArrival = inv.arrivalMs;
+    this.runUntil(inv.arrivalMs);
+    this.now = inv.arrivalMs;
+    this.arrivals++;
+    this.model.arrive(this.jobs.admit(inv), inv.arrivalMs);
+  }
+
+  /** The stream ended: run until every admitted invocation has its outcome. */
+  finish(): void {
+    this.ended = true;
+    this.runUntil(Number.POSITIVE_INFINITY);
+  }
+
+  busyCoreMs(): number {
+    return this.model.busyCoreMs(this.now);
+  }
+
+  complete(slot: number, now: number): void {
+    const jobs = this.jobs;
+    const inv = jobs.invocation[slot]!;
+    const price = this.options.prices[jobs.cls[slot]!] ?? 0;
+    const outcome: Outcome = {
+      status: "ok",
+      placedMs: jobs.placedAt[slot]!,
+      startMs: jobs.firstStart[slot]!,
+      endMs: now,
+      machine: jobs.machine[slot]!,
+      preemptions: jobs.preemptions[slot]!,
+      swappedOutMb: 0,
+      costMicroCents: (price * inv.workMs) / 1000,
+      ranClass: jobs.cls[slot]!,
+    };
+    this.completions++;
+    this.workDoneMs += inv.workMs;
+    jobs.release(slot);
+    this.sink.outcome(inv, outcome);
+  }
+
+  private runUntil(t: number): void {
+    const events = this.events;
+    while (events.size > 0 && events.peekKey() <= t) {
+      const at = events.peekKey();
+      const entity = events.pop();
+      this.now = at;
+      this.wakeups++;
+      if (entity === this.sampleEntity) this.sampleAt(at);
+      else this.model.wake(entity, at);
+    }
+  }
+
+  private sampleAt(now: number): void {
+    this.model.sample(now, this.emitSample);
+    // Keep sampling while anything can still happen; stop once the stream is over and drained.
+    if (!this.ended || this.jobs.inFlight > 0) this.events.set(this.sampleEntity, now + this.options.sampleIntervalMs);
+  }
+}

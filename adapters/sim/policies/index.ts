@@ -1,0 +1,34 @@
+import type { SimContext, SimModel } from "../engine/sim-model.ts";
+import type { SimConfig } from "../sim-config.ts";
+import { createEdfModel } from "./edf.ts";
+import { createHermodModel } from "./hermod.ts";
+import { createXxModel } from "./xx.ts";
+
+export type SimPolicyFactory = (ctx: SimContext, config: SimConfig, prices: readonly number[]) => SimModel;
+
+export interface SimPolicy {
+  readonly create: SimPolicyFactory;
+  readonly describe: string;
+}
+
+/** The simulator's policies by name: `sim:<name>` on the command line. */
+export const simPolicies = {
+  xx: {
+    create: createXxModel,
+    describe: "XX: sharded price-class multi-queues, power-of-k placement, preemptive priority machines",
+  },
+  hermod: {
+    create: createHermodModel,
+    describe: "Hermod: power-of-k least loaded, early binding, processor sharing; classes ignored",
+  },
+  edf: {
+    create: createEdfModel,
+    describe: "ideal baseline: one centralized machines×cores machine, preemptive EDF on price-scaled deadlines",
+  },
+} satisfies Record<string, SimPolicy>;
+
+export type SimPolicyName = keyof typeof simPolicies;
+
+export function isSimPolicyName(name: string): name is SimPolicyName {
+  return Object.hasOwn(simPolicies, name);
+}

@@ -1,0 +1,197 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import type { MachineSample, Outcome, OutcomeSink } from "../../adapters/backend.ts";
+import type { Invocation } from "../../traces/invocation.ts";
+import { schemaStatements, schemaVersion } from "./schema.ts";
+
+export type RunStatus = "running" | "complete" | "failed" | "interrupted";
+
+export interface NewRun {
+  readonly backend: string;
+  readonly traceKind: string;
+  readonly seed: number;
+  readonly config: unknown;
+  readonly manifest: unknown;
+  readonly label?: string;
+  readonly sweep?: string;
+}
+
+export interface FinishedRun {
+  readonly invocations: number;
+  readonly streamDigest: string;
+  readonly wallMs: number;
+  readonly manifest: unknown;
+}
+
+export type Row = Record<string, unknown>;
+
+/**
+ * The DuckDB file every run lands in. One process may hold a database file at a time, so a
+ * RunStore is the single writer; parallel workers hand their rows to it.
+ */
+export class RunStore {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  static async open(path: string): Promise<RunStore> {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (/lock/i.test(message)) {
+        throw new Error(`${path} is open in another process (DuckDB allows one at a time); close it and retry`);
+      }
+      throw new Error(`cannot open store ${path}: ${message}`);
+    }
+    const connection = await instance.connect();
+    for (const sql of schemaStatements) await connection.run(sql);
+    const found = await connection.runAndReadAll(`SELECT value FROM meta WHERE key = 'schema_version'`);
+    const rows = found.getRows();
+    if (rows.length === 0) {
+      await connection.run(`INSERT INTO meta VALUES ('schema_version', $v)`, { v: String(schemaVersion) });
+    } else if (rows[0]![0] !== String(schemaVersion)) {
+      throw new Error(`${path} has store schema ${String(rows[0]![0])}; this xxbench writes schema ${schemaVersion}`);
+    }
+    return new RunStore(instance, connection, path);
+  }
+
+  async beginRun(run: NewRun): Promise<number> {
+    const reader = await this.connection.runAndReadAll(
+      `INSERT INTO runs (backend, label, sweep, trace_kind, seed, status, started_at, config, manifest)
+       VALUES ($backend, $label, $sweep, $trace_kind, $seed, 'running', now()::TIMESTAMP, $config, $manifest)
+       RETURNING run_id`,
+      {
+        backend: run.backend,
+        label: run.label ?? null,
+        sweep: run.sweep ?? null,
+        trace_kind: run.traceKind,
+        seed: run.seed,
+        config: JSON.stringify(run.config),
+        manifest: JSON.stringify(run.manifest),
+      },
+    );
+    return Number(reader.getRows()[0]![0]);
+  }
+
+  /** A sink that appends the run's outcomes and machine samples in bulk. */
+  async openRunWriter(runId: number): Promise<RunWriter> {
+    const invocations = await this.connection.createAppender("invocations");
+    const samples = await this.connection.createAppender("machine_samples");
+    return new RunWriter(runId, invocations, samples);
+  }
+
+  async completeRun(runId: number, done: FinishedRun): Promise<void> {
+    await this.connection.run(
+      `UPDATE runs SET status = 'complete', ended_at = now()::TIMESTAMP, wall_ms = $wall, invocations = $n,
+              stream_digest = $digest, manifest = $manifest
+       WHERE run_id = $id`,
+      { id: runId, wall: done.wallMs, n: done.invocations, digest: done.streamDigest, manifest: JSON.stringify(done.manifest) },
+    );
+  }
+
+  async endRunUnfinished(runId: number, status: "failed" | "interrupted", error: string, wallMs: number): Promise<void> {
+    await this.connection.run(
+      `UPDATE runs SET status = $status, ended_at = now()::TIMESTAMP, wall_ms = $wall, error = $error WHERE run_id = $id`,
+      { id: runId, status, wall: wallMs, error },
+    );
+  }
+
+  async registerTrace(digest: string, kind: string, spec: unknown, invocations: number, durationMs: number): Promise<void> {
+    await this.connection.run(
+      `INSERT OR IGNORE INTO traces VALUES ($digest, $kind, $spec, $n, $duration)`,
+      { digest, kind, spec: JSON.stringify(spec), n: invocations, duration: durationMs },
+    );
+  }
+
+  /** Runs a query and returns plain rows; BIGINT columns arrive as `bigint`, so cast in SQL where a number is wanted. */
+  async query(sql: string, params?: Record<string, DuckDBValue>): Promise<Row[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as Row[];
+  }
+
+  async run(sql: string, params?: Record<string, DuckDBValue>): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Appends one run's records. Rows reach the file on `flush`/`close`; the run's status says whether they are whole. */
+export class RunWriter implements OutcomeSink {
+  private pending = 0;
+
+  constructor(
+    readonly runId: number,
+    private readonly invocations: DuckDBAppender,
+    private readonly samples: DuckDBAppender,
+  ) {}
+
+  outcome(inv: Invocation, o: Outcome): void {
+    const a = this.invocations;
+    a.appendInteger(this.runId);
+    a.appendDouble(inv.id);
+    a.appendVarchar(inv.tenant);
+    a.appendVarchar(inv.app);
+    a.appendVarchar(inv.fn);
+    a.appendSmallInt(inv.priceClass);
+    if (o.ranClass === undefined) a.appendNull();
+    else a.appendSmallInt(o.ranClass);
+    a.appendDouble(inv.workMs);
+    a.appendDouble(inv.memPeakMb);
+    if (inv.parentId === undefined) a.appendNull();
+    else a.appendDouble(inv.parentId);
+    a.appendVarchar(o.status);
+    a.appendDouble(inv.arrivalMs);
+    optionalDouble(a, o.placedMs);
+    optionalDouble(a, o.startMs);
+    optionalDouble(a, o.endMs);
+    if (o.machine === undefined) a.appendNull();
+    else a.appendInteger(o.machine);
+    a.appendInteger(o.preemptions);
+    a.appendDouble(o.swappedOutMb);
+    a.appendDouble(o.costMicroCents);
+    if (o.error === undefined) a.appendNull();
+    else a.appendVarchar(o.error);
+    a.endRow();
+    if (++this.pending === 100_000) this.flush();
+  }
+
+  sample(s: MachineSample): void {
+    const a = this.samples;
+    a.appendInteger(this.runId);
+    a.appendDouble(s.tMs);
+    a.appendInteger(s.machine);
+    a.appendInteger(s.running);
+    a.appendInteger(s.queued);
+    a.appendDouble(s.utilization);
+    optionalDouble(a, s.memUsedMb);
+    optionalDouble(a, s.swapUsedMb);
+    a.endRow();
+  }
+
+  flush(): void {
+    this.invocations.flushSync();
+    this.samples.flushSync();
+    this.pending = 0;
+  }
+
+  close(): void {
+    this.flush();
+    this.invocations.closeSync();
+    this.samples.closeSync();
+  }
+}
+
+function optionalDouble(a: DuckDBAppender, v: number | undefined): void {
+  if (v === undefined) a.appendNull();
+  else a.appendDouble(v);
+}

@@ -1,0 +1,128 @@
+import type { Invocation, InvocationBatch, TraceSource } from "../invocation.ts";
+import { SeededRandom } from "../seeded-random.ts";
+import { phasesInMs, type SyntheticConfig } from "./synthetic-config.ts";
+import { workSampler } from "./work-sampler.ts";
+
+const batchSize = 4096;
+
+/** Per-function parameters, drawn once from the "functions" stream. */
+export interface SyntheticFunction {
+  readonly tenant: string;
+  readonly app: string;
+  readonly fn: string;
+  readonly meanWorkMs: number;
+}
+
+export function syntheticFunctions(config: SyntheticConfig): SyntheticFunction[] {
+  const rng = SeededRandom.forPurpose(config.seed, "functions");
+  const fns: SyntheticFunction[] = [];
+  for (let f = 0; f < config.functions; f++) {
+    let mean = 0;
+    // Truncated above 0: redraw rather than clamp, so no mass piles up at a floor.
+    do mean = config.workMeanMs + config.workMeanSdMs * rng.normal();
+    while (!(mean > 0));
+    fns.push({ tenant: `tenant-${f % config.tenants}`, app: `app-${f}`, fn: `fn-${f}`, meanWorkMs: mean });
+  }
+  return fns;
+}
+
+/**
+ * The seeds' synthetic workload as a lazy stream: open-loop arrivals at the rate that gives the
+ * requested offered load, each invocation of a uniformly chosen function. One PRNG per concern
+ * (arrivals, function choice, work, class, memory), so e.g. changing the class weights leaves
+ * every arrival time and work draw unchanged.
+ */
+export function syntheticTrace(config: SyntheticConfig): TraceSource {
+  const functions = syntheticFunctions(config);
+  const meanWork = functions.reduce((s, f) => s + f.meanWorkMs, 0) / functions.length;
+  const phases = phasesInMs(config);
+  // ρ = λ E[S] / cores  ⇒  λ (per ms) = ρ cores / E[S].
+  const rates = phases.map((p) => (p.load * config.cores) / meanWork);
+  const spec = { ...config, meanWorkMs: meanWork };
+  return {
+    kind: "synthetic",
+    spec,
+    prices: config.prices,
+    phases,
+    ...(config.invocations !== undefined ? { expectedInvocations: config.invocations } : {}),
+    ...(config.durationMs !== undefined ? { expectedDurationMs: config.durationMs } : {}),
+    open: () => generate(config, functions, phases.map((p) => p.startMs), rates),
+  };
+}
+
+async function* generate(
+  config: SyntheticConfig,
+  functions: readonly SyntheticFunction[],
+  phaseStarts: readonly number[],
+  rates: readonly number[],
+): AsyncGenerator<InvocationBatch> {
+  const arrivals = SeededRandom.forPurpose(config.seed, "arrivals");
+  const choice = SeededRandom.forPurpose(config.seed, "function-choice");
+  const work = SeededRandom.forPurpose(config.seed, "work");
+  const classes = SeededRandom.forPurpose(config.seed, "class");
+  const memory = SeededRandom.forPurpose(config.seed, "memory");
+  const drawWork = workSampler(config.work, config.alpha, config.lognormalSigma);
+  const cumulative = cumulativeWeights(config.classWeights);
+  const maxCount = config.invocations ?? Number.POSITIVE_INFINITY;
+  const endMs = config.durationMs ?? Number.POSITIVE_INFINITY;
+  const memSpan = config.memMaxMb - config.memMinMb;
+  const poisson = config.arrivals === "poisson";
+
+  let phase = 0;
+  let t = phaseStarts[0]!;
+  let id = 0;
+  let batch: Invocation[] = [];
+  while (id < maxCount) {
+    // Next arrival under a piecewise-constant rate. Poisson is memoryless, so restarting the
+    // gap at a phase boundary with the new rate is exact.
+    for (;;) {
+      const rate = rates[phase]!;
+      const gap = rate > 0 ? (poisson ? arrivals.exponential(1 / rate) : 1 / rate) : Number.POSITIVE_INFINITY;
+      const boundary = phase + 1 < phaseStarts.length ? phaseStarts[phase + 1]! : Number.POSITIVE_INFINITY;
+      if (t + gap < boundary) {
+        t += gap;
+        break;
+      }
+      if (boundary === Number.POSITIVE_INFINITY) {
+        t = Number.POSITIVE_INFINITY;
+        break;
+      }
+      t = boundary;
+      phase++;
+    }
+    if (t >= endMs) break;
+    const f = functions[choice.int(functions.length)]!;
+    batch.push({
+      id,
+      arrivalMs: t,
+      tenant: f.tenant,
+      app: f.app,
+      fn: f.fn,
+      priceClass: pickClass(cumulative, classes.next()),
+      workMs: drawWork(work, f.meanWorkMs),
+      memStartMb: config.memStartMb,
+      memPeakMb: config.memMinMb + memSpan * memory.next(),
+    });
+    id++;
+    if (batch.length === batchSize) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function cumulativeWeights(weights: readonly number[]): Float64Array {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const out = new Float64Array(weights.length);
+  let acc = 0;
+  for (let i = 0; i < weights.length; i++) out[i] = acc += weights[i]! / total;
+  out[weights.length - 1] = 1;
+  return out;
+}
+
+function pickClass(cumulative: Float64Array, u: number): number {
+  let c = 0;
+  while (u >= cumulative[c]!) c++;
+  return c;
+}
