@@ -13,6 +13,7 @@ export interface NewRun {
   readonly seed: number;
   readonly config: unknown;
   readonly manifest: unknown;
+  readonly batchId?: number;
   readonly label?: string;
   readonly sweep?: string;
 }
@@ -63,10 +64,11 @@ export class RunStore {
 
   async beginRun(run: NewRun): Promise<number> {
     const reader = await this.connection.runAndReadAll(
-      `INSERT INTO runs (backend, label, sweep, trace_kind, seed, status, started_at, config, manifest)
-       VALUES ($backend, $label, $sweep, $trace_kind, $seed, 'running', now()::TIMESTAMP, $config, $manifest)
+      `INSERT INTO runs (backend, batch_id, label, sweep, trace_kind, seed, status, started_at, config, manifest)
+       VALUES ($backend, $batch, $label, $sweep, $trace_kind, $seed, 'running', now()::TIMESTAMP, $config, $manifest)
        RETURNING run_id`,
       {
+        batch: run.batchId ?? null,
         backend: run.backend,
         label: run.label ?? null,
         sweep: run.sweep ?? null,
@@ -76,7 +78,9 @@ export class RunStore {
         manifest: JSON.stringify(run.manifest),
       },
     );
-    return Number(reader.getRows()[0]![0]);
+    const runId = Number(reader.getRows()[0]![0]);
+    if (run.batchId === undefined) await this.connection.run(`UPDATE runs SET batch_id = run_id WHERE run_id = $id`, { id: runId });
+    return runId;
   }
 
   /** A sink that appends the run's outcomes and machine samples in bulk. */
@@ -128,6 +132,9 @@ export class RunStore {
 /** Appends one run's records. Rows reach the file on `flush`/`close`; the run's status says whether they are whole. */
 export class RunWriter implements OutcomeSink {
   private pending = 0;
+  /** Outcome rows appended: the replay checks it equals the invocations sent (conservation). */
+  outcomes = 0;
+  private closed = false;
 
   constructor(
     readonly runId: number,
@@ -162,6 +169,7 @@ export class RunWriter implements OutcomeSink {
     if (o.error === undefined) a.appendNull();
     else a.appendVarchar(o.error);
     a.endRow();
+    this.outcomes++;
     if (++this.pending === 100_000) this.flush();
   }
 
@@ -184,7 +192,10 @@ export class RunWriter implements OutcomeSink {
     this.pending = 0;
   }
 
+  /** Flushes and releases the appenders; safe to call twice (error paths close too). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.flush();
     this.invocations.closeSync();
     this.samples.closeSync();

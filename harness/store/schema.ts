@@ -17,6 +17,8 @@ export const schemaStatements: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS runs (
      run_id INTEGER PRIMARY KEY DEFAULT nextval('run_ids'),
      backend VARCHAR NOT NULL,
+     -- Runs started by one command (a replay over several backends) share a batch: the first one's run_id.
+     batch_id INTEGER,
      label VARCHAR,
      sweep VARCHAR,
      trace_kind VARCHAR NOT NULL,

@@ -34,7 +34,8 @@ export class CsvFields {
   count(index: number, what: string): number {
     const cell = this.row.cells[index]!;
     // A regex rather than Number(): Number("") is 0 and Number("1e3") is 1000.
-    if (!/^\d{1,15}$/.test(cell)) throw this.error(index, what, cell);
+    // Counts are stored as uint32: a minute with 4 billion invocations is corrupt anyway.
+    if (!/^\d{1,10}$/.test(cell) || Number(cell) > 0xffffffff) throw this.error(index, what, cell);
     return Number(cell);
   }
 

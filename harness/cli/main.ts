@@ -1,0 +1,48 @@
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { ReplayInterruptedError } from "../replay/replay.ts";
+import { replayCommand } from "./commands/replay-command.ts";
+import { runsCommand } from "./commands/runs-command.ts";
+import { summaryCommand } from "./commands/summary-command.ts";
+import { UsageError } from "./usage-error.ts";
+
+/** Errors whose message is the whole story for the user: no stack trace. */
+function isUserFacing(error: unknown): error is Error {
+  return error instanceof UsageError || (error instanceof Error && (error as { userFacing?: boolean }).userFacing === true);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const cli = yargs(argv)
+    .scriptName("xxbench")
+    .usage("$0 <command> [options]\n\nReplay serverless traces through schedulers and compare them from one DuckDB store.")
+    .command(replayCommand)
+    .command(runsCommand)
+    .command(summaryCommand)
+    .demandCommand(1, "name a command: replay, runs, summary (xxbench --help lists them)")
+    .strict()
+    .recommendCommands()
+    .fail(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .epilogue("Docs: README.md. Every command takes --help.");
+  try {
+    await cli.parseAsync();
+    return 0;
+  } catch (error) {
+    if (error instanceof ReplayInterruptedError) {
+      process.stderr.write(`xxbench: ${error.message}\n`);
+      return 130;
+    }
+    if (isUserFacing(error)) {
+      process.stderr.write(`xxbench: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof Error && error.name === "YError") {
+      process.stderr.write(`xxbench: ${error.message} (see xxbench --help)\n`);
+      return 2;
+    }
+    process.stderr.write(`xxbench: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(hideBin(process.argv));

@@ -1,0 +1,93 @@
+import {
+  arrivalProcesses,
+  bimodalWeights,
+  parsePhases,
+  syntheticDefaults,
+  validateSyntheticConfig,
+  workDistributions,
+  type ArrivalProcess,
+  type SyntheticConfig,
+  type WorkDistribution,
+} from "../../../traces/synthetic/synthetic-config.ts";
+import { throwIfErrors, UsageError } from "../usage-error.ts";
+
+const group = "Synthetic trace:";
+
+export const syntheticOptions = {
+  invocations: { type: "number", describe: "Stop after this many invocations (default 200000 unless --duration-s)", group },
+  "duration-s": { type: "number", describe: "Stop at this trace time, in seconds", group },
+  load: { type: "number", describe: "Constant offered load ρ = rate × mean work / cores (default 0.9)", group },
+  phases: { type: "string", describe: "Load schedule tick:load,… e.g. 0:0.7,50:1.2,80:0.7", group },
+  "tick-ms": { type: "number", default: syntheticDefaults.tickMs, describe: "Length of a tick for --phases", group },
+  functions: { type: "number", default: syntheticDefaults.functions, describe: "Distinct functions", group },
+  tenants: { type: "number", default: syntheticDefaults.tenants, describe: "Tenants the functions belong to", group },
+  work: { type: "string", choices: workDistributions, default: syntheticDefaults.work, describe: "Work distribution", group },
+  "work-mean-ms": { type: "number", default: syntheticDefaults.workMeanMs, describe: "Mean of the per-function mean work", group },
+  "work-sd-ms": { type: "number", default: syntheticDefaults.workMeanSdMs, describe: "Spread (sd) of per-function mean work", group },
+  alpha: { type: "number", default: syntheticDefaults.alpha, describe: "Pareto shape α", group },
+  sigma: { type: "number", default: syntheticDefaults.lognormalSigma, describe: "Lognormal σ", group },
+  arrivals: { type: "string", choices: arrivalProcesses, default: syntheticDefaults.arrivals, describe: "Arrival process", group },
+  prices: { type: "string", default: syntheticDefaults.prices.join(","), describe: "Price per class, µ¢ per cpu-second, ascending", group },
+  "class-weights": { type: "string", describe: "Share of invocations per class (default: bimodal)", group },
+  "mem-max-mb": { type: "number", default: syntheticDefaults.memMaxMb, describe: "Largest peak memory, MB", group },
+} as const;
+
+export interface SyntheticArgs {
+  readonly invocations?: number;
+  readonly "duration-s"?: number;
+  readonly load?: number;
+  readonly phases?: string;
+  readonly "tick-ms": number;
+  readonly functions: number;
+  readonly tenants: number;
+  readonly work: string;
+  readonly "work-mean-ms": number;
+  readonly "work-sd-ms": number;
+  readonly alpha: number;
+  readonly sigma: number;
+  readonly arrivals: string;
+  readonly prices: string;
+  readonly "class-weights"?: string;
+  readonly "mem-max-mb": number;
+}
+
+export function syntheticConfigFromArgs(args: SyntheticArgs, seed: number, cores: number): SyntheticConfig {
+  if (args.load !== undefined && args.phases !== undefined) throw new UsageError("give --load or --phases, not both");
+  const prices = numberList("--prices", args.prices);
+  const config: SyntheticConfig = {
+    ...syntheticDefaults,
+    seed,
+    functions: args.functions,
+    tenants: args.tenants,
+    work: args.work as WorkDistribution,
+    workMeanMs: args["work-mean-ms"],
+    workMeanSdMs: args["work-sd-ms"],
+    alpha: args.alpha,
+    lognormalSigma: args.sigma,
+    arrivals: args.arrivals as ArrivalProcess,
+    phases: args.phases !== undefined ? parsePhasesOrThrow(args.phases) : [{ tick: 0, load: args.load ?? 0.9 }],
+    tickMs: args["tick-ms"],
+    cores,
+    prices,
+    classWeights: args["class-weights"] !== undefined ? numberList("--class-weights", args["class-weights"]) : bimodalWeights(prices.length),
+    memMaxMb: args["mem-max-mb"],
+    ...(args["duration-s"] !== undefined ? { durationMs: args["duration-s"] * 1000 } : {}),
+    ...(args.invocations !== undefined || args["duration-s"] === undefined ? { invocations: args.invocations ?? 200_000 } : {}),
+  };
+  throwIfErrors(validateSyntheticConfig(config));
+  return config;
+}
+
+function parsePhasesOrThrow(text: string): ReturnType<typeof parsePhases> {
+  try {
+    return parsePhases(text);
+  } catch (e) {
+    throw new UsageError(`--phases: ${(e as Error).message}`);
+  }
+}
+
+function numberList(flag: string, text: string): number[] {
+  const values = text.split(",").map((s) => Number(s.trim()));
+  if (values.some((v) => !Number.isFinite(v))) throw new UsageError(`${flag} must be comma-separated numbers (got "${text}")`);
+  return values;
+}

@@ -1,0 +1,122 @@
+import type { Backend, RunSummary } from "../../adapters/backend.ts";
+import type { InvocationBatch, TraceSource } from "../../traces/invocation.ts";
+import type { RunStore } from "../store/run-store.ts";
+import { provenance, type RunManifest } from "./manifest.ts";
+import type { ProgressListener } from "./progress.ts";
+import { StreamDigest } from "./stream-digest.ts";
+
+export interface ReplayRequest {
+  readonly store: RunStore;
+  readonly trace: TraceSource;
+  readonly backends: readonly Backend[];
+  readonly seed: number;
+  readonly signal: AbortSignal;
+  readonly label?: string;
+  readonly sweep?: string;
+  readonly command?: readonly string[];
+  readonly onProgress?: ProgressListener;
+}
+
+export interface ReplayedRun {
+  readonly runId: number;
+  readonly backend: string;
+  readonly digest: string;
+  readonly summary: RunSummary;
+  readonly wallMs: number;
+}
+
+/** The run was stopped by the user (Ctrl-C): stored as `interrupted`. */
+export class ReplayInterruptedError extends Error {}
+
+/**
+ * Replays one trace through each backend in turn. Each backend reads a fresh stream from the
+ * source, so memory stays bounded however long the trace; the stream digest proves the streams
+ * were identical. A run is `complete` only after its last row is flushed; anything that stops it
+ * first leaves it `failed` or `interrupted`, never complete.
+ */
+export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
+  const { store, trace, seed } = request;
+  const results: ReplayedRun[] = [];
+  let batchId: number | undefined;
+  for (const backend of request.backends) {
+    const manifest: RunManifest = {
+      provenance: provenance(),
+      seed,
+      trace: { kind: trace.kind, spec: trace.spec },
+      backend: { id: backend.id, config: backend.config },
+      ...(request.command ? { command: request.command } : {}),
+    };
+    const runId = await store.beginRun({
+      backend: backend.id,
+      traceKind: trace.kind,
+      seed,
+      config: backend.config,
+      manifest,
+      ...(batchId !== undefined ? { batchId } : {}),
+      ...(request.label !== undefined ? { label: request.label } : {}),
+      ...(request.sweep !== undefined ? { sweep: request.sweep } : {}),
+    });
+    batchId ??= runId;
+    const started = performance.now();
+    const digest = new StreamDigest();
+    const writer = await store.openRunWriter(runId);
+    const runLabel = `run ${runId} ${backend.id}`;
+    const progress = request.onProgress;
+    const report = (done: boolean): void =>
+      progress?.({
+        runLabel,
+        invocations: digest.count,
+        fraction: fractionDone(trace, digest),
+        elapsedMs: performance.now() - started,
+        done,
+      });
+    async function* observed(): AsyncGenerator<InvocationBatch> {
+      for await (const batch of trace.open()) {
+        digest.update(batch);
+        report(false);
+        yield batch;
+      }
+    }
+    let summary: RunSummary;
+    try {
+      summary = await backend.run(observed(), writer, request.signal);
+      writer.close();
+      if (writer.outcomes !== digest.count) {
+        throw new Error(`${backend.id} gave ${writer.outcomes} outcomes for ${digest.count} invocations: every invocation must have exactly one`);
+      }
+    } catch (error) {
+      writer.close();
+      const wallMs = performance.now() - started;
+      if (request.signal.aborted) {
+        await store.endRunUnfinished(runId, "interrupted", "interrupted by the user", wallMs);
+        throw new ReplayInterruptedError(`${runLabel} interrupted; stored as interrupted`);
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      await store.endRunUnfinished(runId, "failed", message, wallMs);
+      throw error;
+    }
+    const wallMs = performance.now() - started;
+    report(true);
+    const hex = digest.hex();
+    const streamInfo = { digest: hex, invocations: digest.count, lastArrivalMs: digest.lastArrivalMs };
+    await store.registerTrace(hex, trace.kind, trace.spec, digest.count, digest.lastArrivalMs);
+    await store.completeRun(runId, {
+      invocations: digest.count,
+      streamDigest: hex,
+      wallMs,
+      manifest: { ...manifest, stream: streamInfo, summary },
+    });
+    results.push({ runId, backend: backend.id, digest: hex, summary, wallMs });
+  }
+  const digests = new Set(results.map((r) => r.digest));
+  if (digests.size > 1) {
+    throw new Error(`the trace source gave different streams to different backends (digests ${[...digests].join(", ")}): it is not deterministic`);
+  }
+  return results;
+}
+
+function fractionDone(trace: TraceSource, digest: StreamDigest): number | undefined {
+  if (trace.expectedInvocations !== undefined) return Math.min(1, digest.count / trace.expectedInvocations);
+  if (trace.expectedDurationMs !== undefined) return Math.min(1, digest.lastArrivalMs / trace.expectedDurationMs);
+  return undefined;
+}

@@ -1,0 +1,40 @@
+import { createHash, type Hash } from "node:crypto";
+import type { InvocationBatch } from "../../traces/invocation.ts";
+
+/**
+ * SHA-256 over every field of every invocation, in stream order. Two runs replayed the identical
+ * stream exactly when their digests match; reports refuse to pair runs that did not.
+ */
+export class StreamDigest {
+  private readonly hash: Hash = createHash("sha256");
+  private numbers = new Float64Array(8 * 4096);
+  count = 0;
+  lastArrivalMs = 0;
+
+  update(batch: InvocationBatch): void {
+    if (this.numbers.length < batch.length * 8) this.numbers = new Float64Array(batch.length * 8);
+    const nums = this.numbers;
+    const text: string[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const inv = batch[i]!;
+      const o = i * 8;
+      nums[o] = inv.id;
+      nums[o + 1] = inv.arrivalMs;
+      nums[o + 2] = inv.priceClass;
+      nums[o + 3] = inv.workMs;
+      nums[o + 4] = inv.memStartMb;
+      nums[o + 5] = inv.memPeakMb;
+      nums[o + 6] = inv.parentId ?? -1;
+      nums[o + 7] = 0;
+      text.push(inv.tenant, inv.app, inv.fn, inv.trigger ?? "");
+    }
+    this.hash.update(new Uint8Array(nums.buffer, 0, batch.length * 64));
+    this.hash.update(text.join("\u0000"));
+    this.count += batch.length;
+    if (batch.length > 0) this.lastArrivalMs = batch[batch.length - 1]!.arrivalMs;
+  }
+
+  hex(): string {
+    return this.hash.copy().digest("hex");
+  }
+}
