@@ -1,6 +1,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { ReplayInterruptedError } from "../replay/replay.ts";
+import { demoCommand } from "./commands/demo-command.ts";
 import { replayCommand } from "./commands/replay-command.ts";
 import { runsCommand } from "./commands/runs-command.ts";
 import { summaryCommand } from "./commands/summary-command.ts";
@@ -15,13 +16,17 @@ export async function main(argv: string[]): Promise<number> {
   const cli = yargs(argv)
     .scriptName("xxbench")
     .usage("$0 <command> [options]\n\nReplay serverless traces through schedulers and compare them from one DuckDB store.")
+    .command(demoCommand)
     .command(replayCommand)
     .command(runsCommand)
     .command(summaryCommand)
-    .demandCommand(1, "name a command: replay, runs, summary (xxbench --help lists them)")
+    .demandCommand(1, "name a command: demo, replay, runs, summary (xxbench --help lists them)")
     .strict()
     .recommendCommands()
-    .fail(false)
+    .fail((message: string | null, error: Error | undefined) => {
+      // yargs calls this for its own validation (message set) and for errors thrown by handlers.
+      throw error ?? new UsageError(`${(message ?? "invalid command line").replace(/\s*\n\s*/g, " ")} (see xxbench --help)`);
+    })
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .epilogue("Docs: README.md. Every command takes --help.");
   try {
@@ -34,10 +39,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isUserFacing(error)) {
       process.stderr.write(`xxbench: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof Error && error.name === "YError") {
-      process.stderr.write(`xxbench: ${error.message} (see xxbench --help)\n`);
       return 2;
     }
     process.stderr.write(`xxbench: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -70,10 +70,17 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
         elapsedMs: performance.now() - started,
         done,
       });
+    let lastYield = performance.now();
     async function* observed(): AsyncGenerator<InvocationBatch> {
       for await (const batch of trace.open()) {
         digest.update(batch);
         report(false);
+        // A synthetic source and the simulator only ever await microtasks; step out to the event
+        // loop now and then so Ctrl-C and other I/O get through.
+        if (performance.now() - lastYield > 50) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
         yield batch;
       }
     }

@@ -39,7 +39,7 @@ export async function representativeSamples(
   rng: SeededRandom,
 ): Promise<ChosenSample[]> {
   const chosen: ChosenSample[] = [];
-  let pool = Uint32Array.from({ length: source.functions }, (_, i) => i);
+  let pool: Uint32Array = Uint32Array.from({ length: source.functions }, (_, i) => i);
   for (const size of sizes) {
     const candidates = Array.from({ length: trials }, () => drawSubset(pool, size, rng));
     const scores = await scoreCandidates(source, candidates);

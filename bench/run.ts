@@ -1,0 +1,29 @@
+// `npm run bench`: the figures closing notes quote. Each measurement runs in its own process.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { textTable } from "../harness/cli/text-table.ts";
+
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+
+function measure(script: string, args: string[]): Record<string, number | string> {
+  const out = execFileSync(process.execPath, ["--import", "tsx", here(script), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  return JSON.parse(out) as Record<string, number | string>;
+}
+
+const n = Number(process.env.XXBENCH_BENCH_INVOCATIONS ?? 1_000_000);
+process.stdout.write(`xxbench benchmarks on ${process.version}, one core per measurement, 100 machines × 8 cores, ρ = 0.9, Pareto work\n\n`);
+
+const simRows = ["generator", "xx", "hermod", "edf"].map((policy) => {
+  const r = measure("sim-throughput.ts", [policy, String(n)]);
+  return [policy === "generator" ? "synthetic generator alone" : `sim:${policy} (generate + simulate)`, n, r.perSecond as number, r.eventsPerSecond as number, r.maxRssMb as number];
+});
+process.stdout.write(`${textTable(["what", "invocations", "invocations/s", "events/s", "peak RSS MB"], simRows)}\n\n`);
+
+const flatRows = [n / 10, n, n * 10].map((count) => {
+  const r = measure("sim-throughput.ts", ["xx", String(count)]);
+  return [`sim:xx`, count, r.perSecond as number, r.maxRssMb as number];
+});
+process.stdout.write(`Memory as the trace grows 10× (it must stay flat):\n${textTable(["what", "invocations", "invocations/s", "peak RSS MB"], flatRows)}\n\n`);
+
+const store = measure("store-throughput.ts", [String(n)]);
+process.stdout.write(`${textTable(["what", "rows", "rows/s", "peak RSS MB"], [["DuckDB outcome rows (RunWriter appender)", n, store.perSecond as number, store.maxRssMb as number]])}\n`);

@@ -1,0 +1,65 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../support/run-cli.ts";
+import { useTempDirs } from "../../support/temp-dir.ts";
+
+const tempDir = useTempDirs();
+
+describe("xxbench command line", () => {
+  it("prints help with examples for replay", async () => {
+    const r = await runCli(["replay", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Examples:");
+    expect(r.stdout).toContain("--backend");
+    expect(r.stdout).toContain("--phases");
+  });
+
+  it.each([
+    [["replay", "--backend", "sim:nope"], 'unknown backend "sim:nope"; known: sim:xx, sim:hermod, sim:edf'],
+    [["replay", "--frobnicate"], "Unknown argument: frobnicate"],
+    [["replay", "--load", "-1"], "load must be >= 0 (got -1)"],
+    [["replay", "--machines", "0"], "machines must be a positive integer (got 0)"],
+    [["replay", "--work", "uniform"], "Invalid values"],
+    [["replay", "--phases", "5:0.7"], "phases must start at tick 0"],
+    [["fly"], "Unknown argument"],
+  ])("rejects %j with one clear line and exit code 2", async (args, message) => {
+    const dir = tempDir();
+    const r = await runCli([...args, "--db", join(dir, "x.duckdb")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr.trim().split("\n").filter((l) => l.startsWith("xxbench:"))).toHaveLength(1);
+    expect(r.stderr).not.toContain("    at ");
+  });
+
+  it("replays, lists and summarizes runs through the real executable", async () => {
+    const db = join(tempDir(), "cli.duckdb");
+    const replayed = await runCli(["replay", "--invocations", "20000", "--machines", "10", "--db", db]);
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toContain("stored runs 1, 2, 3");
+    const summary = await runCli(["summary", "--json", "--db", db]);
+    expect(summary.code).toBe(0);
+    const parsed = JSON.parse(summary.stdout) as { runs: { backend: string }[]; classes: { runId: number; count: number }[] };
+    expect(parsed.runs.map((r) => r.backend)).toEqual(["sim:xx", "sim:hermod", "sim:edf"]);
+    for (const runId of [1, 2, 3]) {
+      expect(parsed.classes.filter((c) => c.runId === runId).reduce((s, c) => s + c.count, 0)).toBe(20_000);
+    }
+    const missing = await runCli(["summary", "--runs", "9", "--db", db]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no complete run 9");
+  });
+
+  it("stores a run stopped with Ctrl-C as interrupted and exits 130", async () => {
+    const db = join(tempDir(), "int.duckdb");
+    let sent = false;
+    const r = await runCli(["replay", "--invocations", "50000000", "--backend", "sim:hermod", "--db", db], (stderr, kill) => {
+      if (!sent && stderr.includes("invocations")) {
+        sent = true;
+        kill("SIGINT");
+      }
+    });
+    expect(r.code).toBe(130);
+    const runs = await runCli(["runs", "--json", "--db", db]);
+    const listed = JSON.parse(runs.stdout) as { status: string }[];
+    expect(listed.map((x) => x.status)).toEqual(["interrupted"]);
+  });
+});

@@ -1,0 +1,409 @@
+import { basename } from "node:path";
+import { BadRowLog, type SkippedRows } from "../bad-row-log.ts";
+import type { Invocation, InvocationBatch, TraceSource } from "../invocation.ts";
+import type { RealTraceOptions } from "../real-trace-options.ts";
+import { SeededRandom } from "../seeded-random.ts";
+import { TraceOptionError } from "../trace-option-error.ts";
+import { representativeSamples, type ChosenSample } from "../transforms/function-sample.ts";
+import { offeredLoad, scaleCounts, scaledTotal } from "../transforms/rate-scaling.ts";
+import { thumbnailCounts, thumbnailMinutes } from "../transforms/time-compression.ts";
+import { resolveWindow, type MinuteWindow } from "../transforms/time-window.ts";
+import type { TraceTransform } from "../transforms/trace-transform.ts";
+import { defaultTriggerClasses, loadTriggerClasses, type TriggerClassMap } from "../trigger-classes.ts";
+import { findAzure2019Files, type Azure2019Files } from "./azure2019-files.ts";
+import { readDurationPercentiles, type DurationStats } from "./duration-percentiles-file.ts";
+import type { FunctionProfile } from "./function-profile.ts";
+import { functionKey } from "./function-key.ts";
+import { readInvocationCounts, readInvocationCountsHeader, type InvocationCountsHeader } from "./invocation-counts-file.ts";
+import { readMemoryPercentiles, type MemoryPercentiles, type MemoryStats } from "./memory-percentiles-file.ts";
+import { minuteMs, writeMinuteArrivals } from "./minute-arrivals.ts";
+import { MinuteMajorCounts, type MinuteMajorCountsOptions } from "./minute-major-counts.ts";
+import type { MissingStatsReport } from "./missing-stats-policy.ts";
+import { PercentileDistribution } from "./percentile-distribution.ts";
+import { mergeSortedRuns } from "./sorted-runs-merge.ts";
+
+const batchSize = 4096;
+
+/** Knobs for tests and the bench; not user options. */
+export interface Azure2019ReadTuning {
+  readonly counts?: MinuteMajorCountsOptions;
+}
+
+/**
+ * The Azure Functions 2019 trace (or an excerpt of it) as a lazy invocation stream.
+ *
+ * Construction reads the durations and memory files whole (one row per function or app) and
+ * makes one pass over the invocations file to join the three, apply the missing-stats policy,
+ * choose the sample and work out the offered load; every `open()` then streams the invocations
+ * file again, transposes it to minutes through `MinuteMajorCounts` (bounded memory, spilling to
+ * temp files for big days) and lays each minute's invocations out with `writeMinuteArrivals`.
+ * Nothing is materialised beyond one minute of arrival offsets.
+ *
+ * Random streams (all from `options.seed`): "arrivals" (gaps inside a minute), "arrival-phase"
+ * (the phase shift), "work", "memory", "function-sample", "compression-rounding",
+ * "rate-scaling".
+ *
+ * Bad rows are all met during construction, so `spec.read.skippedRows` is final as soon as the
+ * promise resolves.
+ */
+export async function readAzure2019(dir: string, options: RealTraceOptions, tuning: Azure2019ReadTuning = {}): Promise<TraceSource> {
+  const files = await findAzure2019Files(dir, options.day);
+  const classCount = options.prices.length;
+  const triggerClasses = options.triggerClasses ? await loadTriggerClasses(options.triggerClasses, classCount) : defaultTriggerClasses(classCount);
+  const log = new BadRowLog(options.onBadRow);
+  const durations = await readDurationPercentiles(files.durations, files.durations, log);
+  const memory = files.memory === undefined ? undefined : await readMemoryPercentiles(files.memory, files.memory, log);
+  if (memory === undefined && options.missingStats === "skip") {
+    throw new TraceOptionError(
+      `azure2019: ${dir} has no memory file (the release has none for d13 and d14); use --missing-stats default to replay with --missing-memory-mb`,
+    );
+  }
+  const header = await readInvocationCountsHeader(files.invocations, files.invocations);
+  const window = resolveWindow({ fromMinute: header.firstMinute, minutes: header.minutes }, options.fromMinute, options.minutes);
+  const known = new Set(Object.keys(triggerClasses));
+
+  const scan = await scanFunctions(files, header, window, known, log, durations, memory, triggerClasses, options, tuning);
+  const transforms: TraceTransform[] = [{ transform: "window", fromMinute: window.fromMinute, minutes: window.minutes, fileMinutes: { fromMinute: header.firstMinute, minutes: header.minutes } }];
+
+  // Which scanned rows are replayed: every eligible one, or the chosen sample.
+  const replayed = new Uint8Array(scan.rows);
+  let sample: ChosenSample | undefined;
+  if (options.sample !== undefined) {
+    const sizes = options.sampleChain ? options.sampleChain.slice(0, options.sampleChain.indexOf(options.sample) + 1) : [options.sample];
+    if (sizes[0]! > scan.eligible.length) {
+      throw new TraceOptionError(`--sample ${sizes[0]} is larger than the ${scan.eligible.length} replayable functions of ${dir}`);
+    }
+    const counts = scan.counts!;
+    const chain = await representativeSamples(
+      {
+        functions: scan.eligible.length,
+        resourcePerInvocation: Float64Array.from(scan.eligible, (r) => scan.profiles[r]!.resourcePerInvocation),
+        minutes: () => counts.byMinute(),
+      },
+      sizes,
+      options.sampleTrials,
+      SeededRandom.forPurpose(options.seed, "function-sample"),
+    );
+    counts.dispose();
+    sample = chain[chain.length - 1]!;
+    for (const e of sample.members) replayed[scan.eligible[e]!] = 1;
+    transforms.push({
+      transform: "function-sample",
+      size: sample.size,
+      chain: sizes,
+      trials: options.sampleTrials,
+      fromFunctions: scan.eligible.length,
+      invocationsDistance: sample.invocationsDistance,
+      resourcesDistance: sample.resourcesDistance,
+      score: sample.score,
+      chainScores: chain.map((c) => ({ size: c.size, score: c.score, bestOf: [Math.min(...c.candidateScores), Math.max(...c.candidateScores)] })),
+      distanceDefinition: "mean over minutes of the Wasserstein distance between the per-function distributions (sample vs all) of the minute's invocations, and of invocations x Average ms x AverageAllocatedMb / 1e6",
+    });
+  } else {
+    for (const r of scan.eligible) replayed[r] = 1;
+  }
+
+  const thumbnails = options.compressMode === "thumbnails" && options.compress !== 1;
+  const outMinutes = thumbnails ? thumbnailMinutes(window.minutes, options.compress) : window.minutes;
+  const timeScale = options.compressMode === "scale" ? options.compress : 1;
+  const durationMs = (outMinutes * minuteMs) / timeScale;
+  let workMs = 0;
+  let invocations = 0;
+  for (let r = 0; r < scan.rows; r++) {
+    if (!replayed[r]) continue;
+    workMs += scan.totals[r]! * scan.profiles[r]!.meanWorkMs;
+    invocations += scan.totals[r]!;
+  }
+  const loadBeforeScaling = offeredLoad(workMs, durationMs, options.cores);
+  if (options.compress !== 1) {
+    transforms.push({
+      transform: "time-compression",
+      mode: options.compressMode,
+      factor: options.compress,
+      minutesBefore: window.minutes,
+      minutesAfter: outMinutes,
+      // Thumbnails keep every function's total exactly; scale keeps every arrival.
+      invocationsBefore: invocations,
+      invocationsAfter: invocations,
+    });
+  }
+  const compressionOffsets = offsets(options.seed, "compression-rounding", scan.rows);
+  const rateOffsets = offsets(options.seed, "rate-scaling", scan.rows);
+  let rateFactor = 1;
+  let expected = invocations;
+  let resultingLoad = loadBeforeScaling;
+  if (options.targetLoad !== undefined) {
+    if (!(loadBeforeScaling > 0)) throw new TraceOptionError(`--target-load: the selected trace offers no load to scale (no work in the window)`);
+    rateFactor = options.targetLoad / loadBeforeScaling;
+    let scaledWork = 0;
+    expected = 0;
+    for (let r = 0; r < scan.rows; r++) {
+      if (!replayed[r]) continue;
+      const n = scaledTotal(scan.totals[r]!, rateFactor, rateOffsets[r]!);
+      expected += n;
+      scaledWork += n * scan.profiles[r]!.meanWorkMs;
+    }
+    resultingLoad = offeredLoad(scaledWork, durationMs, options.cores);
+    transforms.push({
+      transform: "rate-scaling",
+      targetLoad: options.targetLoad,
+      cores: options.cores,
+      sourceLoad: loadBeforeScaling,
+      factor: rateFactor,
+      resultingLoad,
+      invocationsBefore: invocations,
+      invocationsAfter: expected,
+    });
+  }
+
+  const spec = {
+    source: "azure2019",
+    dir,
+    layout: files.layout,
+    ...(files.day !== undefined ? { day: files.day } : {}),
+    files: { invocations: basename(files.invocations), durations: basename(files.durations), memory: files.memory ? basename(files.memory) : null },
+    seed: options.seed,
+    arrivalsInMinute: options.arrivalsInMinute,
+    phaseShift: options.phaseShift,
+    workDraw: "piecewise-linear inverse CDF through percentile_Average_{0,1,25,50,75,99,100} (ms, no clamp)",
+    memoryDraw: "piecewise-linear inverse CDF through AverageAllocatedMb_pct{1,5,25,50,75,95,99,100}; memStart = pct1",
+    memoryBasis: memory?.basis ?? "none",
+    triggerClasses,
+    triggerClassesFile: options.triggerClasses ?? null,
+    prices: options.prices,
+    functions: { inFile: scan.rows + scan.duplicateRows, duplicateRowsIgnored: scan.duplicateRows, eligible: scan.eligible.length, replayed: replayed.reduce((a, b) => a + b, 0) },
+    missingStats: scan.missing,
+    transforms,
+    offeredLoad: { cores: options.cores, load: resultingLoad },
+    read: { complete: true, skippedRows: log.skipped } satisfies TraceReadReport,
+  };
+
+  const plan: GenerationPlan = {
+    files,
+    header,
+    window,
+    known,
+    onBadRow: options.onBadRow,
+    profiles: scan.profiles,
+    replayed,
+    outMinutes,
+    timeScale,
+    compress: thumbnails ? options.compress : 1,
+    compressionOffsets,
+    rateFactor,
+    rateOffsets,
+    options,
+    tuning,
+  };
+  return {
+    kind: "azure2019",
+    spec,
+    prices: options.prices,
+    expectedInvocations: expected,
+    expectedDurationMs: durationMs,
+    open: () => generate(plan),
+  };
+}
+
+/** What a reader found about its own reading, for the manifest (mutable until `complete`). */
+export interface TraceReadReport {
+  complete: boolean;
+  readonly skippedRows: SkippedRows;
+}
+
+interface FunctionScan {
+  /** Good rows of the invocations file (bad and duplicate rows excluded), in file order. */
+  readonly rows: number;
+  readonly duplicateRows: number;
+  /** Per row: the profile, or undefined when the missing-stats policy skipped it. */
+  readonly profiles: (FunctionProfile | undefined)[];
+  /** Per row: invocations in the window. */
+  readonly totals: Float64Array;
+  /** Rows with a profile, ascending: the sampler's dense function ids. */
+  readonly eligible: number[];
+  readonly missing: MissingStatsReport;
+  /** Window counts by minute of the eligible rows (dense ids), only when sampling. */
+  readonly counts?: MinuteMajorCounts;
+}
+
+async function scanFunctions(
+  files: Azure2019Files,
+  header: InvocationCountsHeader,
+  window: MinuteWindow,
+  known: ReadonlySet<string>,
+  log: BadRowLog,
+  durations: ReadonlyMap<string, DurationStats>,
+  memory: MemoryPercentiles | undefined,
+  triggerClasses: TriggerClassMap,
+  options: RealTraceOptions,
+  tuning: Azure2019ReadTuning,
+): Promise<FunctionScan> {
+  const missing: MissingStatsReport = {
+    policy: options.missingStats,
+    defaultWorkMs: options.missingWorkMs,
+    defaultMemoryMb: options.missingMemoryMb,
+    functionsWithoutDurations: 0,
+    functionsWithoutMemory: 0,
+    functionsSkipped: 0,
+    invocationsSkipped: 0,
+    functionsDefaulted: 0,
+  };
+  const defaultWork = PercentileDistribution.constant(options.missingWorkMs);
+  const defaultMemory = PercentileDistribution.constant(options.missingMemoryMb);
+  const counts = options.sample !== undefined ? new MinuteMajorCounts(window.minutes, tuning.counts) : undefined;
+  const seen = new Set<string>();
+  const profiles: (FunctionProfile | undefined)[] = [];
+  const totals: number[] = [];
+  const eligible: number[] = [];
+  let duplicateRows = 0;
+  for await (const row of readInvocationCounts(files.invocations, files.invocations, header, window, known, log)) {
+    const key = functionKey(row.owner, row.app, row.fn);
+    if (seen.has(key)) {
+      duplicateRows++;
+      continue;
+    }
+    seen.add(key);
+    let total = 0;
+    for (let m = 0; m < row.counts.length; m++) total += row.counts[m]!;
+    const d: DurationStats | undefined = durations.get(key);
+    const mem: MemoryStats | undefined = memory?.lookup(row.owner, row.app, row.fn);
+    if (!d) missing.functionsWithoutDurations++;
+    if (!mem) missing.functionsWithoutMemory++;
+    let profile: FunctionProfile | undefined;
+    if ((!d || !mem) && options.missingStats === "skip") {
+      missing.functionsSkipped++;
+      missing.invocationsSkipped += total;
+    } else {
+      if (!d || !mem) missing.functionsDefaulted++;
+      const work = d?.percentiles ?? defaultWork;
+      const mb = mem?.percentiles ?? defaultMemory;
+      profile = {
+        tenant: row.owner,
+        app: row.app,
+        fn: row.fn,
+        trigger: row.trigger,
+        priceClass: triggerClasses[row.trigger]!,
+        work,
+        memory: mb,
+        memStartMb: mb.values[0]!,
+        meanWorkMs: work.mean(),
+        resourcePerInvocation: ((d?.averageMs ?? options.missingWorkMs) * (mem?.averageMb ?? options.missingMemoryMb)) / 1e6,
+      };
+      counts?.addFunction(eligible.length, row.counts);
+      eligible.push(profiles.length);
+    }
+    profiles.push(profile);
+    totals.push(total);
+  }
+  return {
+    rows: profiles.length,
+    duplicateRows,
+    profiles,
+    totals: Float64Array.from(totals),
+    eligible,
+    missing,
+    ...(counts ? { counts } : {}),
+  };
+}
+
+/** One systematic-rounding offset per row, drawn in row order from its own stream. */
+function offsets(seed: number, purpose: string, rows: number): Float64Array {
+  const rng = SeededRandom.forPurpose(seed, purpose);
+  return Float64Array.from({ length: rows }, () => rng.next());
+}
+
+interface GenerationPlan {
+  readonly files: Azure2019Files;
+  readonly header: InvocationCountsHeader;
+  readonly window: MinuteWindow;
+  readonly known: ReadonlySet<string>;
+  readonly onBadRow: RealTraceOptions["onBadRow"];
+  readonly profiles: readonly (FunctionProfile | undefined)[];
+  readonly replayed: Uint8Array;
+  readonly outMinutes: number;
+  readonly timeScale: number;
+  /** Thumbnail factor (1 = none). */
+  readonly compress: number;
+  readonly compressionOffsets: Float64Array;
+  readonly rateFactor: number;
+  readonly rateOffsets: Float64Array;
+  readonly options: RealTraceOptions;
+  readonly tuning: Azure2019ReadTuning;
+}
+
+async function* generate(plan: GenerationPlan): AsyncGenerator<InvocationBatch> {
+  const { options, profiles, replayed } = plan;
+  const store = new MinuteMajorCounts(plan.outMinutes, plan.tuning.counts);
+  try {
+    // The construction pass already reported every bad row; this pass skips the same rows quietly.
+    const quiet = new BadRowLog(plan.onBadRow);
+    let r = -1;
+    const seen = new Set<string>();
+    for await (const row of readInvocationCounts(plan.files.invocations, plan.files.invocations, plan.header, plan.window, plan.known, quiet)) {
+      const key = functionKey(row.owner, row.app, row.fn);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      r++;
+      if (!replayed[r]) continue;
+      let counts = row.counts;
+      if (plan.compress !== 1) counts = thumbnailCounts(counts, plan.compress, plan.compressionOffsets[r]!);
+      if (plan.rateFactor !== 1) counts = scaleCounts(counts, plan.rateFactor, plan.rateOffsets[r]!);
+      store.addFunction(r, counts);
+    }
+    seen.clear();
+
+    const gaps = SeededRandom.forPurpose(options.seed, "arrivals");
+    const phase = options.phaseShift ? SeededRandom.forPurpose(options.seed, "arrival-phase") : undefined;
+    const work = SeededRandom.forPurpose(options.seed, "work");
+    const memory = SeededRandom.forPurpose(options.seed, "memory");
+    let offsetsMs = new Float64Array(1024);
+    let order = new Int32Array(1024);
+    let runOf = new Int32Array(1024);
+    let id = 0;
+    let batch: Invocation[] = [];
+    for await (const { minute, functions, counts } of store.byMinute()) {
+      let total = 0;
+      for (let k = 0; k < counts.length; k++) total += counts[k]!;
+      if (total === 0) continue;
+      if (total > offsetsMs.length) {
+        const size = Math.max(total, offsetsMs.length * 2);
+        offsetsMs = new Float64Array(size);
+        order = new Int32Array(size);
+        runOf = new Int32Array(size);
+      }
+      const starts = new Int32Array(functions.length + 1);
+      let at = 0;
+      for (let k = 0; k < functions.length; k++) {
+        starts[k] = at;
+        writeMinuteArrivals(options.arrivalsInMinute, counts[k]!, gaps, phase, offsetsMs, at);
+        at += counts[k]!;
+      }
+      starts[functions.length] = at;
+      mergeSortedRuns(offsetsMs, starts, functions.length, order, runOf);
+      const minuteStart = minute * minuteMs;
+      for (let i = 0; i < total; i++) {
+        const p = profiles[functions[runOf[i]!]!]!;
+        const peak = p.memory.sample(memory.next());
+        batch.push({
+          id: id++,
+          arrivalMs: (minuteStart + offsetsMs[order[i]!]!) / plan.timeScale,
+          tenant: p.tenant,
+          app: p.app,
+          fn: p.fn,
+          trigger: p.trigger,
+          priceClass: p.priceClass,
+          workMs: p.work.sample(work.next()),
+          memStartMb: p.memStartMb,
+          memPeakMb: peak,
+        });
+        if (batch.length === batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+    if (batch.length > 0) yield batch;
+  } finally {
+    store.dispose();
+  }
+}

@@ -1,0 +1,303 @@
+import { access } from "node:fs/promises";
+import { BadRowLog } from "../bad-row-log.ts";
+import type { Invocation, InvocationBatch, TraceSource } from "../invocation.ts";
+import type { TraceReadReport } from "../azure2019/azure2019-trace.ts";
+import { MinuteMajorCounts } from "../azure2019/minute-major-counts.ts";
+import type { RealTraceOptions } from "../real-trace-options.ts";
+import { SeededRandom } from "../seeded-random.ts";
+import { TraceFormatError } from "../trace-format-error.ts";
+import { TraceOptionError } from "../trace-option-error.ts";
+import { representativeSamples } from "../transforms/function-sample.ts";
+import { offeredLoad, scaledTotal } from "../transforms/rate-scaling.ts";
+import type { TraceTransform } from "../transforms/trace-transform.ts";
+import { readAzure2021Rows, type Azure2021Row } from "./azure2021-rows.ts";
+import { ReorderBuffer } from "./reorder-buffer.ts";
+
+const batchSize = 4096;
+const minuteS = 60;
+
+/**
+ * The Azure Functions 2021 invocation trace (`app,func,end_timestamp,duration`, seconds) as a
+ * lazy stream. Arrival = end − duration; work = duration (zeros kept); memory is
+ * `memory2021Mb` for every invocation (the trace has none); tenant = app (no owner column);
+ * classes come from `classes2021` (the trace has no trigger).
+ *
+ * Construction makes one pass over the file: it checks every row (so `spec.read.skippedRows`
+ * is final when the promise resolves), numbers functions by first appearance, and gathers the
+ * per-function counts the sample and the rate scaling need. Each `open()` streams the file again
+ * through a `ReorderBuffer`, so memory is bounded by the reorder window, not the file.
+ *
+ * Random streams: "class" (one class per function under "uniform"), "function-sample",
+ * "rate-scaling" (the systematic-rounding offset per function).
+ */
+export async function readAzure2021(file: string, options: RealTraceOptions): Promise<TraceSource> {
+  try {
+    await access(file);
+  } catch {
+    throw new TraceOptionError(`azure2021: cannot read ${file}`);
+  }
+  if (options.compressMode === "thumbnails" && options.compress !== 1) {
+    throw new TraceOptionError("azure2021 has real per-invocation times: compress it with --compress-mode scale (thumbnails merge minute counts)");
+  }
+  if (options.day !== undefined) throw new TraceOptionError("--day applies to the azure2019 release layout only");
+  const log = new BadRowLog(options.onBadRow);
+  const fromS = (options.fromMinute ?? 0) * minuteS;
+  const endS = options.minutes !== undefined ? fromS + options.minutes * minuteS : Number.POSITIVE_INFINITY;
+  const sampling = options.sample !== undefined;
+
+  // The pre-pass: functions, per-function totals and (when sampling) per-minute counts in the window.
+  const functionIndex = new Map<string, number>();
+  const functionIds: { app: string; func: string }[] = [];
+  const totals: number[] = [];
+  const workMs: number[] = [];
+  const perMinute: Uint32Array[] = [];
+  let outside = 0;
+  let lastStartS = Number.NEGATIVE_INFINITY;
+  await forEachOrderedRow(file, options.reorderWindowS, log, (row) => {
+    const key = `${row.app}/${row.func}`;
+    let f = functionIndex.get(key);
+    if (f === undefined) {
+      f = functionIds.length;
+      functionIndex.set(key, f);
+      functionIds.push({ app: row.app, func: row.func });
+      totals.push(0);
+      workMs.push(0);
+      if (sampling) perMinute.push(new Uint32Array(64));
+    }
+    if (!(row.startS >= fromS && row.startS < endS)) {
+      outside++;
+      return;
+    }
+    totals[f]!++;
+    workMs[f]! += row.durationS * 1000;
+    if (row.startS > lastStartS) lastStartS = row.startS;
+    if (sampling) {
+      const m = Math.floor((row.startS - fromS) / minuteS);
+      let counts = perMinute[f]!;
+      if (m >= counts.length) {
+        const grown = new Uint32Array(Math.max(m + 1, counts.length * 2));
+        grown.set(counts);
+        perMinute[f] = counts = grown;
+      }
+      counts[m]!++;
+    }
+  });
+  const invocationsInWindow = totals.reduce((a, b) => a + b, 0);
+  if (invocationsInWindow === 0) throw new TraceOptionError(`azure2021: no invocation of ${file} starts in the window from minute ${fromS / minuteS}`);
+  const minutes = options.minutes ?? Math.floor((lastStartS - fromS) / minuteS) + 1;
+  const transforms: TraceTransform[] = [
+    {
+      transform: "window",
+      fromMinute: fromS / minuteS,
+      minutes,
+      fileMinutes: { fromMinute: 0, minutes: Math.floor(lastStartS / minuteS) + 1 },
+      invocationsOutside: outside,
+    },
+  ];
+
+  const replayed = new Uint8Array(functionIds.length);
+  if (sampling) {
+    const n = options.sample!;
+    const sizes = options.sampleChain ? options.sampleChain.slice(0, options.sampleChain.indexOf(n) + 1) : [n];
+    const active = functionIds.map((_, f) => f).filter((f) => totals[f]! > 0);
+    if (sizes[0]! > active.length) throw new TraceOptionError(`--sample ${sizes[0]} is larger than the ${active.length} functions invoked in the window`);
+    const counts = new MinuteMajorCounts(minutes);
+    for (let e = 0; e < active.length; e++) {
+      const c = perMinute[active[e]!]!;
+      const row = new Uint32Array(minutes);
+      row.set(c.subarray(0, Math.min(c.length, minutes)));
+      counts.addFunction(e, row);
+    }
+    perMinute.length = 0;
+    const chain = await representativeSamples(
+      {
+        functions: active.length,
+        resourcePerInvocation: Float64Array.from(active, (f) => ((workMs[f]! / totals[f]!) * options.memory2021Mb) / 1e6),
+        minutes: () => counts.byMinute(),
+      },
+      sizes,
+      options.sampleTrials,
+      SeededRandom.forPurpose(options.seed, "function-sample"),
+    );
+    counts.dispose();
+    const chosen = chain[chain.length - 1]!;
+    for (const e of chosen.members) replayed[active[e]!] = 1;
+    transforms.push({
+      transform: "function-sample",
+      size: chosen.size,
+      chain: sizes,
+      trials: options.sampleTrials,
+      fromFunctions: active.length,
+      invocationsDistance: chosen.invocationsDistance,
+      resourcesDistance: chosen.resourcesDistance,
+      score: chosen.score,
+      chainScores: chain.map((c) => ({ size: c.size, score: c.score, bestOf: [Math.min(...c.candidateScores), Math.max(...c.candidateScores)] })),
+      distanceDefinition: "mean over minutes of the Wasserstein distance between the per-function distributions (sample vs all) of the minute's invocations, and of invocations x mean duration ms x memory MB / 1e6",
+    });
+  } else {
+    replayed.fill(1);
+  }
+
+  const timeScale = options.compress;
+  const durationMs = (minutes * minuteS * 1000) / timeScale;
+  let invocations = 0;
+  let work = 0;
+  for (let f = 0; f < functionIds.length; f++) {
+    if (!replayed[f]) continue;
+    invocations += totals[f]!;
+    work += workMs[f]!;
+  }
+  if (timeScale !== 1) {
+    transforms.push({
+      transform: "time-compression",
+      mode: "scale",
+      factor: timeScale,
+      minutesBefore: minutes,
+      minutesAfter: minutes / timeScale,
+      invocationsBefore: invocations,
+      invocationsAfter: invocations,
+    });
+  }
+  const sourceLoad = offeredLoad(work, durationMs, options.cores);
+  const rateOffsetRng = SeededRandom.forPurpose(options.seed, "rate-scaling");
+  const rateOffsets = Float64Array.from(functionIds, () => rateOffsetRng.next());
+  let rateFactor = 1;
+  let expected = invocations;
+  let resultingLoad = sourceLoad;
+  if (options.targetLoad !== undefined) {
+    if (!(sourceLoad > 0)) throw new TraceOptionError("--target-load: the selected trace offers no load to scale (all durations are 0)");
+    rateFactor = options.targetLoad / sourceLoad;
+    expected = 0;
+    let scaledWork = 0;
+    for (let f = 0; f < functionIds.length; f++) {
+      if (!replayed[f] || totals[f] === 0) continue;
+      const n = scaledTotal(totals[f]!, rateFactor, rateOffsets[f]!);
+      expected += n;
+      // Expected work: copies are whole invocations of the function, so its mean work scales.
+      scaledWork += (n * workMs[f]!) / totals[f]!;
+    }
+    resultingLoad = offeredLoad(scaledWork, durationMs, options.cores);
+    transforms.push({
+      transform: "rate-scaling",
+      targetLoad: options.targetLoad,
+      cores: options.cores,
+      sourceLoad,
+      factor: rateFactor,
+      resultingLoad,
+      invocationsBefore: invocations,
+      invocationsAfter: expected,
+    });
+  }
+
+  const classCount = options.prices.length;
+  const classRng = SeededRandom.forPurpose(options.seed, "class");
+  const classes = Int32Array.from(functionIds, () => (options.classes2021 === "uniform" ? classRng.int(classCount) : options.classes2021));
+
+  const read: TraceReadReport = { complete: true, skippedRows: log.skipped };
+  const spec = {
+    source: "azure2021",
+    file,
+    seed: options.seed,
+    arrival: "end_timestamp - duration (s), rows replayed in start order",
+    work: "duration x 1000 ms, zero durations kept",
+    memoryMb: options.memory2021Mb,
+    tenant: "app (the 2021 trace has no owner)",
+    classes2021: options.classes2021,
+    prices: options.prices,
+    reorderWindowS: options.reorderWindowS,
+    functions: { inFile: functionIds.length, replayed: replayed.reduce((a, b) => a + b, 0) },
+    transforms,
+    offeredLoad: { cores: options.cores, load: resultingLoad },
+    read,
+  };
+  const plan: Plan = { file, options, fromS, endS, functionIndex, functionIds, replayed, classes, rateFactor, rateOffsets, timeScale };
+  return {
+    kind: "azure2021",
+    spec,
+    prices: options.prices,
+    expectedInvocations: expected,
+    expectedDurationMs: durationMs,
+    open: () => generate(plan),
+  };
+}
+
+/** Feeds every good row, in start order, to `visit`; rows too far out of order are rejected through `log`. */
+async function forEachOrderedRow(file: string, windowS: number, log: BadRowLog, visit: (row: Azure2021Row) => void): Promise<void> {
+  const buffer = new ReorderBuffer<Azure2021Row>(windowS);
+  for await (const row of readAzure2021Rows(file, file, log)) {
+    if (!buffer.push(row.startS, row)) log.reject(outOfOrder(file, row, windowS));
+    for (const r of buffer.release()) visit(r);
+  }
+  for (const r of buffer.release(true)) visit(r);
+}
+
+function outOfOrder(file: string, row: Azure2021Row, windowS: number): TraceFormatError {
+  return new TraceFormatError(
+    file,
+    row.line,
+    1,
+    `rows in start-time order (end_timestamp - duration) within --reorder-window-s ${windowS}`,
+    `start ${row.startS}`,
+  );
+}
+
+interface Plan {
+  readonly file: string;
+  readonly options: RealTraceOptions;
+  readonly fromS: number;
+  readonly endS: number;
+  readonly functionIndex: ReadonlyMap<string, number>;
+  readonly functionIds: readonly { readonly app: string; readonly func: string }[];
+  readonly replayed: Uint8Array;
+  readonly classes: Int32Array;
+  readonly rateFactor: number;
+  readonly rateOffsets: Float64Array;
+  readonly timeScale: number;
+}
+
+async function* generate(plan: Plan): AsyncGenerator<InvocationBatch> {
+  const { options } = plan;
+  // Construction reported every bad row; this pass meets the same rows and skips them quietly.
+  const quiet = new BadRowLog(options.onBadRow);
+  const buffer = new ReorderBuffer<Azure2021Row>(options.reorderWindowS);
+  // Per function, how many of its invocations have been seen: the systematic-rounding position.
+  const seen = new Float64Array(plan.functionIds.length);
+  const mem = options.memory2021Mb;
+  let id = 0;
+  let batch: Invocation[] = [];
+  const emit = (row: Azure2021Row): void => {
+    if (!(row.startS >= plan.fromS && row.startS < plan.endS)) return;
+    const f = plan.functionIndex.get(`${row.app}/${row.func}`)!;
+    if (!plan.replayed[f]) return;
+    let copies = 1;
+    if (plan.rateFactor !== 1) {
+      const j = seen[f]!++;
+      const u = plan.rateOffsets[f]!;
+      copies = Math.floor((j + 1) * plan.rateFactor + u) - Math.floor(j * plan.rateFactor + u);
+    }
+    const arrivalMs = ((row.startS - plan.fromS) * 1000) / plan.timeScale;
+    for (let c = 0; c < copies; c++) {
+      batch.push({
+        id: id++,
+        arrivalMs,
+        tenant: row.app,
+        app: row.app,
+        fn: row.func,
+        priceClass: plan.classes[f]!,
+        workMs: row.durationS * 1000,
+        memStartMb: mem,
+        memPeakMb: mem,
+      });
+    }
+  };
+  for await (const row of readAzure2021Rows(plan.file, plan.file, quiet)) {
+    if (!buffer.push(row.startS, row)) quiet.reject(outOfOrder(plan.file, row, options.reorderWindowS));
+    for (const r of buffer.release()) emit(r);
+    if (batch.length >= batchSize) {
+      yield batch;
+      batch = [];
+    }
+  }
+  for (const r of buffer.release(true)) emit(r);
+  for (let i = 0; i < batch.length; i += batchSize) yield batch.slice(i, i + batchSize);
+}
