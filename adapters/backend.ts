@@ -14,6 +14,8 @@ export interface Outcome {
   readonly machine?: number;
   readonly preemptions: number;
   readonly swappedOutMb: number;
+  /** How many times the invocation's memory was swapped out. */
+  readonly swapOuts?: number;
   /** Under the backend's own billing model, in µ¢ (millionths of a cent). */
   readonly costMicroCents: number;
   /** The class the invocation actually ran at (after chain inheritance or budget demotion). */
@@ -35,10 +37,30 @@ export interface MachineSample {
   readonly swapUsedMb?: number;
 }
 
+/**
+ * One machine's memory for one price class at a sample time, with the swap activity since the
+ * previous sample. Only backends that model memory emit these.
+ */
+export interface ClassSample {
+  readonly tMs: number;
+  readonly machine: number;
+  readonly priceClass: number;
+  readonly functions: number;
+  /** In RAM: running plus waiting functions not swapped out. */
+  readonly residentMb: number;
+  /** In RAM and not running: what price-class swapping could move out. */
+  readonly waitingResidentMb: number;
+  readonly swappedMb: number;
+  readonly swapOuts: number;
+  readonly swapIns: number;
+  readonly kills: number;
+}
+
 /** Where a backend sends what it observes. Records flow one way: backend → sink. */
 export interface OutcomeSink {
   outcome(invocation: Invocation, outcome: Outcome): void;
   sample(sample: MachineSample): void;
+  classSample(sample: ClassSample): void;
 }
 
 export interface RunSummary {

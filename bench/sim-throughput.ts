@@ -15,6 +15,7 @@ let outcomes = 0;
 const countingSink: OutcomeSink = {
   outcome: () => void outcomes++,
   sample: () => undefined,
+  classSample: () => undefined,
 };
 
 const started = performance.now();

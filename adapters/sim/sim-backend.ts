@@ -33,6 +33,7 @@ export class SimBackend implements Backend {
     simulation.finish();
     const outcomes = emptyOutcomeCounts();
     outcomes.ok = simulation.completions;
+    outcomes.killed = simulation.kills;
     return {
       invocations: simulation.arrivals,
       outcomes,

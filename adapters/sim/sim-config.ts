@@ -12,6 +12,18 @@ export interface SimConfig {
   readonly strict: boolean;
   /** Machine samples every this many virtual ms (0: none). */
   readonly sampleIntervalMs: number;
+  /** RAM per machine in MB; null leaves memory unmodelled (the seeds' "absurdly high" setting). */
+  readonly ramMb: number | null;
+  /** Swap space per machine in MB (seed 000 §4.3: a 500 GB SSD). */
+  readonly swapMb: number;
+  /** Swap traffic in MB per virtual ms; 0 makes swapping instant, as in the seeds. */
+  readonly swapMbPerMs: number;
+  /** XX places on idle-list machines first (the seeds switch it off to compare latency with Hermod). */
+  readonly idleList: boolean;
+  /** A machine joins an idle list while its free memory exceeds this share of RAM. */
+  readonly idleFreeShare: number;
+  /** A listed machine rewrites its entry when free memory moved by more than this share of RAM. */
+  readonly idleStepShare: number;
   /** Seeds the placement and shard-choice streams. */
   readonly seed: number;
 }
@@ -24,6 +36,12 @@ export const simDefaults: Omit<SimConfig, "seed"> = {
   shardCostMs: 0,
   strict: false,
   sampleIntervalMs: 1000,
+  ramMb: null,
+  swapMb: 500 * 1024,
+  swapMbPerMs: 0,
+  idleList: false,
+  idleFreeShare: 0.25,
+  idleStepShare: 0.05,
 };
 
 export function validateSimConfig(c: SimConfig): string[] {
@@ -32,6 +50,11 @@ export function validateSimConfig(c: SimConfig): string[] {
     if (!(Number.isInteger(c[key]) && c[key] > 0)) errors.push(`${key} must be a positive integer (got ${c[key]})`);
   }
   if (!(c.shardCostMs >= 0)) errors.push(`shard cost must be >= 0 ms (got ${c.shardCostMs})`);
+  if (c.ramMb !== null && !(c.ramMb > 0)) errors.push(`RAM must be > 0 MB (got ${c.ramMb})`);
+  if (!(c.swapMb >= 0)) errors.push(`swap must be >= 0 MB (got ${c.swapMb})`);
+  if (!(c.swapMbPerMs >= 0)) errors.push(`swap bandwidth must be >= 0 (got ${c.swapMbPerMs})`);
+  if (!(c.idleFreeShare >= 0 && c.idleFreeShare < 1)) errors.push(`idle free share must be in [0, 1) (got ${c.idleFreeShare})`);
+  if (!(c.idleStepShare >= 0 && c.idleStepShare < 1)) errors.push(`idle step share must be in [0, 1) (got ${c.idleStepShare})`);
   if (!(c.sampleIntervalMs >= 0)) errors.push(`sample interval must be >= 0 ms (got ${c.sampleIntervalMs})`);
   return errors;
 }

@@ -3,13 +3,17 @@ import { hideBin } from "yargs/helpers";
 import { ReplayInterruptedError } from "../replay/replay.ts";
 import { demoCommand } from "./commands/demo-command.ts";
 import { replayCommand } from "./commands/replay-command.ts";
+import { reportCommand } from "./commands/report-command.ts";
 import { runsCommand } from "./commands/runs-command.ts";
 import { summaryCommand } from "./commands/summary-command.ts";
+import { sweepCommand } from "./commands/sweep-command.ts";
 import { UsageError } from "./usage-error.ts";
+import { isTraceUserError } from "../../traces/trace-spec.ts";
+import { traceInspectCommand } from "./commands/trace-inspect-command.ts";
 
 /** Errors whose message is the whole story for the user: no stack trace. */
 function isUserFacing(error: unknown): error is Error {
-  return error instanceof UsageError || (error instanceof Error && (error as { userFacing?: boolean }).userFacing === true);
+  return error instanceof UsageError || (error instanceof Error && isTraceUserError(error));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -20,7 +24,10 @@ export async function main(argv: string[]): Promise<number> {
     .command(replayCommand)
     .command(runsCommand)
     .command(summaryCommand)
-    .demandCommand(1, "name a command: demo, replay, runs, summary (xxbench --help lists them)")
+    .command(traceInspectCommand)
+    .command(reportCommand)
+    .command(sweepCommand)
+    .demandCommand(1, "name a command: demo, replay, runs, summary, report, sweep (xxbench --help lists them)")
     .strict()
     .recommendCommands()
     .fail((message: string | null, error: Error | undefined) => {

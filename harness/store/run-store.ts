@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import type { MachineSample, Outcome, OutcomeSink } from "../../adapters/backend.ts";
+import type { ClassSample, MachineSample, Outcome, OutcomeSink } from "../../adapters/backend.ts";
 import type { Invocation } from "../../traces/invocation.ts";
 import { schemaStatements, schemaVersion } from "./schema.ts";
 
@@ -87,7 +87,8 @@ export class RunStore {
   async openRunWriter(runId: number): Promise<RunWriter> {
     const invocations = await this.connection.createAppender("invocations");
     const samples = await this.connection.createAppender("machine_samples");
-    return new RunWriter(runId, invocations, samples);
+    const classSamples = await this.connection.createAppender("class_samples");
+    return new RunWriter(runId, invocations, samples, classSamples);
   }
 
   async completeRun(runId: number, done: FinishedRun): Promise<void> {
@@ -140,6 +141,7 @@ export class RunWriter implements OutcomeSink {
     readonly runId: number,
     private readonly invocations: DuckDBAppender,
     private readonly samples: DuckDBAppender,
+    private readonly classSamples: DuckDBAppender,
   ) {}
 
   outcome(inv: Invocation, o: Outcome): void {
@@ -165,6 +167,7 @@ export class RunWriter implements OutcomeSink {
     else a.appendInteger(o.machine);
     a.appendInteger(o.preemptions);
     a.appendDouble(o.swappedOutMb);
+    a.appendInteger(o.swapOuts ?? 0);
     a.appendDouble(o.costMicroCents);
     if (o.error === undefined) a.appendNull();
     else a.appendVarchar(o.error);
@@ -186,9 +189,26 @@ export class RunWriter implements OutcomeSink {
     a.endRow();
   }
 
+  classSample(s: ClassSample): void {
+    const a = this.classSamples;
+    a.appendInteger(this.runId);
+    a.appendDouble(s.tMs);
+    a.appendInteger(s.machine);
+    a.appendSmallInt(s.priceClass);
+    a.appendInteger(s.functions);
+    a.appendDouble(s.residentMb);
+    a.appendDouble(s.waitingResidentMb);
+    a.appendDouble(s.swappedMb);
+    a.appendInteger(s.swapOuts);
+    a.appendInteger(s.swapIns);
+    a.appendInteger(s.kills);
+    a.endRow();
+  }
+
   flush(): void {
     this.invocations.flushSync();
     this.samples.flushSync();
+    this.classSamples.flushSync();
     this.pending = 0;
   }
 
@@ -199,6 +219,7 @@ export class RunWriter implements OutcomeSink {
     this.flush();
     this.invocations.closeSync();
     this.samples.closeSync();
+    this.classSamples.closeSync();
   }
 }
 

@@ -52,6 +52,7 @@ export const schemaStatements: readonly string[] = [
      machine INTEGER,
      preemptions INTEGER NOT NULL,
      swapped_out_mb DOUBLE NOT NULL,
+     swap_outs INTEGER NOT NULL,
      cost_micro_cents DOUBLE NOT NULL,
      error VARCHAR
    )`,
@@ -64,6 +65,19 @@ export const schemaStatements: readonly string[] = [
      utilization DOUBLE NOT NULL,
      mem_used_mb DOUBLE,
      swap_used_mb DOUBLE
+   )`,
+  `CREATE TABLE IF NOT EXISTS class_samples (
+     run_id INTEGER NOT NULL,
+     t_ms DOUBLE NOT NULL,
+     machine INTEGER NOT NULL,
+     price_class SMALLINT NOT NULL,
+     functions INTEGER NOT NULL,
+     resident_mb DOUBLE NOT NULL,
+     waiting_resident_mb DOUBLE NOT NULL,
+     swapped_mb DOUBLE NOT NULL,
+     swap_outs INTEGER NOT NULL,
+     swap_ins INTEGER NOT NULL,
+     kills INTEGER NOT NULL
    )`,
   `CREATE OR REPLACE VIEW outcomes AS
      SELECT *,

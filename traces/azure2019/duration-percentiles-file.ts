@@ -36,9 +36,9 @@ export async function readDurationPercentiles(path: string, name: string, log: B
     try {
       fields.expectFieldCount(width, "a function_durations_percentiles row");
       const key = functionKey(
-        fields.text(columns.HashOwner, "a HashOwner"),
-        fields.text(columns.HashApp, "a HashApp"),
-        fields.text(columns.HashFunction, "a HashFunction"),
+        fields.ownedText(columns.HashOwner, "a HashOwner"),
+        fields.ownedText(columns.HashApp, "a HashApp"),
+        fields.ownedText(columns.HashFunction, "a HashFunction"),
       );
       const averageMs = fields.nonNegative(columns.Average, "a non-negative Average duration in ms");
       fields.count(columns.Count, "a non-negative integer Count");

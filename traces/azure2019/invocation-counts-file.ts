@@ -71,10 +71,10 @@ export async function* readInvocationCounts(
     const fields = new CsvFields(name, row);
     try {
       fields.expectFieldCount(header.width, `4 keys and ${header.minutes} minute counts`);
-      const owner = fields.text(0, "a HashOwner");
-      const app = fields.text(1, "a HashApp");
-      const fn = fields.text(2, "a HashFunction");
-      const trigger = row.cells[3]!;
+      const owner = fields.ownedText(0, "a HashOwner");
+      const app = fields.ownedText(1, "a HashApp");
+      const fn = fields.ownedText(2, "a HashFunction");
+      const trigger = fields.ownedText(3, `a trigger (${triggerList})`);
       if (!knownTriggers.has(trigger)) throw fields.error(3, `a trigger (${triggerList})`, trigger);
       const counts = new Uint32Array(window.minutes);
       for (let m = 0; m < window.minutes; m++) counts[m] = fields.count(firstCell + m, "a non-negative integer invocation count");

@@ -49,9 +49,9 @@ export async function readMemoryPercentiles(path: string, name: string, log: Bad
     }
     try {
       fields.expectFieldCount(width, "an app_memory_percentiles row");
-      const owner = fields.text(columns.HashOwner, "a HashOwner");
-      const app = fields.text(columns.HashApp, "a HashApp");
-      const key = fnColumn < 0 ? appKey(owner, app) : functionKey(owner, app, fields.text(fnColumn, "a HashFunction"));
+      const owner = fields.ownedText(columns.HashOwner, "a HashOwner");
+      const app = fields.ownedText(columns.HashApp, "a HashApp");
+      const key = fnColumn < 0 ? appKey(owner, app) : functionKey(owner, app, fields.ownedText(fnColumn, "a HashFunction"));
       fields.count(columns.SampleCount, "a non-negative integer SampleCount");
       // parseFloat-style: In-Vitro's per-function shares are written as 19.166666666666668.
       const averageMb = fields.nonNegative(columns.AverageAllocatedMb, "a non-negative AverageAllocatedMb");

@@ -42,7 +42,7 @@ export class MinuteMajorCounts {
     options: MinuteMajorCountsOptions = {},
   ) {
     this.bucketMinutes = options.bucketMinutes ?? 30;
-    this.budgetWords = Math.floor((options.memoryBudgetBytes ?? 64 * 1024 * 1024) / 4);
+    this.budgetWords = Math.floor((options.memoryBudgetBytes ?? 32 * 1024 * 1024) / 4);
     const buckets = Math.ceil(minutes / this.bucketMinutes);
     this.buffers = Array.from({ length: buckets }, () => new Uint32Array(256));
     this.lengths = new Int32Array(buckets);

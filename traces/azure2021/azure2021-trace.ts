@@ -58,8 +58,9 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
     let f = functionIndex.get(key);
     if (f === undefined) {
       f = functionIds.length;
-      functionIndex.set(key, f);
-      functionIds.push({ app: row.app, func: row.func });
+      // Owned copies: the row's cells are slices that would pin papaparse's chunk for the whole run.
+      functionIndex.set(owned(key), f);
+      functionIds.push({ app: owned(row.app), func: owned(row.func) });
       totals.push(0);
       workMs.push(0);
       if (sampling) perMinute.push(new Uint32Array(64));
@@ -219,6 +220,10 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
     expectedDurationMs: durationMs,
     open: () => generate(plan),
   };
+}
+
+function owned(text: string): string {
+  return Buffer.from(text, "utf8").toString("utf8");
 }
 
 /** Feeds every good row, in start order, to `visit`; rows too far out of order are rejected through `log`. */

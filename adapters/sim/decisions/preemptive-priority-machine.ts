@@ -72,6 +72,20 @@ export class PreemptivePriorityMachine {
     return -1;
   }
 
+  /** Removes a function that is not running (a kill); running ones leave through `release`. */
+  removeWaiting(slot: number, cls: number): void {
+    const queue = this.queues[cls]!;
+    const i = queue.indexOf(slot);
+    if (i < this.runningIn[cls]!) throw new Error(`slot ${slot} is running in class ${cls}: release it instead`);
+    queue.removeAt(i);
+    this.functions--;
+  }
+
+  isRunning(slot: number, cls: number): boolean {
+    const i = this.queues[cls]!.indexOf(slot, this.runningIn[cls]);
+    return i >= 0;
+  }
+
   runningInClass(cls: number): number {
     return this.runningIn[cls]!;
   }

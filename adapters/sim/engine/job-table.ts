@@ -15,6 +15,14 @@ export class JobTable {
   placedAt = new Float64Array(0);
   /** Policy-owned key: a PS finish tag, an EDF deadline, a shard enqueue time. */
   key = new Float64Array(0);
+  /** Resident memory (MB) at the job's last state change; while running it grows from here. */
+  mem = new Float64Array(0);
+  /** Memory growth per ms of CPU: (peak − start) / work, as the seeds grow memory with progress. */
+  memSlope = new Float64Array(0);
+  /** 1 while the job's memory is swapped out. */
+  swapped = new Uint8Array(0);
+  swappedOutMb = new Float64Array(0);
+  swapOuts = new Int32Array(0);
   cls = new Int32Array(0);
   machine = new Int32Array(0);
   preemptions = new Int32Array(0);
@@ -36,11 +44,23 @@ export class JobTable {
     this.firstStart[slot] = Number.NaN;
     this.placedAt[slot] = Number.NaN;
     this.key[slot] = 0;
+    this.mem[slot] = inv.workMs > 0 ? inv.memStartMb : inv.memPeakMb;
+    this.memSlope[slot] = inv.workMs > 0 ? (inv.memPeakMb - inv.memStartMb) / inv.workMs : 0;
+    this.swapped[slot] = 0;
+    this.swappedOutMb[slot] = 0;
+    this.swapOuts[slot] = 0;
     this.cls[slot] = inv.priceClass;
     this.machine[slot] = -1;
     this.preemptions[slot] = 0;
     this.inFlight++;
     return slot;
+  }
+
+  /** Resident memory of a job at time t: static unless running, then growing with CPU progress. */
+  memoryAt(slot: number, t: number, running: boolean): number {
+    if (!running) return this.mem[slot]!;
+    const progressed = t - this.runStart[slot]!;
+    return progressed > 0 ? this.mem[slot]! + this.memSlope[slot]! * progressed : this.mem[slot]!;
   }
 
   release(slot: number): void {
@@ -66,6 +86,13 @@ export class JobTable {
     this.firstStart = f64(this.firstStart);
     this.placedAt = f64(this.placedAt);
     this.key = f64(this.key);
+    this.mem = f64(this.mem);
+    this.memSlope = f64(this.memSlope);
+    this.swappedOutMb = f64(this.swappedOutMb);
+    this.swapOuts = i32(this.swapOuts);
+    const swapped = new Uint8Array(capacity);
+    swapped.set(this.swapped);
+    this.swapped = swapped;
     this.cls = i32(this.cls);
     this.machine = i32(this.machine);
     this.preemptions = i32(this.preemptions);

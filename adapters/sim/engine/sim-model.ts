@@ -1,4 +1,4 @@
-import type { MachineSample } from "../../backend.ts";
+import type { ClassSample, MachineSample } from "../../backend.ts";
 import type { IndexedMinHeap } from "./indexed-min-heap.ts";
 import type { JobTable } from "./job-table.ts";
 
@@ -13,6 +13,8 @@ export interface SimContext {
   readonly events: IndexedMinHeap;
   /** The job ran to completion at `now`: the engine emits its outcome and frees its slot. */
   complete(slot: number, now: number): void;
+  /** The job was killed at `now` (memory exhausted): outcome `killed`, CPU used so far billed. */
+  kill(slot: number, now: number): void;
 }
 
 /** A scheduling policy bound to the simulator's virtual clock. */
@@ -22,7 +24,7 @@ export interface SimModel {
   arrive(slot: number, now: number): void;
   wake(entity: number, now: number): void;
   /** One sample per machine of the state at `now`, utilization since the previous sample. */
-  sample(now: number, emit: (s: MachineSample) => void): void;
+  sample(now: number, emit: (s: MachineSample) => void, emitClass: (s: ClassSample) => void): void;
   /** Core-milliseconds spent running functions so far (conservation: equals the work done). */
   busyCoreMs(now: number): number;
 }

@@ -1,4 +1,4 @@
-import type { MachineSample, Outcome, OutcomeSink } from "../../backend.ts";
+import type { ClassSample, MachineSample, Outcome, OutcomeSink, OutcomeStatus } from "../../backend.ts";
 import type { Invocation } from "../../../traces/invocation.ts";
 import { IndexedMinHeap } from "./indexed-min-heap.ts";
 import { JobTable } from "./job-table.ts";
@@ -31,8 +31,10 @@ export class Simulation implements SimContext {
   private lastArrival = Number.NEGATIVE_INFINITY;
   private ended = false;
   private readonly emitSample: (s: MachineSample) => void;
+  private readonly emitClassSample: (s: ClassSample) => void;
   arrivals = 0;
   completions = 0;
+  kills = 0;
   wakeups = 0;
   workDoneMs = 0;
 
@@ -44,6 +46,7 @@ export class Simulation implements SimContext {
     this.model = createModel(this);
     this.sampleEntity = this.model.entities;
     this.emitSample = (s) => this.sink.sample(s);
+    this.emitClassSample = (s) => this.sink.classSample(s);
     if (options.sampleIntervalMs > 0) this.events.set(this.sampleEntity, options.sampleIntervalMs);
   }
 
@@ -71,22 +74,36 @@ export class Simulation implements SimContext {
   }
 
   complete(slot: number, now: number): void {
+    this.completions++;
+    this.end(slot, now, "ok", this.jobs.invocation[slot]!.workMs);
+  }
+
+  kill(slot: number, now: number): void {
+    this.kills++;
+    const jobs = this.jobs;
+    const ranFor = Number.isNaN(jobs.runStart[slot]!) ? 0 : Math.max(0, now - jobs.runStart[slot]!);
+    const done = jobs.invocation[slot]!.workMs - jobs.remaining[slot]! + ranFor;
+    this.end(slot, now, "killed", Math.max(0, done));
+  }
+
+  private end(slot: number, now: number, status: OutcomeStatus, cpuMs: number): void {
     const jobs = this.jobs;
     const inv = jobs.invocation[slot]!;
     const price = this.options.prices[jobs.cls[slot]!] ?? 0;
+    const firstStart = jobs.firstStart[slot]!;
     const outcome: Outcome = {
-      status: "ok",
+      status,
       placedMs: jobs.placedAt[slot]!,
-      startMs: jobs.firstStart[slot]!,
+      ...(Number.isNaN(firstStart) ? {} : { startMs: firstStart }),
       endMs: now,
       machine: jobs.machine[slot]!,
       preemptions: jobs.preemptions[slot]!,
-      swappedOutMb: 0,
-      costMicroCents: (price * inv.workMs) / 1000,
+      swappedOutMb: jobs.swappedOutMb[slot]!,
+      swapOuts: jobs.swapOuts[slot]!,
+      costMicroCents: (price * cpuMs) / 1000,
       ranClass: jobs.cls[slot]!,
     };
-    this.completions++;
-    this.workDoneMs += inv.workMs;
+    this.workDoneMs += cpuMs;
     jobs.release(slot);
     this.sink.outcome(inv, outcome);
   }
@@ -104,7 +121,7 @@ export class Simulation implements SimContext {
   }
 
   private sampleAt(now: number): void {
-    this.model.sample(now, this.emitSample);
+    this.model.sample(now, this.emitSample, this.emitClassSample);
     // Keep sampling while anything can still happen; stop once the stream is over and drained.
     if (!this.ended || this.jobs.inFlight > 0) this.events.set(this.sampleEntity, now + this.options.sampleIntervalMs);
   }

@@ -1,49 +1,94 @@
-import type { MachineSample } from "../../backend.ts";
+import type { ClassSample, MachineSample } from "../../backend.ts";
 import { SeededRandom } from "../../../traces/seeded-random.ts";
+import { IdleLists } from "../decisions/idle-lists.ts";
 import { PowerOfKPlacer } from "../decisions/power-of-k-placer.ts";
 import { PreemptivePriorityMachine, runsOnFreeCore, waits } from "../decisions/preemptive-priority-machine.ts";
+import { chooseKillVictim, chooseSwapVictims, type SwapView } from "../decisions/price-class-swapper.ts";
 import { PriceWaitMultiQueue } from "../decisions/price-wait-multi-queue.ts";
 import { CoreTimeMeter } from "../engine/core-time-meter.ts";
 import type { SimContext, SimModel } from "../engine/sim-model.ts";
 import type { SimConfig } from "../sim-config.ts";
 
+/** Below this many MB, headroom counts as none: keeps float noise from scheduling events at `now`. */
+const epsilonMb = 1e-6;
+
 /**
- * XX (seed 000 §3.2), CPU side: arrival → a uniformly chosen shard; the shard's multi-queue picks
- * the next function (price × time waited); power-of-k least-loaded placement; each machine runs
- * preemptive priority, FIFO within class. Entities: machines 0..M-1, then shards M..M+S-1.
+ * XX (seed 000 §3.2): arrival → a uniformly chosen shard; the shard's multi-queue picks the next
+ * function (price × time waited); placement on the shard's idle list (fewest functions) if
+ * enabled and non-empty, else power-of-k least loaded; each machine runs preemptive priority,
+ * FIFO within class. With finite RAM each machine's dispatcher tracks memory that grows with CPU
+ * progress, swaps out waiting functions of the lowest classes under pressure, swaps them in when
+ * they run, and kills only when swap is full; it also keeps the machine's idle-list entry.
+ *
+ * Entities: machine m's next completion is m, its next memory event M + m, shard s is 2M + s.
  */
 export function createXxModel(ctx: SimContext, config: SimConfig, prices: readonly number[]): SimModel {
   const { machines: M, shards: S, cores } = config;
+  const classes = prices.length;
   const jobs = ctx.jobs;
   const events = ctx.events;
+  const memoryOn = config.ramMb !== null;
+  const ram = config.ramMb ?? Number.POSITIVE_INFINITY;
+  const swapCap = config.swapMb;
   const shardRng = SeededRandom.forPurpose(config.seed, "shard");
   const placementRng = SeededRandom.forPurpose(config.seed, "placement");
+  const dispatcherRng = SeededRandom.forPurpose(config.seed, "dispatcher");
   const placer = new PowerOfKPlacer(M, config.k);
   const queues = Array.from({ length: S }, () => new PriceWaitMultiQueue(prices, config.strict));
   const shardBusy = new Uint8Array(S);
   const inService = new Int32Array(S);
-  const machines = Array.from({ length: M }, () => new PreemptivePriorityMachine(cores, prices.length));
+  const machines = Array.from({ length: M }, () => new PreemptivePriorityMachine(cores, classes));
   const load = new Int32Array(M);
   const nextDone = new Int32Array(M).fill(-1);
   const meter = new CoreTimeMeter(M);
+  const idle = config.idleList ? new IdleLists(S, M, config.k) : null;
+  const idleThresholdMb = memoryOn ? config.idleFreeShare * ram : 0;
+  const idleStepMb = memoryOn ? config.idleStepShare * ram : 0;
+  /** Memory of the functions on machine m that are neither running nor swapped out. */
+  const waitingMb = new Float64Array(M);
+  const swappedMb = new Float64Array(M);
+  // Swap activity per machine × class since the last sample.
+  const swapOutCount = new Int32Array(M * classes);
+  const swapInCount = new Int32Array(M * classes);
+  const killCount = new Int32Array(M * classes);
+  const victims: number[] = [];
+  const swapView: SwapView = {
+    isSwapped: (slot) => jobs.swapped[slot] === 1,
+    memoryMb: (slot) => jobs.mem[slot]!,
+  };
 
-  function start(slot: number, now: number): void {
-    jobs.runStart[slot] = now;
-    if (Number.isNaN(jobs.firstStart[slot]!)) jobs.firstStart[slot] = now;
+  function start(slot: number, m: number, now: number): void {
+    let delay = 0;
+    if (memoryOn) {
+      if (jobs.swapped[slot] === 1) {
+        // Swapped back in before it runs; at finite bandwidth the core waits for the pages.
+        jobs.swapped[slot] = 0;
+        swappedMb[m]! -= jobs.mem[slot]!;
+        swapInCount[m * classes + jobs.cls[slot]!]!++;
+        if (config.swapMbPerMs > 0) delay = jobs.mem[slot]! / config.swapMbPerMs;
+      } else {
+        waitingMb[m]! -= jobs.mem[slot]!;
+      }
+    }
+    jobs.runStart[slot] = now + delay;
+    if (Number.isNaN(jobs.firstStart[slot]!)) jobs.firstStart[slot] = now + delay;
   }
 
-  function preempt(slot: number, now: number): void {
-    const left = jobs.remaining[slot]! - (now - jobs.runStart[slot]!);
+  function preempt(slot: number, m: number, now: number): void {
+    const progressed = Math.max(0, now - jobs.runStart[slot]!);
+    const left = jobs.remaining[slot]! - progressed;
     jobs.remaining[slot] = left > 0 ? left : 0;
+    jobs.mem[slot]! += jobs.memSlope[slot]! * progressed;
     jobs.runStart[slot] = Number.NaN;
     jobs.preemptions[slot]!++;
+    if (memoryOn) waitingMb[m]! += jobs.mem[slot]!;
   }
 
   function reschedule(m: number): void {
     const machine = machines[m]!;
     let best = -1;
     let bestT = Number.POSITIVE_INFINITY;
-    for (let c = prices.length - 1; c >= 0; c--) {
+    for (let c = classes - 1; c >= 0; c--) {
       const r = machine.runningInClass(c);
       for (let i = 0; i < r; i++) {
         const slot = machine.functionAt(c, i);
@@ -59,46 +104,179 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
     else events.set(m, bestT);
   }
 
-  function place(slot: number, now: number): void {
-    const m = placer.choose(load, placementRng);
+  /** RAM the machine's functions occupy at `now`, and (as a side value) how fast it grows. */
+  let growthMbPerMs = 0;
+  let nextGrowthStart = Number.POSITIVE_INFINITY;
+  function residentMb(m: number, now: number): number {
+    const machine = machines[m]!;
+    let resident = waitingMb[m]!;
+    growthMbPerMs = 0;
+    nextGrowthStart = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < classes; c++) {
+      const r = machine.runningInClass(c);
+      for (let i = 0; i < r; i++) {
+        const slot = machine.functionAt(c, i);
+        resident += jobs.memoryAt(slot, now, true);
+        if (jobs.runStart[slot]! <= now) growthMbPerMs += jobs.memSlope[slot]!;
+        else if (jobs.runStart[slot]! < nextGrowthStart) nextGrowthStart = jobs.runStart[slot]!;
+      }
+    }
+    return resident;
+  }
+
+  function swapOut(slot: number, m: number): void {
+    const mb = jobs.mem[slot]!;
+    jobs.swapped[slot] = 1;
+    jobs.swappedOutMb[slot]! += mb;
+    jobs.swapOuts[slot]!++;
+    waitingMb[m]! -= mb;
+    swappedMb[m]! += mb;
+    swapOutCount[m * classes + jobs.cls[slot]!]!++;
+  }
+
+  function kill(slot: number, m: number, now: number): void {
+    const machine = machines[m]!;
+    const cls = jobs.cls[slot]!;
+    killCount[m * classes + cls]!++;
+    load[m]!--;
+    if (machine.isRunning(slot, cls)) {
+      meter.advance(m, now, machine.running);
+      const next = machine.release(slot, cls);
+      ctx.kill(slot, now);
+      if (next >= 0) start(next, m, now);
+      reschedule(m);
+      return;
+    }
+    machine.removeWaiting(slot, cls);
+    if (jobs.swapped[slot] === 1) swappedMb[m]! -= jobs.mem[slot]!;
+    else waitingMb[m]! -= jobs.mem[slot]!;
+    ctx.kill(slot, now);
+  }
+
+  /** The dispatcher's memory duty: relieve pressure, kill if swap is full, plan the next check. */
+  function checkMemory(m: number, now: number): void {
+    let resident = residentMb(m, now);
+    // RAM counts as full within epsilonMb: the crossing moment computed in floating point lands there.
+    if (resident > ram - epsilonMb) {
+      victims.length = 0;
+      chooseSwapVictims(machines[m]!, swapView, resident - (ram - epsilonMb), victims);
+      for (const v of victims) swapOut(v, m);
+      resident = residentMb(m, now);
+    }
+    // Running functions alone may overflow RAM; the overflow pages to swap until swap is full.
+    while (machines[m]!.functions > 0 && swappedMb[m]! + Math.max(0, resident - ram) > swapCap - epsilonMb) {
+      kill(chooseKillVictim(machines[m]!), m, now);
+      resident = residentMb(m, now);
+    }
+    let next = nextGrowthStart;
+    if (growthMbPerMs > 0) {
+      const headroom = ram - resident;
+      const room = headroom > epsilonMb ? headroom : swapCap - swappedMb[m]! - (resident - ram);
+      next = Math.min(next, now + room / growthMbPerMs);
+    }
+    if (next === Number.POSITIVE_INFINITY) events.delete(M + m);
+    else events.set(M + m, next);
+    if (idle) idle.observe(m, ram - resident, idleThresholdMb, idleStepMb, dispatcherRng);
+  }
+
+  function machineChanged(m: number, now: number): void {
+    reschedule(m);
+    if (memoryOn) checkMemory(m, now);
+    else if (idle) idle.observe(m, Number.POSITIVE_INFINITY, 0, 0, dispatcherRng);
+  }
+
+  function place(slot: number, shard: number, now: number): void {
+    let m = idle ? idle.pick(shard, load) : -1;
+    if (m < 0) m = placer.choose(load, placementRng);
     const machine = machines[m]!;
     jobs.machine[slot] = m;
     jobs.placedAt[slot] = now;
     load[m]!++;
+    if (memoryOn) waitingMb[m]! += jobs.mem[slot]!;
     meter.advance(m, now, machine.running);
     const decision = machine.admit(slot, jobs.cls[slot]!);
-    if (decision === waits) return;
-    if (decision !== runsOnFreeCore) preempt(decision, now);
-    start(slot, now);
-    reschedule(m);
+    if (decision !== waits) {
+      if (decision !== runsOnFreeCore) preempt(decision, m, now);
+      start(slot, m, now);
+    }
+    machineChanged(m, now);
   }
 
   function serveShard(s: number, now: number): void {
     const queue = queues[s]!;
     if (config.shardCostMs === 0) {
-      while (queue.length > 0) place(queue.pickNext(now), now);
+      while (queue.length > 0) place(queue.pickNext(now), s, now);
       return;
     }
     const slot = queue.pickNext(now);
     if (slot < 0) return;
     shardBusy[s] = 1;
     inService[s] = slot;
-    events.set(M + s, now + config.shardCostMs);
+    events.set(2 * M + s, now + config.shardCostMs);
   }
 
+  function sampleMemory(m: number, now: number, emitClass: (s: ClassSample) => void): { used: number; swap: number } {
+    const machine = machines[m]!;
+    // Recompute the waiting memory exactly, so incremental float error never accumulates.
+    let waiting = 0;
+    let swapped = 0;
+    for (let c = 0; c < classes; c++) {
+      const r = machine.runningInClass(c);
+      const n = machine.functionsInClass(c);
+      let running = 0;
+      let waitingClass = 0;
+      let swappedClass = 0;
+      for (let i = 0; i < n; i++) {
+        const slot = machine.functionAt(c, i);
+        if (i < r) running += jobs.memoryAt(slot, now, true);
+        else if (jobs.swapped[slot] === 1) swappedClass += jobs.mem[slot]!;
+        else waitingClass += jobs.mem[slot]!;
+      }
+      waiting += waitingClass;
+      swapped += swappedClass;
+      const at = m * classes + c;
+      emitClass({
+        tMs: now,
+        machine: m,
+        priceClass: c,
+        functions: n,
+        residentMb: running + waitingClass,
+        waitingResidentMb: waitingClass,
+        swappedMb: swappedClass,
+        swapOuts: swapOutCount[at]!,
+        swapIns: swapInCount[at]!,
+        kills: killCount[at]!,
+      });
+      swapOutCount[at] = 0;
+      swapInCount[at] = 0;
+      killCount[at] = 0;
+    }
+    waitingMb[m] = waiting;
+    swappedMb[m] = swapped;
+    const resident = residentMb(m, now);
+    return { used: Math.min(resident, ram), swap: swapped + Math.max(0, resident - ram) };
+  }
+
+  // Every dispatcher starts on an empty machine, so each lists itself before the first arrival.
+  if (idle) for (let m = 0; m < M; m++) idle.observe(m, ram, idleThresholdMb, idleStepMb, dispatcherRng);
+
   return {
-    entities: M + S,
+    entities: 2 * M + S,
     arrive(slot, now) {
       const s = S === 1 ? 0 : shardRng.int(S);
       queues[s]!.push(slot, jobs.cls[slot]!, now);
       if (shardBusy[s] === 0) serveShard(s, now);
     },
     wake(entity, now) {
-      if (entity >= M) {
-        const s = entity - M;
+      if (entity >= 2 * M) {
+        const s = entity - 2 * M;
         shardBusy[s] = 0;
-        place(inService[s]!, now);
+        place(inService[s]!, s, now);
         serveShard(s, now);
+        return;
+      }
+      if (entity >= M) {
+        checkMemory(entity - M, now);
         return;
       }
       const m = entity;
@@ -109,18 +287,20 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
       load[m]!--;
       const next = machine.release(slot, jobs.cls[slot]!);
       ctx.complete(slot, now);
-      if (next >= 0) start(next, now);
-      reschedule(m);
+      if (next >= 0) start(next, m, now);
+      machineChanged(m, now);
     },
-    sample(now, emit: (s: MachineSample) => void) {
+    sample(now, emit: (s: MachineSample) => void, emitClass: (s: ClassSample) => void) {
       for (let m = 0; m < M; m++) {
         const machine = machines[m]!;
+        const memory = memoryOn ? sampleMemory(m, now, emitClass) : null;
         emit({
           tMs: now,
           machine: m,
           running: machine.running,
           queued: machine.functions - machine.running,
           utilization: meter.utilizationSinceSample(m, now, machine.running, cores),
+          ...(memory ? { memUsedMb: memory.used, swapUsedMb: memory.swap } : {}),
         });
       }
       meter.sampled(now);

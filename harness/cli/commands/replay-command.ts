@@ -1,5 +1,4 @@
 import type { Argv } from "yargs";
-import { syntheticTrace } from "../../../traces/synthetic/synthetic-trace.ts";
 import { createBackend, knownBackends } from "../../backends/backend-registry.ts";
 import { replay } from "../../replay/replay.ts";
 import { stderrProgress } from "../../replay/progress.ts";
@@ -7,7 +6,8 @@ import { RunStore } from "../../store/run-store.ts";
 import { abortOnInterrupt } from "../interrupt.ts";
 import { dbOption, seedOption } from "../options/common-options.ts";
 import { simConfigFromArgs, simOptions, type SimArgs } from "../options/sim-options.ts";
-import { syntheticConfigFromArgs, syntheticOptions, type SyntheticArgs } from "../options/synthetic-options.ts";
+import { syntheticOptions, type SyntheticArgs } from "../options/synthetic-options.ts";
+import { realTraceOptions, traceFromArgs, traceSpecHelp } from "../options/trace-from-args.ts";
 import { UsageError } from "../usage-error.ts";
 import { printBatchSummary } from "./print-batch-summary.ts";
 
@@ -15,7 +15,7 @@ export const defaultBackends = ["sim:xx", "sim:hermod", "sim:edf"];
 
 export function replayOptions<T>(y: Argv<T>) {
   return y
-    .positional("trace", { type: "string", default: "synthetic", describe: "Trace spec: synthetic" })
+    .positional("trace", { type: "string", default: "synthetic", describe: traceSpecHelp })
     .options({
       backend: { type: "string", array: true, default: defaultBackends, describe: `Backends, each fed the identical stream (${Object.keys(knownBackends()).join(", ")})` },
       label: { type: "string", describe: "A name stored with the runs" },
@@ -24,16 +24,16 @@ export function replayOptions<T>(y: Argv<T>) {
       ...seedOption,
       ...simOptions,
       ...syntheticOptions,
+      ...realTraceOptions,
     });
 }
 
-type ReplayArgs = SimArgs & SyntheticArgs & { trace: string; backend: string[]; label?: string; quiet: boolean; db: string; seed: number };
+type ReplayArgs = SimArgs & SyntheticArgs & Record<string, unknown> & { trace: string; backend: string[]; label?: string; quiet: boolean; db: string; seed: number };
 
 export async function runReplay(args: ReplayArgs): Promise<void> {
   if (!Number.isInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed must be a non-negative integer (got ${args.seed})`);
   const sim = simConfigFromArgs(args, args.seed);
-  if (args.trace !== "synthetic") throw new UsageError(`unknown trace spec "${args.trace}"; known: synthetic`);
-  const trace = syntheticTrace(syntheticConfigFromArgs(args, args.seed, sim.machines * sim.cores));
+  const trace = await traceFromArgs(args.trace, args, args.seed, sim.machines * sim.cores);
   const backends = args.backend.map((id) => createBackend(id, { sim, prices: trace.prices }));
   const store = await RunStore.open(args.db);
   const interrupt = abortOnInterrupt();
@@ -63,6 +63,8 @@ export const replayCommand = {
     replayOptions(y)
       .example("$0 replay", "synthetic trace at ρ=0.9 through sim:xx, sim:hermod and sim:edf")
       .example("$0 replay --backend sim:xx --backend sim:hermod --phases 0:0.7,50:1.3,80:0.7 --duration-s 120", "the seeds' Figure 3 load spike")
-      .example("$0 replay --machines 1 --cores 1 --work exponential --load 0.8 --prices 1 --functions 1", "an M/M/1 queue"),
+      .example("$0 replay --machines 1 --cores 1 --work exponential --load 0.8 --prices 1 --functions 1", "an M/M/1 queue")
+      .example("$0 replay azure2019:traces/samples/invitro-sampler-azure2019-500fn --minutes 60 --target-load 0.9", "an hour of the real Azure 2019 sample at ρ=0.9")
+      .example("$0 replay --ram-gb 32 --idle-list --load 1.1 --duration-s 60 --backend sim:xx", "the seeds' memory experiment: price-class swapping"),
   handler: (args: ReplayArgs) => runReplay(args),
 };

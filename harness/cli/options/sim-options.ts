@@ -9,6 +9,11 @@ export const simOptions = {
   "shard-cost-ms": { type: "number", default: simDefaults.shardCostMs, describe: "Virtual ms an XX shard spends per placement", group: "Cluster:" },
   strict: { type: "boolean", default: simDefaults.strict, describe: "XX shards pick the highest class, not max price × wait", group: "Cluster:" },
   "sample-ms": { type: "number", default: simDefaults.sampleIntervalMs, describe: "Machine sample interval in virtual ms (0: none)", group: "Cluster:" },
+  "ram-gb": { type: "number", describe: "RAM per machine in GB (default: unbounded, memory not modelled; the seeds use 32)", group: "Memory:" },
+  "swap-gb": { type: "number", default: simDefaults.swapMb / 1024, describe: "Swap per machine in GB", group: "Memory:" },
+  "swap-mb-per-s": { type: "number", default: 0, describe: "Swap bandwidth in MB/s (0: instant, as in the seeds)", group: "Memory:" },
+  "idle-list": { type: "boolean", default: simDefaults.idleList, describe: "XX places on idle-list machines first", group: "Memory:" },
+  "idle-free-share": { type: "number", default: simDefaults.idleFreeShare, describe: "Free share of RAM above which a machine lists itself idle", group: "Memory:" },
 } as const;
 
 export interface SimArgs {
@@ -19,6 +24,11 @@ export interface SimArgs {
   readonly "shard-cost-ms": number;
   readonly strict: boolean;
   readonly "sample-ms": number;
+  readonly "ram-gb"?: number;
+  readonly "swap-gb": number;
+  readonly "swap-mb-per-s": number;
+  readonly "idle-list": boolean;
+  readonly "idle-free-share": number;
 }
 
 export function simConfigFromArgs(args: SimArgs, seed: number): SimConfig {
@@ -30,6 +40,12 @@ export function simConfigFromArgs(args: SimArgs, seed: number): SimConfig {
     shardCostMs: args["shard-cost-ms"],
     strict: args.strict,
     sampleIntervalMs: args["sample-ms"],
+    ramMb: args["ram-gb"] === undefined ? null : args["ram-gb"] * 1024,
+    swapMb: args["swap-gb"] * 1024,
+    swapMbPerMs: args["swap-mb-per-s"] / 1000,
+    idleList: args["idle-list"],
+    idleFreeShare: args["idle-free-share"],
+    idleStepShare: simDefaults.idleStepShare,
     seed,
   };
   throwIfErrors(validateSimConfig(config));

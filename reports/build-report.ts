@@ -1,0 +1,77 @@
+import type { RunStore } from "../harness/store/run-store.ts";
+import type { ReportChart } from "./charts/report-chart.ts";
+import { costSection } from "./sections/cost-section.ts";
+import { latencyDistributionSection } from "./sections/latency-distribution-section.ts";
+import { loadSweepSection } from "./sections/load-sweep-section.ts";
+import { memorySection } from "./sections/memory-section.ts";
+import { pairedSection } from "./sections/paired-section.ts";
+import type { ReportContext, ReportSection } from "./sections/report-section.ts";
+import { tailOverTimeSection } from "./sections/tail-over-time-section.ts";
+import { streamGroups, type StreamGroup } from "./stream-groups.ts";
+import type { ReportRun } from "./report-runs.ts";
+
+/** The sections a report can hold, in page order. */
+export const sectionBuilders = {
+  percentiles: latencyDistributionSection,
+  tailOverTime: tailOverTimeSection,
+  paired: pairedSection,
+  loadSweep: loadSweepSection,
+  memory: memorySection,
+  cost: costSection,
+} satisfies Record<string, (ctx: ReportContext) => Promise<ReportSection>>;
+
+export type SectionName = keyof typeof sectionBuilders;
+export const sectionNames = Object.keys(sectionBuilders) as SectionName[];
+
+export interface BuiltReport {
+  readonly title: string;
+  readonly runs: readonly ReportRun[];
+  readonly streams: readonly StreamGroup[];
+  readonly warnings: readonly string[];
+  readonly sections: readonly ReportSection[];
+  readonly charts: readonly ReportChart[];
+}
+
+export interface ReportOptions {
+  readonly title?: string;
+  /** Only these sections (a preset); all by default. */
+  readonly sections?: readonly SectionName[];
+}
+
+/**
+ * Everything the report shows, computed from the store alone: each section queries DuckDB for
+ * its datasets and turns them into specs. Nothing here writes files or reads a clock, so the same
+ * store gives the same report.
+ */
+export async function buildReport(store: RunStore, runs: readonly ReportRun[], options: ReportOptions = {}): Promise<BuiltReport> {
+  if (runs.length === 0) throw new Error("a report needs at least one run");
+  const classRows = await store.query(
+    `SELECT DISTINCT price_class::INTEGER AS c FROM invocations WHERE run_id IN (${runs.map((r) => r.runId).join(",")}) ORDER BY 1`,
+  );
+  const ctx: ReportContext = { store, runs, classes: classRows.map((r) => Number(r.c)), prices: runs[0]!.prices };
+  const streams = streamGroups(runs);
+  const warnings: string[] = [];
+  const oneSweep = runs.every((r) => r.sweep !== null && r.sweep === runs[0]!.sweep);
+  // A sweep varies the workload on purpose (one stream per grid cell); anything else should not.
+  if (streams.length > 1 && !oneSweep) {
+    warnings.push(
+      `these runs replayed ${streams.length} different invocation streams: side-by-side figures compare different workloads, and only runs with the same stream are paired`,
+    );
+  }
+  const pricesDiffer = new Set(runs.map((r) => JSON.stringify(r.prices))).size > 1;
+  if (pricesDiffer) warnings.push("the runs use different price tables; class labels show the first run's prices");
+  const sections: ReportSection[] = [];
+  for (const name of options.sections ?? sectionNames) {
+    const t = performance.now();
+    sections.push(await sectionBuilders[name](ctx));
+    if (process.env.XXBENCH_REPORT_TIMINGS) process.stderr.write(`section ${name}: ${(performance.now() - t).toFixed(0)} ms\n`);
+  }
+  return {
+    title: options.title ?? "xxbench report",
+    runs,
+    streams,
+    warnings,
+    sections,
+    charts: sections.flatMap((s) => s.charts),
+  };
+}

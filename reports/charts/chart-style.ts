@@ -1,0 +1,20 @@
+import type { Config, TopLevelSpec } from "vega-lite";
+
+/** One look for every chart: the page, the SVGs and the README PNGs agree. */
+export const chartConfig: Config = {
+  font: "DejaVu Sans, Liberation Sans, Arial, sans-serif",
+  view: { stroke: "#ddd" },
+  axis: { labelFontSize: 11, titleFontSize: 12, gridColor: "#eee" },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260 },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  title: { fontSize: 15, anchor: "start", subtitleFontSize: 11, subtitleColor: "#555" },
+};
+
+export const vegaLiteSchema = "https://vega.github.io/schema/vega-lite/v6.json";
+
+/** Facet panels: wide enough to read a log axis, small enough for four classes side by side. */
+export const panelWidth = 220;
+export const panelHeight = 170;
+
+/** A chart inside a vconcat/hconcat: vega-lite exports no name for it, so derive one. */
+export type SubSpec = Extract<TopLevelSpec, { vconcat: unknown }>["vconcat"][number];

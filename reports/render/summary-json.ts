@@ -1,0 +1,26 @@
+import type { BuiltReport } from "../build-report.ts";
+
+/** The report's numbers for machines: runs, streams, each section's summary, chart files. */
+export function summaryJson(report: BuiltReport): string {
+  return `${JSON.stringify(
+    {
+      title: report.title,
+      runs: report.runs.map((r) => ({
+        runId: r.runId,
+        backend: r.backend,
+        label: r.label,
+        sweep: r.sweep,
+        seed: r.seed,
+        invocations: r.invocations,
+        streamDigest: r.streamDigest,
+        constantLoad: r.constantLoad,
+      })),
+      streams: report.streams,
+      warnings: report.warnings,
+      ...Object.fromEntries(report.sections.map((s) => [s.key, s.summary])),
+      charts: report.charts.map((c) => ({ id: c.id, title: c.title, svg: `charts/${c.id}.svg`, png: `charts/${c.id}.png` })),
+    },
+    null,
+    2,
+  )}\n`;
+}

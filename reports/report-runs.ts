@@ -1,0 +1,99 @@
+import type { RunStore } from "../harness/store/run-store.ts";
+
+/** A load phase in trace time, as the report shades it. */
+export interface ReportPhase {
+  readonly startMs: number;
+  readonly load: number;
+}
+
+/** What a report needs to know about one stored run, read from `runs` and its manifest. */
+export interface ReportRun {
+  readonly runId: number;
+  readonly backend: string;
+  readonly label: string | null;
+  readonly sweep: string | null;
+  readonly seed: number;
+  readonly status: string;
+  readonly streamDigest: string | null;
+  readonly invocations: number;
+  /** Price of each class, µ¢ per cpu-second (index = class). */
+  readonly prices: readonly number[];
+  /** Load schedule of a synthetic trace; empty when the trace has none. */
+  readonly phases: readonly ReportPhase[];
+  /** The offered load when the schedule is a single constant phase, else null. */
+  readonly constantLoad: number | null;
+  /** Arrival time of the last invocation: samples after it only show the drain. */
+  readonly lastArrivalMs: number;
+  /** RAM per machine when the backend models memory (null: unbounded or not modelled). */
+  readonly ramMb: number | null;
+  /** A short name that tells the run apart from the others in one report. */
+  readonly series: string;
+}
+
+export interface RunChoice {
+  readonly runIds?: readonly number[];
+  readonly latest?: boolean;
+  readonly sweep?: string;
+  readonly includeIncomplete?: boolean;
+}
+
+interface ManifestView {
+  trace?: { spec?: { phases?: { tick: number; load: number }[]; tickMs?: number; prices?: number[] } };
+  backend?: { config?: { prices?: number[]; ramMb?: number | null } };
+  stream?: { lastArrivalMs?: number };
+}
+
+/** Reads the chosen runs, in run-id order; the caller decides what an empty choice means. */
+export async function loadReportRuns(store: RunStore, choice: RunChoice): Promise<ReportRun[]> {
+  const where: string[] = [];
+  if (choice.runIds && choice.runIds.length > 0) where.push(`run_id IN (${choice.runIds.map((id) => Math.floor(Number(id))).join(",")})`);
+  if (choice.sweep !== undefined) where.push(`sweep = $sweep`);
+  if (!choice.includeIncomplete) where.push(`status = 'complete'`);
+  if (choice.latest) where.push(`batch_id = (SELECT max(batch_id) FROM runs WHERE status = 'complete')`);
+  const rows = await store.query(
+    `SELECT run_id::INTEGER AS run_id, backend, label, sweep, seed::DOUBLE AS seed, status, stream_digest,
+            coalesce(invocations, 0)::DOUBLE AS invocations, manifest::VARCHAR AS manifest
+     FROM runs ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY run_id`,
+    choice.sweep !== undefined ? { sweep: choice.sweep } : undefined,
+  );
+  const runs = rows.map((r) => {
+    const manifest = JSON.parse(String(r.manifest)) as ManifestView;
+    const spec = manifest.trace?.spec ?? {};
+    const tickMs = spec.tickMs ?? 1000;
+    const phases = (spec.phases ?? []).map((p) => ({ startMs: p.tick * tickMs, load: p.load }));
+    return {
+      runId: Number(r.run_id),
+      backend: String(r.backend),
+      label: r.label === null ? null : String(r.label),
+      sweep: r.sweep === null ? null : String(r.sweep),
+      seed: Number(r.seed),
+      status: String(r.status),
+      streamDigest: r.stream_digest === null ? null : String(r.stream_digest),
+      invocations: Number(r.invocations),
+      prices: manifest.backend?.config?.prices ?? spec.prices ?? [],
+      phases,
+      constantLoad: phases.length === 1 ? phases[0]!.load : null,
+      lastArrivalMs: manifest.stream?.lastArrivalMs ?? Number.POSITIVE_INFINITY,
+      ramMb: manifest.backend?.config?.ramMb ?? null,
+      series: String(r.backend),
+    };
+  });
+  return withSeriesNames(runs);
+}
+
+/**
+ * Runs are named by backend; when one backend appears more than once (a sweep, or several
+ * replays), the label or run id is added so every series in a chart is distinct.
+ */
+function withSeriesNames(runs: ReportRun[]): ReportRun[] {
+  const perBackend = new Map<string, number>();
+  for (const r of runs) perBackend.set(r.backend, (perBackend.get(r.backend) ?? 0) + 1);
+  return runs.map((r) =>
+    perBackend.get(r.backend)! > 1 ? { ...r, series: `${r.backend} ${r.label ?? ""} #${r.runId}`.replace(/\s+/g, " ") } : r,
+  );
+}
+
+/** `run_id IN (…)` for the chosen runs (ids are integers from the store, never user text). */
+export function runIdList(runs: readonly ReportRun[]): string {
+  return runs.length === 0 ? "NULL" : runs.map((r) => r.runId).join(",");
+}

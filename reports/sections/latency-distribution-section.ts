@@ -1,0 +1,73 @@
+import { latencyCdfChart } from "../charts/latency-cdf-chart.ts";
+import { percentileTableChart } from "../charts/percentile-table-chart.ts";
+import { classLabel } from "../class-label.ts";
+import { formatNumber } from "../format-number.ts";
+import { classPercentiles, type ClassPercentiles } from "../queries/class-percentiles-query.ts";
+import { latencyCdf } from "../queries/latency-cdf-query.ts";
+import { markdownTable } from "../render/markdown-table.ts";
+import type { ReportContext, ReportSection } from "./report-section.ts";
+
+export interface PercentileSummary extends ClassPercentiles {
+  readonly backend: string;
+  readonly streamDigest: string | null;
+}
+
+const columns = ["stream", "count", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "slowdown p50", "slowdown p99"];
+
+/** Latency CDFs and the percentile table, both per backend × price class. */
+export async function latencyDistributionSection(ctx: ReportContext): Promise<ReportSection<PercentileSummary[]>> {
+  const byRun = new Map(ctx.runs.map((r) => [r.runId, r]));
+  const label = (cls: number): string => classLabel(cls, ctx.prices);
+  const cdf = await latencyCdf(ctx.store, ctx.runs);
+  const cdfChart = latencyCdfChart(
+    cdf.map((p) => ({ series: byRun.get(p.runId)!.series, priceClass: label(p.priceClass), p: p.p, latencyMs: p.latencyMs })),
+    ctx.classes.map(label),
+    ctx.runs.map((r) => r.series),
+  );
+
+  const rows: PercentileSummary[] = (await classPercentiles(ctx.store, ctx.runs)).map((s) => ({
+    ...s,
+    backend: byRun.get(s.runId)!.backend,
+    streamDigest: byRun.get(s.runId)!.streamDigest,
+  }));
+  const cellsOf = (s: PercentileSummary): string[] => [
+    s.streamDigest?.slice(0, 12) ?? "–",
+    s.count.toLocaleString("en-US"),
+    formatNumber(s.p50Ms),
+    formatNumber(s.p90Ms),
+    formatNumber(s.p99Ms),
+    formatNumber(s.p999Ms),
+    formatNumber(s.p50Slowdown),
+    formatNumber(s.p99Slowdown),
+  ];
+  const rowName = (s: PercentileSummary): string => `${byRun.get(s.runId)!.series} · class ${s.priceClass}`;
+  const digests = new Set(ctx.runs.map((r) => r.streamDigest));
+  const subtitle =
+    digests.size === 1
+      ? `every run replayed the identical invocation stream ${[...digests][0]?.slice(0, 12) ?? "?"}… (SHA-256 of the stream, from each run's manifest)`
+      : `the runs replayed ${digests.size} different streams (see the stream column): compare only rows with equal prefixes`;
+  const tableChart = percentileTableChart(
+    rows.map((s) => ({ row: rowName(s), cells: Object.fromEntries(columns.map((c, i) => [c, cellsOf(s)[i]!])) })),
+    columns,
+    subtitle,
+  );
+  return {
+    key: "percentiles",
+    charts: [
+      {
+        id: "percentile-table",
+        title: "Percentiles per backend × price class",
+        caption: `Latency (ms) and slowdown (latency ÷ work) percentiles of completed invocations. ${subtitle}.`,
+        spec: tableChart,
+      },
+      {
+        id: "latency-cdf",
+        title: "Latency CDF",
+        caption: "One panel per price class, one curve per backend; latency on a log axis because it spans decades. A curve further left is faster.",
+        spec: cdfChart,
+      },
+    ],
+    summary: rows,
+    markdown: `## Percentiles per backend × price class\n\n${subtitle}.\n\n${markdownTable(["run", "backend · class", ...columns], rows.map((s) => [s.runId, rowName(s), ...cellsOf(s)]))}\n`,
+  };
+}

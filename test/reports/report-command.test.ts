@@ -1,0 +1,137 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../support/run-cli.ts";
+import { useTempDirs } from "../support/temp-dir.ts";
+import { chartFiles, chartIds, replayInto, reportInto } from "./support/report-store.ts";
+
+const tempDir = useTempDirs();
+
+interface Summary {
+  runs: { runId: number; backend: string; streamDigest: string; invocations: number }[];
+  streams: { digest: string; runIds: number[] }[];
+  warnings: string[];
+  percentiles: { runId: number; priceClass: number; count: number; p50Ms: number; p99Ms: number; p999Ms: number }[];
+  paired: { pairs: { runA: number; runB: number; classes: { priceClass: number; pairs: number; p99Difference: { differenceMs: number; lowMs: number; highMs: number } }[] }[] };
+  memory: { runsWithMemory: number[]; notes: string[] };
+  loadSweep: { note: string | null };
+  charts: { id: string }[];
+}
+
+function listFiles(dir: string, prefix = ""): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
+}
+
+describe("xxbench report", () => {
+  let db: string;
+  let out: string;
+  let summary: Summary;
+  // One store for the whole file (useTempDirs empties its folders after every test).
+  const dir = mkdtempSync(join(tmpdir(), "xxbench-report-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(async () => {
+    db = join(dir, "r.duckdb");
+    out = join(dir, "out");
+    await replayInto(db);
+    const r = await reportInto(db, out);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`open file://${out}/index.html`);
+    summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary;
+  });
+
+  it("writes index.html, summary.md, summary.json and an SVG and a PNG per chart", () => {
+    const files = listFiles(out).sort();
+    expect(files).toEqual(["index.html", "summary.json", "summary.md", ...chartFiles("").map((f) => f.replace(/^\//, ""))].sort());
+    expect(summary.charts.map((c) => c.id).sort()).toEqual([...chartIds].sort());
+    for (const file of chartFiles(out)) {
+      const bytes = readFileSync(file);
+      if (file.endsWith(".png")) expect(bytes.subarray(1, 4).toString()).toBe("PNG");
+      else expect(bytes.toString()).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    }
+  });
+
+  it("reads every invocation back from the store and agrees with `xxbench summary`", async () => {
+    expect(summary.runs.map((r) => r.backend)).toEqual(["sim:xx", "sim:hermod", "sim:edf"]);
+    for (const run of summary.runs) {
+      expect(summary.percentiles.filter((p) => p.runId === run.runId).reduce((s, p) => s + p.count, 0)).toBe(12_000);
+    }
+    const cli = JSON.parse((await runCli(["summary", "--json", "--db", db])).stdout) as { classes: { runId: number; priceClass: number; p99Ms: number }[] };
+    for (const c of cli.classes) {
+      const mine = summary.percentiles.find((p) => p.runId === c.runId && p.priceClass === c.priceClass)!;
+      expect(mine.p99Ms).toBeCloseTo(c.p99Ms, 2);
+    }
+  });
+
+  it("shows the stream digest: one stream for the three backends, so every pair is compared", () => {
+    expect(summary.streams).toHaveLength(1);
+    expect(summary.streams[0]!.runIds).toEqual([1, 2, 3]);
+    expect(summary.warnings).toEqual([]);
+    const table = readFileSync(join(out, "charts", "percentile-table.svg"), "utf8");
+    expect(table).toContain(summary.streams[0]!.digest.slice(0, 12));
+    expect(summary.paired.pairs.map((p) => [p.runA, p.runB])).toEqual([[1, 2], [1, 3], [2, 3]]);
+  });
+
+  it("puts the p99 difference inside its bootstrap interval and agrees with the percentile table", () => {
+    const [xxVsHermod] = summary.paired.pairs;
+    for (const c of xxVsHermod!.classes) {
+      const d = c.p99Difference;
+      expect(d.lowMs).toBeLessThanOrEqual(d.differenceMs);
+      expect(d.highMs).toBeGreaterThanOrEqual(d.differenceMs);
+      const p99 = (runId: number): number => summary.percentiles.find((p) => p.runId === runId && p.priceClass === c.priceClass)!.p99Ms;
+      // Nearest-rank vs interpolated p99 differ by at most the gap between neighbouring order statistics.
+      expect(Math.abs(d.differenceMs - (p99(2) - p99(1)))).toBeLessThan(0.05 * Math.abs(p99(2)) + 50);
+    }
+    // The top class is XX's whole point: hermod's p99 is clearly worse, beyond the interval's noise.
+    const top = xxVsHermod!.classes.find((c) => c.priceClass === 3)!.p99Difference;
+    expect(top.lowMs).toBeGreaterThan(0);
+  });
+
+  it("says plainly that the runs hold no memory data and no load sweep", () => {
+    expect(summary.memory.runsWithMemory).toEqual([]);
+    expect(readFileSync(join(out, "charts", "memory-spread.svg"), "utf8")).toContain("No memory data");
+    expect(readFileSync(join(out, "summary.md"), "utf8")).toContain("No memory data");
+    expect(summary.loadSweep.note).toContain("not a load sweep");
+  });
+
+  it("inlines vega, vega-lite and vega-embed and refers to nothing outside the page", () => {
+    const html = readFileSync(join(out, "index.html"), "utf8");
+    expect(html).toContain("vega-embed (inlined from node_modules)");
+    expect(html).toContain("default-src 'none'");
+    expect(html).not.toMatch(/<script[^>]+src=/i);
+    expect(html).not.toMatch(/<link[^>]+href=/i);
+    for (const id of chartIds) expect(html).toContain(`id="vis-${id}"`);
+  });
+
+  it("writes byte-identical files when run again on the same store", async () => {
+    const again = join(tempDir(), "again");
+    const r = await reportInto(db, again);
+    expect(r.code).toBe(0);
+    const files = listFiles(out).sort();
+    expect(listFiles(again).sort()).toEqual(files);
+    for (const f of files) expect(readFileSync(join(again, f)).equals(readFileSync(join(out, f))), f).toBe(true);
+  });
+
+  it("warns when runs replayed different streams, and never pairs them", async () => {
+    await replayInto(db, ["--seed", "2", "--backend", "sim:xx"]);
+    const mixed = join(tempDir(), "mixed");
+    const r = await reportInto(db, mixed, ["--runs", "1", "2", "4"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("different invocation streams");
+    const s = JSON.parse(readFileSync(join(mixed, "summary.json"), "utf8")) as Summary;
+    expect(s.streams).toHaveLength(2);
+    expect(s.paired.pairs.map((p) => [p.runA, p.runB])).toEqual([[1, 2]]);
+  });
+
+  it("refuses runs that are not complete or do not exist, in one line", async () => {
+    const r = await reportInto(db, join(tempDir(), "none"), ["--runs", "99"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`xxbench: no complete run 99 in ${db} (see \`xxbench runs\`)`);
+    const preset = await reportInto(db, join(tempDir(), "none"), ["--preset", "fig4"]);
+    expect(preset.code).toBe(2);
+    expect(preset.stderr).toContain("xxbench sweep --preset fig4");
+  });
+});
