@@ -27,3 +27,6 @@ process.stdout.write(`Memory as the trace grows 10× (it must stay flat):\n${tex
 
 const store = measure("store-throughput.ts", [String(n)]);
 process.stdout.write(`${textTable(["what", "rows", "rows/s", "peak RSS MB"], [["DuckDB outcome rows (RunWriter appender)", n, store.perSecond as number, store.maxRssMb as number]])}\n`);
+
+process.stdout.write("\nTrace readers (arrivals generated per second, peak RSS; each case in its own process):\n");
+execFileSync(process.execPath, ["--import", "tsx", here("traces.bench.ts")], { stdio: "inherit" });

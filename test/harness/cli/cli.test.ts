@@ -63,3 +63,37 @@ describe("xxbench command line", () => {
     expect(listed.map((x) => x.status)).toEqual(["interrupted"]);
   });
 });
+
+describe("xxbench with real traces", () => {
+  it("replays a real Azure 2019 sample through every simulator backend", async () => {
+    const db = join(tempDir(), "real.duckdb");
+    const r = await runCli(["replay", "azure2019:traces/samples/vhive-loader-azure2019-10fn", "--minutes", "5", "--machines", "4", "--db", db]);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse((await runCli(["summary", "--json", "--db", db])).stdout) as { runs: { backend: string; invocations: number }[] };
+    expect(summary.runs.map((x) => x.backend)).toEqual(["sim:xx", "sim:hermod", "sim:edf"]);
+    expect(new Set(summary.runs.map((x) => x.invocations)).size).toBe(1);
+  });
+
+  it("stops at a malformed trace row with file:line:column in one line, exit 2, and no stack trace", async () => {
+    const dir = tempDir();
+    const { cpSync, readFileSync, writeFileSync } = await import("node:fs");
+    cpSync("traces/samples/vhive-loader-azure2019-10fn", dir, { recursive: true });
+    const file = join(dir, "invocations.csv");
+    const lines = readFileSync(file, "utf8").split("\n");
+    const cells = lines[3]!.split(",");
+    cells[6] = "x7";
+    lines[3] = cells.join(",");
+    writeFileSync(file, lines.join("\n"));
+    const r = await runCli(["replay", `azure2019:${dir}`, "--db", join(dir, "x.duckdb")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invocations\.csv:4:\d+: /);
+    expect(r.stderr).toContain("x7");
+    expect(r.stderr).not.toContain("    at ");
+  });
+
+  it("refuses synthetic-only flags with a real trace instead of ignoring them", async () => {
+    const r = await runCli(["replay", "azure2019:traces/samples/vhive-loader-azure2019-10fn", "--load", "0.5", "--db", join(tempDir(), "y.duckdb")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--load shape the synthetic trace only");
+  });
+});
