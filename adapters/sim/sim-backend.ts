@@ -34,6 +34,7 @@ export class SimBackend implements Backend {
     const outcomes = emptyOutcomeCounts();
     outcomes.ok = simulation.completions;
     outcomes.killed = simulation.kills;
+    outcomes.throttled = simulation.rejections;
     return {
       invocations: simulation.arrivals,
       outcomes,

@@ -24,6 +24,8 @@ export interface SimConfig {
   readonly idleFreeShare: number;
   /** A listed machine rewrites its entry when free memory moved by more than this share of RAM. */
   readonly idleStepShare: number;
+  /** XX's monthly budget per tenant, in USD; tenants not listed are never throttled. */
+  readonly budgetsUsd: Readonly<Record<string, number>>;
   /** Seeds the placement and shard-choice streams. */
   readonly seed: number;
 }
@@ -42,6 +44,7 @@ export const simDefaults: Omit<SimConfig, "seed"> = {
   idleList: false,
   idleFreeShare: 0.25,
   idleStepShare: 0.05,
+  budgetsUsd: {},
 };
 
 export function validateSimConfig(c: SimConfig): string[] {
@@ -55,6 +58,7 @@ export function validateSimConfig(c: SimConfig): string[] {
   if (!(c.swapMbPerMs >= 0)) errors.push(`swap bandwidth must be >= 0 (got ${c.swapMbPerMs})`);
   if (!(c.idleFreeShare >= 0 && c.idleFreeShare < 1)) errors.push(`idle free share must be in [0, 1) (got ${c.idleFreeShare})`);
   if (!(c.idleStepShare >= 0 && c.idleStepShare < 1)) errors.push(`idle step share must be in [0, 1) (got ${c.idleStepShare})`);
+  for (const [tenant, usd] of Object.entries(c.budgetsUsd)) if (!(usd >= 0)) errors.push(`budget of ${tenant} must be >= 0 USD (got ${usd})`);
   if (!(c.sampleIntervalMs >= 0)) errors.push(`sample interval must be >= 0 ms (got ${c.sampleIntervalMs})`);
   return errors;
 }

@@ -43,6 +43,12 @@ export interface SyntheticConfig {
   readonly memStartMb: number;
   readonly memMinMb: number;
   readonly memMaxMb: number;
+  /** Share of top-level invocations that call others (a call chain); 0 for none. */
+  readonly chainShare: number;
+  /** Calls each chain member makes to the next level. */
+  readonly chainFanOut: number;
+  /** Levels of calls below the top-level invocation. */
+  readonly chainDepth: number;
 }
 
 /** The seeds' price table (seed 000 §3.1): µ¢ per cpu-second, cheapest first. */
@@ -73,6 +79,9 @@ export const syntheticDefaults = {
   memStartMb: 100,
   memMinMb: 100,
   memMaxMb: 10240,
+  chainShare: 0,
+  chainFanOut: 2,
+  chainDepth: 1,
 } as const satisfies Partial<SyntheticConfig>;
 
 /** Parses "0:0.7,50:1.2,80:0.7" (tick:load pairs) into phases; throws a one-line message. */
@@ -129,5 +138,15 @@ export function validateSyntheticConfig(c: SyntheticConfig): string[] {
   }
   if (!(c.memMinMb > 0 && c.memMaxMb >= c.memMinMb)) errors.push(`memory range ${c.memMinMb}–${c.memMaxMb} MB is empty`);
   if (!(c.memStartMb > 0 && c.memStartMb <= c.memMinMb)) errors.push(`start memory must be in (0, ${c.memMinMb}] MB`);
+  if (!(c.chainShare >= 0 && c.chainShare <= 1)) errors.push(`chain share must be in [0, 1] (got ${c.chainShare})`);
+  if (!(Number.isInteger(c.chainFanOut) && c.chainFanOut >= 1)) errors.push(`chain fan-out must be a positive integer (got ${c.chainFanOut})`);
+  if (!(Number.isInteger(c.chainDepth) && c.chainDepth >= 1)) errors.push(`chain depth must be a positive integer (got ${c.chainDepth})`);
   return errors;
+}
+
+/** Invocations per top-level arrival, counting the calls chains make. */
+export function chainMultiplier(c: Pick<SyntheticConfig, "chainShare" | "chainFanOut" | "chainDepth">): number {
+  let calls = 0;
+  for (let d = 1; d <= c.chainDepth; d++) calls += c.chainFanOut ** d;
+  return 1 + c.chainShare * calls;
 }

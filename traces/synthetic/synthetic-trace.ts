@@ -1,6 +1,6 @@
 import type { Invocation, InvocationBatch, TraceSource } from "../invocation.ts";
 import { SeededRandom } from "../seeded-random.ts";
-import { phasesInMs, type SyntheticConfig } from "./synthetic-config.ts";
+import { chainMultiplier, phasesInMs, type SyntheticConfig } from "./synthetic-config.ts";
 import { workSampler } from "./work-sampler.ts";
 
 const batchSize = 4096;
@@ -8,6 +8,7 @@ const batchSize = 4096;
 /** Per-function parameters, drawn once from the "functions" stream. */
 export interface SyntheticFunction {
   readonly tenant: string;
+  readonly tenantIndex: number;
   readonly app: string;
   readonly fn: string;
   readonly meanWorkMs: number;
@@ -21,7 +22,7 @@ export function syntheticFunctions(config: SyntheticConfig): SyntheticFunction[]
     // Truncated above 0: redraw rather than clamp, so no mass piles up at a floor.
     do mean = config.workMeanMs + config.workMeanSdMs * rng.normal();
     while (!(mean > 0));
-    fns.push({ tenant: `tenant-${f % config.tenants}`, app: `app-${f}`, fn: `fn-${f}`, meanWorkMs: mean });
+    fns.push({ tenant: `tenant-${f % config.tenants}`, tenantIndex: f % config.tenants, app: `app-${f}`, fn: `fn-${f}`, meanWorkMs: mean });
   }
   return fns;
 }
@@ -36,8 +37,9 @@ export function syntheticTrace(config: SyntheticConfig): TraceSource {
   const functions = syntheticFunctions(config);
   const meanWork = functions.reduce((s, f) => s + f.meanWorkMs, 0) / functions.length;
   const phases = phasesInMs(config);
-  // ρ = λ E[S] / cores  ⇒  λ (per ms) = ρ cores / E[S].
-  const rates = phases.map((p) => (p.load * config.cores) / meanWork);
+  // ρ = λ E[S] / cores  ⇒  λ (per ms) = ρ cores / E[S]; chains add calls, so top-level arrivals are fewer.
+  const multiplier = chainMultiplier(config);
+  const rates = phases.map((p) => (p.load * config.cores) / meanWork / multiplier);
   const spec = { ...config, meanWorkMs: meanWork };
   return {
     kind: "synthetic",
@@ -68,10 +70,37 @@ async function* generate(
   const memSpan = config.memMaxMb - config.memMinMb;
   const poisson = config.arrivals === "poisson";
 
+  const chains = SeededRandom.forPurpose(config.seed, "chains");
+  const pending = new PendingCalls();
+  const tenantFunctions = Array.from({ length: config.tenants }, (_, t) => functions.filter((f) => f.tenantIndex === t));
+
   let phase = 0;
   let t = phaseStarts[0]!;
   let id = 0;
   let batch: Invocation[] = [];
+  const emit = (f: SyntheticFunction, arrivalMs: number, parentId: number | undefined, depth: number): void => {
+    const workMs = drawWork(work, f.meanWorkMs);
+    const inv: Invocation = {
+      id,
+      arrivalMs,
+      tenant: f.tenant,
+      app: f.app,
+      fn: f.fn,
+      priceClass: pickClass(cumulative, classes.next()),
+      workMs,
+      memStartMb: config.memStartMb,
+      memPeakMb: config.memMinMb + memSpan * memory.next(),
+      ...(parentId !== undefined ? { parentId } : {}),
+    };
+    batch.push(inv);
+    // A chain member calls the next level somewhere during its run, within its own tenant.
+    if (depth < config.chainDepth && (depth > 0 || (config.chainShare > 0 && chains.next() < config.chainShare))) {
+      for (let i = 0; i < config.chainFanOut; i++) {
+        pending.push({ arrivalMs: arrivalMs + workMs * chains.next(), parentId: id, depth: depth + 1, tenantIndex: f.tenantIndex });
+      }
+    }
+    id++;
+  };
   while (id < maxCount) {
     // Next arrival under a piecewise-constant rate. Poisson is memoryless, so restarting the
     // gap at a phase boundary with the new rate is exact.
@@ -90,26 +119,75 @@ async function* generate(
       t = boundary;
       phase++;
     }
-    if (t >= endMs) break;
-    const f = functions[choice.int(functions.length)]!;
-    batch.push({
-      id,
-      arrivalMs: t,
-      tenant: f.tenant,
-      app: f.app,
-      fn: f.fn,
-      priceClass: pickClass(cumulative, classes.next()),
-      workMs: drawWork(work, f.meanWorkMs),
-      memStartMb: config.memStartMb,
-      memPeakMb: config.memMinMb + memSpan * memory.next(),
-    });
-    id++;
-    if (batch.length === batchSize) {
+    // Calls due before the next top-level arrival go first, so the stream stays sorted.
+    while (pending.size > 0 && pending.peek().arrivalMs <= Math.min(t, endMs) && id < maxCount) {
+      const call = pending.pop();
+      const candidates = tenantFunctions[call.tenantIndex]!;
+      emit(candidates[choice.int(candidates.length)]!, call.arrivalMs, call.parentId, call.depth);
+    }
+    if (t >= endMs || id >= maxCount) break;
+    emit(functions[choice.int(functions.length)]!, t, undefined, 0);
+    if (batch.length >= batchSize) {
       yield batch;
       batch = [];
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+interface PendingCall {
+  readonly arrivalMs: number;
+  readonly parentId: number;
+  readonly depth: number;
+  readonly tenantIndex: number;
+}
+
+/** Calls made by chain members, ordered by when they arrive (ties: the earlier caller first). */
+class PendingCalls {
+  private readonly heap: PendingCall[] = [];
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  peek(): PendingCall {
+    return this.heap[0]!;
+  }
+
+  push(call: PendingCall): void {
+    const heap = this.heap;
+    let i = heap.push(call) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(call, heap[parent]!)) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = call;
+  }
+
+  pop(): PendingCall {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= heap.length) break;
+        if (c + 1 < heap.length && before(heap[c + 1]!, heap[c]!)) c++;
+        if (!before(heap[c]!, last)) break;
+        heap[i] = heap[c]!;
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+}
+
+function before(a: PendingCall, b: PendingCall): boolean {
+  return a.arrivalMs < b.arrivalMs || (a.arrivalMs === b.arrivalMs && a.parentId < b.parentId);
 }
 
 function cumulativeWeights(weights: readonly number[]): Float64Array {

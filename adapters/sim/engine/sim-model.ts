@@ -11,10 +11,12 @@ export interface SimContext {
   readonly jobs: JobTable;
   /** Entity wake-ups keyed by virtual time: `events.set(entity, t)` (re)schedules, `delete` cancels. */
   readonly events: IndexedMinHeap;
-  /** The job ran to completion at `now`: the engine emits its outcome and frees its slot. */
-  complete(slot: number, now: number): void;
-  /** The job was killed at `now` (memory exhausted): outcome `killed`, CPU used so far billed. */
-  kill(slot: number, now: number): void;
+  /** The job ran to completion at `now`: the engine emits its outcome, frees its slot, returns its cost (µ¢). */
+  complete(slot: number, now: number): number;
+  /** The job was killed at `now` (memory exhausted): outcome `killed`, what it used so far billed. */
+  kill(slot: number, now: number): number;
+  /** The job was refused at arrival (budget throttling): outcome `throttled`, nothing billed. */
+  reject(slot: number, now: number): void;
 }
 
 /** A scheduling policy bound to the simulator's virtual clock. */

@@ -1,4 +1,5 @@
 import type { ClassSample, MachineSample, Outcome, OutcomeSink, OutcomeStatus } from "../../backend.ts";
+import { priceTable } from "../../billing/price-table.ts";
 import type { Invocation } from "../../../traces/invocation.ts";
 import { IndexedMinHeap } from "./indexed-min-heap.ts";
 import { JobTable } from "./job-table.ts";
@@ -35,6 +36,7 @@ export class Simulation implements SimContext {
   arrivals = 0;
   completions = 0;
   kills = 0;
+  rejections = 0;
   wakeups = 0;
   workDoneMs = 0;
 
@@ -73,39 +75,55 @@ export class Simulation implements SimContext {
     return this.model.busyCoreMs(this.now);
   }
 
-  complete(slot: number, now: number): void {
+  complete(slot: number, now: number): number {
     this.completions++;
-    this.end(slot, now, "ok", this.jobs.invocation[slot]!.workMs);
+    return this.end(slot, now, "ok", this.jobs.invocation[slot]!.workMs);
   }
 
-  kill(slot: number, now: number): void {
+  kill(slot: number, now: number): number {
     this.kills++;
     const jobs = this.jobs;
     const ranFor = Number.isNaN(jobs.runStart[slot]!) ? 0 : Math.max(0, now - jobs.runStart[slot]!);
     const done = jobs.invocation[slot]!.workMs - jobs.remaining[slot]! + ranFor;
-    this.end(slot, now, "killed", Math.max(0, done));
+    return this.end(slot, now, "killed", Math.max(0, done));
   }
 
-  private end(slot: number, now: number, status: OutcomeStatus, cpuMs: number): void {
+  reject(slot: number, now: number): void {
+    this.rejections++;
+    this.end(slot, now, "throttled", 0);
+  }
+
+  /**
+   * Emits the outcome under XX's billing: CPU at the class it ran at, plus memory by use at one
+   * price for all classes — the function's memory grows linearly from start to peak while it
+   * runs, so its use is (start + peak) / 2 × the time from first start to end.
+   */
+  private end(slot: number, now: number, status: OutcomeStatus, cpuMs: number): number {
     const jobs = this.jobs;
     const inv = jobs.invocation[slot]!;
     const price = this.options.prices[jobs.cls[slot]!] ?? 0;
     const firstStart = jobs.firstStart[slot]!;
+    const placed = jobs.placedAt[slot]!;
+    const machine = jobs.machine[slot]!;
+    const residentMs = Number.isNaN(firstStart) ? 0 : Math.max(0, now - firstStart);
+    const memoryGbS = (((inv.memStartMb + inv.memPeakMb) / 2) * residentMs) / 1024 / 1000;
+    const cost = (price * cpuMs) / 1000 + (status === "throttled" ? 0 : memoryGbS * priceTable.xx.memoryMicroCentsPerGbSecond);
     const outcome: Outcome = {
       status,
-      placedMs: jobs.placedAt[slot]!,
+      ...(Number.isNaN(placed) ? {} : { placedMs: placed }),
       ...(Number.isNaN(firstStart) ? {} : { startMs: firstStart }),
       endMs: now,
-      machine: jobs.machine[slot]!,
+      ...(machine >= 0 ? { machine } : {}),
       preemptions: jobs.preemptions[slot]!,
       swappedOutMb: jobs.swappedOutMb[slot]!,
       swapOuts: jobs.swapOuts[slot]!,
-      costMicroCents: (price * cpuMs) / 1000,
+      costMicroCents: cost,
       ranClass: jobs.cls[slot]!,
     };
     this.workDoneMs += cpuMs;
     jobs.release(slot);
     this.sink.outcome(inv, outcome);
+    return cost;
   }
 
   private runUntil(t: number): void {

@@ -1,5 +1,7 @@
 import type { ClassSample, MachineSample } from "../../backend.ts";
 import { SeededRandom } from "../../../traces/seeded-random.ts";
+import { BudgetGovernor } from "../decisions/budget-governor.ts";
+import { ClassInheritance } from "../decisions/class-inheritance.ts";
 import { IdleLists } from "../decisions/idle-lists.ts";
 import { PowerOfKPlacer } from "../decisions/power-of-k-placer.ts";
 import { PreemptivePriorityMachine, runsOnFreeCore, waits } from "../decisions/preemptive-priority-machine.ts";
@@ -52,6 +54,13 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
   const swapInCount = new Int32Array(M * classes);
   const killCount = new Int32Array(M * classes);
   const victims: number[] = [];
+  const inheritance = new ClassInheritance();
+  const governor = Object.keys(config.budgetsUsd).length > 0 ? new BudgetGovernor(config.budgetsUsd) : null;
+  const complete = (slot: number, now: number): void => {
+    const tenant = jobs.invocation[slot]!.tenant;
+    const cost = ctx.complete(slot, now);
+    governor?.charge(tenant, cost);
+  };
   const swapView: SwapView = {
     isSwapped: (slot) => jobs.swapped[slot] === 1,
     memoryMb: (slot) => jobs.mem[slot]!,
@@ -139,10 +148,11 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
     const cls = jobs.cls[slot]!;
     killCount[m * classes + cls]!++;
     load[m]!--;
+    const tenant = jobs.invocation[slot]!.tenant;
     if (machine.isRunning(slot, cls)) {
       meter.advance(m, now, machine.running);
       const next = machine.release(slot, cls);
-      ctx.kill(slot, now);
+      governor?.charge(tenant, ctx.kill(slot, now));
       if (next >= 0) start(next, m, now);
       reschedule(m);
       return;
@@ -150,7 +160,7 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
     machine.removeWaiting(slot, cls);
     if (jobs.swapped[slot] === 1) swappedMb[m]! -= jobs.mem[slot]!;
     else waitingMb[m]! -= jobs.mem[slot]!;
-    ctx.kill(slot, now);
+    governor?.charge(tenant, ctx.kill(slot, now));
   }
 
   /** The dispatcher's memory duty: relieve pressure, kill if swap is full, plan the next check. */
@@ -263,8 +273,21 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
   return {
     entities: 2 * M + S,
     arrive(slot, now) {
+      const inv = jobs.invocation[slot]!;
+      let cls = inheritance.inheritedClass(inv.priceClass, inv.parentId);
+      if (governor) {
+        const decision = governor.decide(inv.tenant, now);
+        if (decision === "reject") {
+          inheritance.record(inv.id, cls);
+          ctx.reject(slot, now);
+          return;
+        }
+        if (decision === "demote") cls = 0;
+      }
+      inheritance.record(inv.id, cls);
+      jobs.cls[slot] = cls;
       const s = S === 1 ? 0 : shardRng.int(S);
-      queues[s]!.push(slot, jobs.cls[slot]!, now);
+      queues[s]!.push(slot, cls, now);
       if (shardBusy[s] === 0) serveShard(s, now);
     },
     wake(entity, now) {
@@ -286,7 +309,7 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
       jobs.remaining[slot] = 0;
       load[m]!--;
       const next = machine.release(slot, jobs.cls[slot]!);
-      ctx.complete(slot, now);
+      complete(slot, now);
       if (next >= 0) start(next, m, now);
       machineChanged(m, now);
     },

@@ -1,5 +1,5 @@
 import { simDefaults, validateSimConfig, type SimConfig } from "../../../adapters/sim/sim-config.ts";
-import { throwIfErrors } from "../usage-error.ts";
+import { throwIfErrors, UsageError } from "../usage-error.ts";
 
 export const simOptions = {
   machines: { type: "number", default: simDefaults.machines, describe: "Simulated machines", group: "Cluster:" },
@@ -14,6 +14,7 @@ export const simOptions = {
   "swap-mb-per-s": { type: "number", default: 0, describe: "Swap bandwidth in MB/s (0: instant, as in the seeds)", group: "Memory:" },
   "idle-list": { type: "boolean", default: simDefaults.idleList, describe: "XX places on idle-list machines first", group: "Memory:" },
   "idle-free-share": { type: "number", default: simDefaults.idleFreeShare, describe: "Free share of RAM above which a machine lists itself idle", group: "Memory:" },
+  budget: { type: "string", array: true, describe: "XX monthly budget: TENANT=USD (repeatable); over its pro-rata line a tenant is demoted, then throttled", group: "Tenants:" },
 } as const;
 
 export interface SimArgs {
@@ -29,6 +30,7 @@ export interface SimArgs {
   readonly "swap-mb-per-s": number;
   readonly "idle-list": boolean;
   readonly "idle-free-share": number;
+  readonly budget?: readonly string[];
 }
 
 export function simConfigFromArgs(args: SimArgs, seed: number): SimConfig {
@@ -46,8 +48,19 @@ export function simConfigFromArgs(args: SimArgs, seed: number): SimConfig {
     idleList: args["idle-list"],
     idleFreeShare: args["idle-free-share"],
     idleStepShare: simDefaults.idleStepShare,
+    budgetsUsd: parseBudgets(args.budget ?? []),
     seed,
   };
   throwIfErrors(validateSimConfig(config));
   return config;
+}
+
+function parseBudgets(entries: readonly string[]): Record<string, number> {
+  const budgets: Record<string, number> = {};
+  for (const entry of entries) {
+    const m = /^(.+)=(\d+(?:\.\d+)?)$/.exec(entry);
+    if (!m) throw new UsageError(`--budget wants TENANT=USD, e.g. tenant-3=25 (got "${entry}")`);
+    budgets[m[1]!] = Number(m[2]);
+  }
+  return budgets;
 }

@@ -30,6 +30,9 @@ export const syntheticOptions = {
   prices: { type: "string", default: syntheticDefaults.prices.join(","), describe: "Price per class, µ¢ per cpu-second, ascending", group },
   "class-weights": { type: "string", describe: "Share of invocations per class (default: bimodal)", group },
   "mem-max-mb": { type: "number", default: syntheticDefaults.memMaxMb, describe: "Largest peak memory, MB", group },
+  "chain-share": { type: "number", default: syntheticDefaults.chainShare, describe: "Share of top-level invocations that start a call chain", group },
+  "chain-fan-out": { type: "number", default: syntheticDefaults.chainFanOut, describe: "Calls each chain member makes", group },
+  "chain-depth": { type: "number", default: syntheticDefaults.chainDepth, describe: "Levels of calls below the top", group },
 } as const;
 
 export interface SyntheticArgs {
@@ -49,6 +52,9 @@ export interface SyntheticArgs {
   readonly prices: string;
   readonly "class-weights"?: string;
   readonly "mem-max-mb": number;
+  readonly "chain-share": number;
+  readonly "chain-fan-out": number;
+  readonly "chain-depth": number;
 }
 
 export function syntheticConfigFromArgs(args: SyntheticArgs, seed: number, cores: number): SyntheticConfig {
@@ -71,6 +77,9 @@ export function syntheticConfigFromArgs(args: SyntheticArgs, seed: number, cores
     prices,
     classWeights: args["class-weights"] !== undefined ? numberList("--class-weights", args["class-weights"]) : bimodalWeights(prices.length),
     memMaxMb: args["mem-max-mb"],
+    chainShare: args["chain-share"],
+    chainFanOut: args["chain-fan-out"],
+    chainDepth: args["chain-depth"],
     ...(args["duration-s"] !== undefined ? { durationMs: args["duration-s"] * 1000 } : {}),
     ...(args.invocations !== undefined || args["duration-s"] === undefined ? { invocations: args.invocations ?? 200_000 } : {}),
   };
