@@ -152,7 +152,8 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
     if (machine.isRunning(slot, cls)) {
       meter.advance(m, now, machine.running);
       const next = machine.release(slot, cls);
-      governor?.charge(tenant, ctx.kill(slot, now));
+      const cost = ctx.kill(slot, now);
+      governor?.charge(tenant, cost);
       if (next >= 0) start(next, m, now);
       reschedule(m);
       return;
@@ -160,7 +161,8 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
     machine.removeWaiting(slot, cls);
     if (jobs.swapped[slot] === 1) swappedMb[m]! -= jobs.mem[slot]!;
     else waitingMb[m]! -= jobs.mem[slot]!;
-    governor?.charge(tenant, ctx.kill(slot, now));
+    const cost = ctx.kill(slot, now);
+    governor?.charge(tenant, cost);
   }
 
   /** The dispatcher's memory duty: relieve pressure, kill if swap is full, plan the next check. */
