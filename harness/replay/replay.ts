@@ -1,6 +1,7 @@
 import type { Backend, RunSummary } from "../../adapters/backend.ts";
 import type { InvocationBatch, TraceSource } from "../../traces/invocation.ts";
 import type { RunStore } from "../store/run-store.ts";
+import { billRun } from "../billing/billing-models.ts";
 import { provenance, type RunManifest } from "./manifest.ts";
 import type { ProgressListener } from "./progress.ts";
 import { StreamDigest } from "./stream-digest.ts";
@@ -91,6 +92,7 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
       if (writer.outcomes !== digest.count) {
         throw new Error(`${backend.id} gave ${writer.outcomes} outcomes for ${digest.count} invocations: every invocation must have exactly one`);
       }
+      await billRun(store, runId, billingContext(backend.config, trace.prices));
     } catch (error) {
       writer.close();
       const wallMs = performance.now() - started;
@@ -126,4 +128,12 @@ function fractionDone(trace: TraceSource, digest: StreamDigest): number | undefi
   if (trace.expectedInvocations !== undefined) return Math.min(1, digest.count / trace.expectedInvocations);
   if (trace.expectedDurationMs !== undefined) return Math.min(1, digest.lastArrivalMs / trace.expectedDurationMs);
   return undefined;
+}
+
+/** Prices and fleet size for billing, from the backend's stored config where it has them. */
+function billingContext(config: Readonly<Record<string, unknown>>, tracePrices: readonly number[]): { prices: readonly number[]; machines?: number } {
+  const prices = Array.isArray(config.prices) ? (config.prices as number[]) : tracePrices;
+  if (typeof config.machines !== "number") return { prices };
+  // EDF's one big machine is the same fleet: machines × cores cores.
+  return { prices, machines: config.machines };
 }

@@ -155,6 +155,7 @@ export class RunWriter implements OutcomeSink {
     if (o.ranClass === undefined) a.appendNull();
     else a.appendSmallInt(o.ranClass);
     a.appendDouble(inv.workMs);
+    a.appendDouble(inv.memStartMb);
     a.appendDouble(inv.memPeakMb);
     if (inv.parentId === undefined) a.appendNull();
     else a.appendDouble(inv.parentId);

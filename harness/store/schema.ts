@@ -42,6 +42,7 @@ export const schemaStatements: readonly string[] = [
      price_class SMALLINT NOT NULL,
      ran_class SMALLINT,
      work_ms DOUBLE NOT NULL,
+     mem_start_mb DOUBLE NOT NULL,
      mem_peak_mb DOUBLE NOT NULL,
      parent_id BIGINT,
      status VARCHAR NOT NULL,
@@ -78,6 +79,16 @@ export const schemaStatements: readonly string[] = [
      swap_outs INTEGER NOT NULL,
      swap_ins INTEGER NOT NULL,
      kills INTEGER NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS costs (
+     run_id INTEGER NOT NULL,
+     model VARCHAR NOT NULL,
+     tenant VARCHAR NOT NULL,
+     price_class SMALLINT NOT NULL,
+     invocations BIGINT NOT NULL,
+     cpu_s DOUBLE NOT NULL,
+     gb_s DOUBLE NOT NULL,
+     cost_usd DOUBLE NOT NULL
    )`,
   `CREATE OR REPLACE VIEW outcomes AS
      SELECT *,
