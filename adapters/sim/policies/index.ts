@@ -2,6 +2,8 @@ import type { SimContext, SimModel } from "../engine/sim-model.ts";
 import type { SimConfig } from "../sim-config.ts";
 import { createEdfModel } from "./edf.ts";
 import { createHermodModel } from "./hermod.ts";
+import { createKnativeModel } from "./knative.ts";
+import { createOpenWhiskModel } from "./openwhisk.ts";
 import { createXxModel } from "./xx.ts";
 
 export type SimPolicyFactory = (ctx: SimContext, config: SimConfig, prices: readonly number[]) => SimModel;
@@ -24,6 +26,14 @@ export const simPolicies = {
   edf: {
     create: createEdfModel,
     describe: "ideal baseline: one centralized machines×cores machine, preemptive EDF on price-scaled deadlines",
+  },
+  openwhisk: {
+    create: createOpenWhiskModel,
+    describe: "OpenWhisk: late binding, home-invoker hash balancer, per-invoker FIFO queue; classes ignored",
+  },
+  knative: {
+    create: createKnativeModel,
+    describe: "Knative: central activator queue in front of busy pods, bounded per-pod queue, FIFO; classes ignored",
   },
 } satisfies Record<string, SimPolicy>;
 

@@ -46,3 +46,14 @@ describe("the crowding problem (Figure 3)", async () => {
     expect(Math.max(...means) / Math.min(...means)).toBeLessThan(1.1);
   });
 });
+
+describe("late-binding baselines suffer the crowding problem too", async () => {
+  for (const policy of ["openwhisk", "knative"] as const) {
+    const sink = (await simulate({ policy, ...figure3 })).sink;
+    it(`${policy}'s high-class p99 grows over 10× during the spike, like every other class's`, () => {
+      const growth = (cls: number): number => quantile(latencies(sink, cls, 50, 80), 0.99) / quantile(latencies(sink, cls, 10, 50), 0.99);
+      expect(growth(high)).toBeGreaterThan(10);
+      expect(growth(high) / growth(low)).toBeGreaterThan(0.5);
+    });
+  }
+});

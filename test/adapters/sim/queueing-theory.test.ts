@@ -52,6 +52,19 @@ describe("M/M/1 and M/M/c", () => {
   }
 });
 
+describe("late binding on one machine is M/M/c first come first served", () => {
+  for (const policy of ["openwhisk", "knative"] as const) {
+    it(`${policy} on 1×4 at ρ=0.8 has mean response ${mmcResponse(4, 0.8, 10).toFixed(2)} ms within 3%`, async () => {
+      const mean = await replicatedMean({
+        policy,
+        trace: { ...exponentialWork, ...singleClass, phases: [{ tick: 0, load: 0.8 }] },
+        sim: { machines: 1, cores: 4 },
+      });
+      expect(Math.abs(mean / mmcResponse(4, 0.8, 10) - 1)).toBeLessThan(0.03);
+    });
+  }
+});
+
 describe("M/G/1-PS insensitivity", () => {
   it("hermod on 1×1 has the same mean response with Pareto work as with exponential work of equal mean", async () => {
     const run = (work: "pareto" | "exponential") =>
