@@ -13,11 +13,19 @@ function measure(script: string, args: string[]): Record<string, number | string
 const n = Number(process.env.XXBENCH_BENCH_INVOCATIONS ?? 1_000_000);
 process.stdout.write(`xxbench benchmarks on ${process.version}, one core per measurement, 100 machines × 8 cores, ρ = 0.9, Pareto work\n\n`);
 
-const simRows = ["generator", "xx", "hermod", "edf"].map((policy) => {
+const simRows = ["generator", "xx", "hermod", "edf", "openwhisk", "knative"].map((policy) => {
   const r = measure("sim-throughput.ts", [policy, String(n)]);
   return [policy === "generator" ? "synthetic generator alone" : `sim:${policy} (generate + simulate)`, n, r.perSecond as number, r.eventsPerSecond as number, r.maxRssMb as number];
 });
 process.stdout.write(`${textTable(["what", "invocations", "invocations/s", "events/s", "peak RSS MB"], simRows)}\n\n`);
+
+const memoryRows = ["xx", "hermod"].flatMap((policy) =>
+  ["", "memory"].map((memory) => {
+    const r = measure("sim-throughput.ts", [policy, String(n), memory]);
+    return [`sim:${policy}`, memory === "memory" ? "32 GB RAM, swap / OOM" : "not modelled", r.perSecond as number, r.maxRssMb as number];
+  }),
+);
+process.stdout.write(`Memory model on vs off (it may cost at most 2×):\n${textTable(["what", "memory", "invocations/s", "peak RSS MB"], memoryRows)}\n\n`);
 
 const flatRows = [n / 10, n, n * 10].map((count) => {
   const r = measure("sim-throughput.ts", ["xx", String(count)]);

@@ -9,9 +9,9 @@ export interface ReportRequest extends ReportOptions {
   readonly outDir: string;
 }
 
-/** The report's mistakes the user can fix (no such runs): one line on the command line. */
+/** A mistake the user can fix (no such runs): the CLI prints its message as one line. */
 export class ReportInputError extends Error {
-  readonly userFacing = true;
+  override readonly name = "ReportInputError";
 }
 
 export interface ReportResult {

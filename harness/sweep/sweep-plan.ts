@@ -49,6 +49,7 @@ export function replayCommandFor(plan: SweepPlan, cell: SweepCell): string[] {
     const value = args[key];
     if (value === undefined || value === null) continue;
     if (typeof value === "boolean") command.push(value ? `--${key}` : `--no-${key}`);
+    else if (Array.isArray(value)) for (const v of value) command.push(`--${key}`, String(v));
     else command.push(`--${key}`, String(value));
   }
   return command;

@@ -40,7 +40,7 @@ export function p99DifferenceChart(rows: readonly DifferenceRow[], pairOrder: re
           },
         },
         { mark: { type: "rule", color: "#d62728", strokeDash: [3, 3] }, encoding: { x: { datum: 0, type: "quantitative" } } },
-        { mark: { type: "text", align: "left", dx: 8, fontSize: 10, color: "#333" }, encoding: { y, x: { ...x, field: "differenceMs" }, text: { field: "text", type: "nominal" } } },
+        { mark: { type: "text", align: "left", dx: 6, fontSize: 10, color: "#333" }, encoding: { y, x: { ...x, field: "highMs" }, text: { field: "text", type: "nominal" } } },
       ],
     },
     resolve: { scale: { x: "independent" } },

@@ -68,7 +68,7 @@ export async function pairedSection(ctx: ReportContext): Promise<ReportSection<P
     comparisons.push({
       runA: a.runId,
       runB: b.runId,
-      label: `B ${b.series} ÷ A ${a.series}`,
+      label: `A = ${a.series}, B = ${b.series}`,
       streamDigest: a.streamDigest!,
       classes: ratios.map((r) => {
         const ci = pairedP99Bootstrap(tails.get(r.priceClass)!, a.runId * 1_000_003 + b.runId * 101 + r.priceClass);

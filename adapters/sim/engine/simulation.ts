@@ -108,12 +108,14 @@ export class Simulation implements SimContext {
     const residentMs = Number.isNaN(firstStart) ? 0 : Math.max(0, now - firstStart);
     const memoryGbS = (((inv.memStartMb + inv.memPeakMb) / 2) * residentMs) / 1024 / 1000;
     const cost = (price * cpuMs) / 1000 + (status === "throttled" ? 0 : memoryGbS * priceTable.xx.memoryMicroCentsPerGbSecond);
+    // One object shape for every outcome (absent values undefined, not missing), so the sink's
+    // hot path stays monomorphic.
     const outcome: Outcome = {
       status,
-      ...(Number.isNaN(placed) ? {} : { placedMs: placed }),
-      ...(Number.isNaN(firstStart) ? {} : { startMs: firstStart }),
+      placedMs: Number.isNaN(placed) ? undefined : placed,
+      startMs: Number.isNaN(firstStart) ? undefined : firstStart,
       endMs: now,
-      ...(machine >= 0 ? { machine } : {}),
+      machine: machine >= 0 ? machine : undefined,
       preemptions: jobs.preemptions[slot]!,
       swappedOutMb: jobs.swappedOutMb[slot]!,
       swapOuts: jobs.swapOuts[slot]!,

@@ -1,6 +1,5 @@
 import type { Argv } from "yargs";
-import { reportFromStore } from "../../../reports/report-from-store.ts";
-import { printReportWritten } from "./report-command.ts";
+import { printReportWritten, reportForCli } from "./report-command.ts";
 import { runReplay, replayOptions } from "./replay-command.ts";
 
 /** The seeds' Figure 3 workload: medium load, raised above capacity at tick 50, lowered at tick 80. */
@@ -20,7 +19,7 @@ export const demoCommand = {
       "\nThe top class (3) keeps its latency through the spike under sim:xx; under sim:hermod every class slows alike.\n",
     );
     // The report reads the runs back from the store, like `xxbench report` (no state carried over).
-    printReportWritten(await reportFromStore({ db: args.db, choice: { latest: true }, outDir: args.out }));
+    printReportWritten(await reportForCli({ db: args.db, choice: { latest: true }, outDir: args.out }));
     process.stdout.write("Next: `xxbench report --help`, `xxbench sweep --dry-run`, or `xxbench replay --help` for your own workload.\n");
   },
 };

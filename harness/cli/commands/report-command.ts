@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Argv } from "yargs";
 import { sectionNames, type SectionName } from "../../../reports/build-report.ts";
-import { reportFromStore, type ReportResult } from "../../../reports/report-from-store.ts";
+import { ReportInputError, reportFromStore, type ReportRequest, type ReportResult } from "../../../reports/report-from-store.ts";
 import { reportPresets, type ReportPresetName } from "../../../reports/report-presets.ts";
 import { dbOption } from "../options/common-options.ts";
 import { UsageError } from "../usage-error.ts";
@@ -16,6 +16,16 @@ interface ReportArgs {
   preset?: string;
   section?: string[];
   "include-incomplete": boolean;
+}
+
+/** The report library's "no such runs" becomes the CLI's one-line usage error (exit 2). */
+export async function reportForCli(request: ReportRequest): Promise<ReportResult> {
+  try {
+    return await reportFromStore(request);
+  } catch (error) {
+    if (error instanceof ReportInputError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** Prints where the report went: the page to open first, then the rest. */
@@ -55,7 +65,7 @@ export const reportCommand = {
     if (explicit && args.runs!.some((id) => !Number.isInteger(id))) throw new UsageError(`--runs takes run ids (see \`xxbench runs\`)`);
     const sections = (args.section as SectionName[] | undefined) ?? preset?.sections;
     try {
-      const result = await reportFromStore({
+      const result = await reportForCli({
         db: args.db,
         outDir: resolve(args.out),
         choice: {

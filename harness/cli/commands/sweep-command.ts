@@ -1,5 +1,4 @@
 import type { Argv } from "yargs";
-import { reportFromStore } from "../../../reports/report-from-store.ts";
 import { reportPresets } from "../../../reports/report-presets.ts";
 import { knownBackends } from "../../backends/backend-registry.ts";
 import { RunStore } from "../../store/run-store.ts";
@@ -14,7 +13,7 @@ import { simOptions } from "../options/sim-options.ts";
 import { syntheticOptions } from "../options/synthetic-options.ts";
 import { textTable } from "../text-table.ts";
 import { UsageError } from "../usage-error.ts";
-import { printReportWritten } from "./report-command.ts";
+import { printReportWritten, reportForCli } from "./report-command.ts";
 
 type SweepArgs = SweepRunArgs & {
   db: string;
@@ -82,7 +81,7 @@ export async function runSweepCommand(args: SweepArgs): Promise<void> {
   if (result.failures.length > 0) throw new UsageError(`${result.failures.length} of ${plan.cells.length} runs failed`);
   if (!args.report) return;
   const preset = args.preset !== undefined ? reportPresets[args.preset as SweepPresetName] : undefined;
-  const report = await reportFromStore({
+  const report = await reportForCli({
     db: args.db,
     choice: { sweep: plan.name },
     outDir: args.out,
