@@ -38,3 +38,6 @@ process.stdout.write(`${textTable(["what", "rows", "rows/s", "peak RSS MB"], [["
 
 process.stdout.write("\nTrace readers (arrivals generated per second, peak RSS; each case in its own process):\n");
 execFileSync(process.execPath, ["--import", "tsx", here("traces.bench.ts")], { stdio: "inherit" });
+
+process.stdout.write("\nReport build from the store (a 10 M-invocation sim:xx run; the replay that fills the store is not timed):\n");
+execFileSync(process.execPath, ["--import", "tsx", here("report.bench.ts")], { stdio: ["ignore", "ignore", "inherit"] });

@@ -6,14 +6,14 @@ export interface CostRow {
   readonly model: string;
   readonly tenant: string;
   readonly priceClass: string;
-  readonly microCents: number;
+  readonly usd: number;
 }
 
 /** Cost per tenant, stacked by price class; one column per backend, one row per billing model. */
 export function costChart(rows: readonly CostRow[], seriesOrder: readonly string[], classOrder: readonly string[], tenantOrder: readonly string[]): TopLevelSpec {
   return {
     $schema: vegaLiteSchema,
-    title: { text: "Cost per tenant and price class", subtitle: "µ¢ = millionths of a cent; one row per billing model the runs carry" },
+    title: { text: "Cost per tenant and price class", subtitle: "US dollars; one row per billing model, each with its own scale (the seeds' XX prices are fictitious)" },
     config: chartConfig,
     data: { values: rows.map((r) => ({ ...r })) },
     width: { step: 14 },
@@ -23,10 +23,10 @@ export function costChart(rows: readonly CostRow[], seriesOrder: readonly string
       row: { field: "model", type: "nominal", title: "billing model" },
       column: { field: "series", type: "nominal", sort: [...seriesOrder], title: null },
       x: { field: "tenant", type: "nominal", sort: [...tenantOrder], title: "tenant", axis: { labelAngle: -60 } },
-      y: { field: "microCents", type: "quantitative", title: "cost (µ¢)", axis: { format: ",.0f" } },
+      y: { field: "usd", type: "quantitative", title: "cost (USD)", axis: { format: ".2~s" } },
       color: { field: "priceClass", type: "nominal", sort: [...classOrder], title: "price class" },
       order: { field: "priceClass", type: "nominal", sort: "ascending" },
-      tooltip: [{ field: "series", title: "backend" }, { field: "model" }, { field: "tenant" }, { field: "priceClass", title: "class" }, { field: "microCents", title: "µ¢", format: ",.1f" }],
+      tooltip: [{ field: "series", title: "backend" }, { field: "model" }, { field: "tenant" }, { field: "priceClass", title: "class" }, { field: "usd", title: "USD", format: ".4~g" }],
     },
     resolve: { scale: { y: "independent" } },
   };

@@ -15,17 +15,17 @@ export interface CostSummary {
 const title = "Cost per tenant and price class";
 
 export async function costSection(ctx: ReportContext): Promise<ReportSection<CostSummary>> {
-  const models = billingModels(await storeShape(ctx.store));
+  const models = await billingModels(ctx.store, await storeShape(ctx.store), ctx.runs);
   if (models.length === 0) {
-    const why = "No cost data: the store has no cost column";
+    const why = "No cost data: these runs were not billed (the store has no costs for them)";
     return { key: "cost", charts: [{ id: "cost", title, caption: `${why}.`, spec: noDataChart(title, `${why}.`) }], summary: { models: [], perTenantClass: [] }, markdown: `## Cost\n\n${why}.\n` };
   }
   const byRun = new Map(ctx.runs.map((r) => [r.runId, r]));
   const label = (cls: number): string => classLabel(cls, ctx.prices);
-  const costs = await costPerTenantClass(ctx.store, ctx.runs, models);
+  const costs = await costPerTenantClass(ctx.store, ctx.runs);
   const tenants = [...new Set(costs.map((c) => c.tenant))].sort((a, b) => tenantKey(a) - tenantKey(b) || a.localeCompare(b));
   const spec = costChart(
-    costs.map((c) => ({ series: byRun.get(c.runId)!.series, model: c.model, tenant: c.tenant, priceClass: label(c.priceClass), microCents: c.microCents })),
+    costs.map((c) => ({ series: byRun.get(c.runId)!.series, model: c.model, tenant: c.tenant, priceClass: label(c.priceClass), usd: c.usd })),
     ctx.runs.map((r) => r.series),
     ctx.classes.map(label),
     tenants,
@@ -33,10 +33,10 @@ export async function costSection(ctx: ReportContext): Promise<ReportSection<Cos
   const totals = new Map<string, number>();
   for (const c of costs) {
     const key = `${c.runId}\u0000${c.model}\u0000${c.priceClass}`;
-    totals.set(key, (totals.get(key) ?? 0) + c.microCents);
+    totals.set(key, (totals.get(key) ?? 0) + c.usd);
   }
   const table = markdownTable(
-    ["backend", "billing model", "class", "cost µ¢"],
+    ["backend", "billing model", "class", "cost USD"],
     [...totals].map(([key, v]) => {
       const [runId, model, cls] = key.split("\u0000");
       return [byRun.get(Number(runId))!.series, model!, cls!, formatNumber(v)];
@@ -48,11 +48,11 @@ export async function costSection(ctx: ReportContext): Promise<ReportSection<Cos
       {
         id: "cost",
         title,
-        caption: `What each tenant pays, per price class, under ${models.map((m) => m.name).join(" and ")}. The backend's own billing is XX's price-class CPU billing for the simulator.`,
+        caption: `What each tenant pays, per price class, under each billing model (${models.join(", ")}): xx bills CPU at the class price plus memory by use (the seeds' fictitious prices); lambda bills GB-seconds per 1 ms at the peak memory plus a request fee; provisioned shares the fleet's machine-hours by CPU. Each row has its own scale.`,
         spec,
       },
     ],
-    summary: { models: models.map((m) => m.name), perTenantClass: costs },
+    summary: { models, perTenantClass: costs },
     markdown: `## Cost per class\n\n${table}\n`,
   };
 }
