@@ -65,3 +65,32 @@ describe("determinism", () => {
     expect(a).not.toBe(c);
   });
 });
+
+describe.each(["xx", "hermod"] as const)("conservation under %s with memory pressure, kills, chains and budgets", (policy) => {
+  it("still gives one outcome per invocation, in order, and bills exactly the CPU the cores spent", async () => {
+    const { sink, summary } = await simulate({
+      policy,
+      seed: 17,
+      trace: { phases: [{ tick: 0, load: 1.2 }], durationMs: 20_000, chainShare: 0.3, chainFanOut: 2, chainDepth: 2 },
+      sim: { machines: 8, cores: 4, ramMb: 8 * 1024, swapMb: 6 * 1024, idleList: true, budgetsUsd: { "tenant-1": 0.01 }, sampleIntervalMs: 500 },
+    });
+    const seen = new Uint8Array(summary.invocations);
+    const statuses = { ok: 0, killed: 0, throttled: 0 } as Record<string, number>;
+    for (const { inv, outcome } of sink.outcomes) {
+      seen[inv.id]!++;
+      statuses[outcome.status] = (statuses[outcome.status] ?? 0) + 1;
+      if (outcome.status === "throttled") continue;
+      expect(outcome.placedMs!).toBeGreaterThanOrEqual(inv.arrivalMs);
+      if (outcome.startMs !== undefined) expect(outcome.startMs).toBeGreaterThanOrEqual(outcome.placedMs!);
+      expect(outcome.endMs!).toBeGreaterThanOrEqual(outcome.startMs ?? outcome.placedMs!);
+    }
+    expect(seen.every((n) => n === 1)).toBe(true);
+    expect(statuses.killed).toBeGreaterThan(0);
+    if (policy === "xx") {
+      expect(statuses.throttled).toBeGreaterThan(0);
+      expect(sink.outcomes.some((o) => o.outcome.swapOuts! > 0)).toBe(true);
+    }
+    expect(summary.counters.busyCoreMs! / summary.counters.workDoneMs!).toBeCloseTo(1, 9);
+    for (const s of sink.samples) expect(s.memUsedMb!).toBeLessThanOrEqual(8 * 1024 + 1e-6);
+  });
+});
