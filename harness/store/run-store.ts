@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { DuckDBDataChunk, DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import type { ClassSample, MachineSample, Outcome, OutcomeSink } from "../../adapters/backend.ts";
 import type { Invocation } from "../../traces/invocation.ts";
 import { schemaStatements, schemaVersion } from "./schema.ts";
@@ -130,51 +130,79 @@ export class RunStore {
   }
 }
 
+const chunkRows = 2048;
+
+/** The part of DuckDB's typed vectors the writer uses: set a row's value, then copy to native. */
+interface ColumnVector {
+  setItem(row: number, value: DuckDBValue): void;
+  flush(): void;
+}
+
 /** Appends one run's records. Rows reach the file on `flush`/`close`; the run's status says whether they are whole. */
 export class RunWriter implements OutcomeSink {
   private pending = 0;
   /** Outcome rows appended: the replay checks it equals the invocations sent (conservation). */
   outcomes = 0;
   private closed = false;
+  private readonly chunk: DuckDBDataChunk;
+  private readonly vectors: ColumnVector[];
+  private rows = 0;
 
   constructor(
     readonly runId: number,
     private readonly invocations: DuckDBAppender,
     private readonly samples: DuckDBAppender,
     private readonly classSamples: DuckDBAppender,
-  ) {}
+  ) {
+    const types = Array.from({ length: invocations.columnCount }, (_, c) => invocations.columnType(c));
+    this.chunk = DuckDBDataChunk.create(types, chunkRows);
+    this.vectors = types.map((_, c) => this.chunk.getColumnVector(c) as unknown as ColumnVector);
+  }
 
+  /**
+   * Outcome rows go in column by column into a reused DataChunk (plain typed-array writes per
+   * row, one native copy per 2,048 rows): about twice the rate of appending value by value.
+   * The column order is the table's, as in schema.ts.
+   */
   outcome(inv: Invocation, o: Outcome): void {
-    const a = this.invocations;
-    a.appendInteger(this.runId);
-    a.appendDouble(inv.id);
-    a.appendVarchar(inv.tenant);
-    a.appendVarchar(inv.app);
-    a.appendVarchar(inv.fn);
-    a.appendSmallInt(inv.priceClass);
-    if (o.ranClass === undefined) a.appendNull();
-    else a.appendSmallInt(o.ranClass);
-    a.appendDouble(inv.workMs);
-    a.appendDouble(inv.memStartMb);
-    a.appendDouble(inv.memPeakMb);
-    if (inv.parentId === undefined) a.appendNull();
-    else a.appendDouble(inv.parentId);
-    a.appendVarchar(o.status);
-    a.appendDouble(inv.arrivalMs);
-    optionalDouble(a, o.placedMs);
-    optionalDouble(a, o.startMs);
-    optionalDouble(a, o.endMs);
-    if (o.machine === undefined) a.appendNull();
-    else a.appendInteger(o.machine);
-    a.appendInteger(o.preemptions);
-    a.appendDouble(o.swappedOutMb);
-    a.appendInteger(o.swapOuts ?? 0);
-    a.appendDouble(o.costMicroCents);
-    if (o.error === undefined) a.appendNull();
-    else a.appendVarchar(o.error);
-    a.endRow();
+    const v = this.vectors;
+    const i = this.rows;
+    v[0]!.setItem(i, this.runId);
+    v[1]!.setItem(i, BigInt(inv.id));
+    v[2]!.setItem(i, inv.tenant);
+    v[3]!.setItem(i, inv.app);
+    v[4]!.setItem(i, inv.fn);
+    v[5]!.setItem(i, inv.priceClass);
+    v[6]!.setItem(i, o.ranClass ?? null);
+    v[7]!.setItem(i, inv.workMs);
+    v[8]!.setItem(i, inv.memStartMb);
+    v[9]!.setItem(i, inv.memPeakMb);
+    v[10]!.setItem(i, inv.parentId === undefined ? null : BigInt(inv.parentId));
+    v[11]!.setItem(i, o.status);
+    v[12]!.setItem(i, inv.arrivalMs);
+    v[13]!.setItem(i, o.placedMs ?? null);
+    v[14]!.setItem(i, o.startMs ?? null);
+    v[15]!.setItem(i, o.endMs ?? null);
+    v[16]!.setItem(i, o.machine ?? null);
+    v[17]!.setItem(i, o.preemptions);
+    v[18]!.setItem(i, o.swappedOutMb);
+    v[19]!.setItem(i, o.swapOuts ?? 0);
+    v[20]!.setItem(i, o.costMicroCents);
+    v[21]!.setItem(i, o.error ?? null);
     this.outcomes++;
-    if (++this.pending === 100_000) this.flush();
+    if (++this.rows === chunkRows) this.appendChunk();
+  }
+
+  private appendChunk(): void {
+    if (this.rows === 0) return;
+    this.chunk.rowCount = this.rows;
+    for (const vector of this.vectors) vector.flush();
+    this.invocations.appendDataChunk(this.chunk);
+    this.rows = 0;
+    if ((this.pending += chunkRows) >= 100_000) {
+      this.invocations.flushSync();
+      this.pending = 0;
+    }
   }
 
   sample(s: MachineSample): void {
@@ -207,6 +235,7 @@ export class RunWriter implements OutcomeSink {
   }
 
   flush(): void {
+    this.appendChunk();
     this.invocations.flushSync();
     this.samples.flushSync();
     this.classSamples.flushSync();
