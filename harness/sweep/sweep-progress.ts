@@ -24,7 +24,7 @@ export function formatSweepProgress(p: SweepProgress): string {
   const eta = sweepEtaSeconds(p);
   const running = p.running.map((r) => `${r.cell.backend} ${r.cell.label}${r.fraction !== null ? ` ${(100 * r.fraction).toFixed(0)}%` : ""}`);
   return [
-    `sweep ${p.name}: ${p.done}/${p.total} runs done`,
+    `sweep "${p.name}": ${p.done}/${p.total} runs done`,
     ...(p.failed > 0 ? [`${p.failed} failed`] : []),
     ...(running.length > 0 ? [`running ${running.join(", ")}`] : []),
     ...(eta !== null && p.done + p.failed < p.total ? [`ETA ${formatDuration(eta)}`] : []),

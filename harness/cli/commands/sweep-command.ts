@@ -53,10 +53,10 @@ export async function runSweepCommand(args: SweepArgs): Promise<void> {
   }
   const table = textTable(["#", "backend", "workload", "seed"], plan.cells.map((c) => [c.index + 1, c.backend, c.label, c.seed]));
   if (args["dry-run"]) {
-    process.stdout.write(`sweep ${plan.name}: ${plan.cells.length} runs (dry run: nothing is run)\n${table}\n`);
+    process.stdout.write(`sweep "${plan.name}": ${plan.cells.length} runs (dry run: nothing is run)\n${table}\n`);
     return;
   }
-  if (!args.quiet) process.stderr.write(`sweep ${plan.name}: ${plan.cells.length} runs into ${args.db}\n${table}\n`);
+  if (!args.quiet) process.stderr.write(`sweep "${plan.name}": ${plan.cells.length} runs into ${args.db}\n${table}\n`);
   const store = await RunStore.open(args.db);
   const interrupt = abortOnInterrupt();
   let result: Awaited<ReturnType<typeof runSweep>>;
@@ -75,7 +75,7 @@ export async function runSweepCommand(args: SweepArgs): Promise<void> {
     interrupt.dispose();
     store.close();
   }
-  process.stdout.write(`stored sweep ${plan.name}: runs ${result.runIds.join(", ")} in ${args.db} (${(result.wallMs / 1000).toFixed(1)} s)\n`);
+  process.stdout.write(`stored sweep "${plan.name}": runs ${result.runIds.join(", ")} in ${args.db} (${(result.wallMs / 1000).toFixed(1)} s)\n`);
   for (const f of result.failures) process.stderr.write(`xxbench: run ${f.cell.backend} ${f.cell.label} failed: ${f.message}\n`);
   if (result.interrupted) throw new UsageError("sweep interrupted; finished runs are stored");
   if (result.failures.length > 0) throw new UsageError(`${result.failures.length} of ${plan.cells.length} runs failed`);

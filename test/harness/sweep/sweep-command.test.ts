@@ -13,7 +13,7 @@ describe("xxbench sweep", () => {
     const db = join(tempDir(), "dry.duckdb");
     const r = await runCli(["sweep", "--dry-run", "--loads", "0.5:1.2:0.1", "--seeds", "1,2", "--db", db]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("sweep sweep: 48 runs (dry run: nothing is run)");
+    expect(r.stdout).toContain(`sweep "sweep": 48 runs (dry run: nothing is run)`);
     expect(r.stdout.trim().split("\n")).toHaveLength(3 + 48);
     expect(r.stdout).toContain("sim:edf     load=1.2 seed=2");
     expect(existsSync(db)).toBe(false);
@@ -32,7 +32,7 @@ describe("xxbench sweep", () => {
     const r = await runCli(["sweep", "--loads", "0.6,1.1", "--backend", "sim:xx", "--backend", "sim:hermod", "--jobs", "2", "--name", "grid", "--db", db, "--out", out, ...small]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("stored sweep grid: runs 1, 2, 3, 4");
+    expect(r.stdout).toContain(`stored sweep "grid": runs 1, 2, 3, 4`);
 
     const store = await RunStore.open(db);
     let runs: Record<string, unknown>[];

@@ -47,7 +47,7 @@ describe("sweep progress", () => {
     // 2 done + half of one running = 2.5 of 10 runs in 50 s → 7.5 runs left at 20 s each.
     const p = { name: "s", total: 10, done: 2, failed: 0, running: [{ cell, fraction: 0.5 }], elapsedMs: 50_000 };
     expect(sweepEtaSeconds(p)).toBeCloseTo(150, 6);
-    expect(formatSweepProgress(p)).toBe("sweep s: 2/10 runs done, running sim:xx load=1 50%, ETA 2 min 30 s, 50 s elapsed");
+    expect(formatSweepProgress(p)).toBe(`sweep "s": 2/10 runs done, running sim:xx load=1 50%, ETA 2 min 30 s, 50 s elapsed`);
   });
 
   it("gives no ETA before anything is done", () => {
