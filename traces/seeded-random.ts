@@ -52,9 +52,9 @@ export class SeededRandom {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
-  /** Uniform integer in [0, n). */
+  /** Uniform integer in [0, n); one 32-bit draw (bias below n / 2^32, nil for the n used here). */
   int(n: number): number {
-    return Math.floor(this.next() * n);
+    return Math.floor((this.nextUint32() / 4294967296) * n);
   }
 
   /** Exponential with the given mean. */

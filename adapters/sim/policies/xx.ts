@@ -42,6 +42,7 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
   const machines = Array.from({ length: M }, () => new PreemptivePriorityMachine(cores, classes));
   const load = new Int32Array(M);
   const nextDone = new Int32Array(M).fill(-1);
+  const nextDoneAt = new Float64Array(M).fill(Number.POSITIVE_INFINITY);
   const meter = new CoreTimeMeter(M);
   const idle = config.idleList ? new IdleLists(S, M, config.k) : null;
   const idleThresholdMb = memoryOn ? config.idleFreeShare * ram : 0;
@@ -109,8 +110,19 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
       }
     }
     nextDone[m] = best;
+    nextDoneAt[m] = bestT;
     if (best < 0) events.delete(m);
     else events.set(m, bestT);
+  }
+
+  /** A function started on machine m and nothing left its cores: only it can finish sooner. */
+  function considerStarted(m: number, slot: number): void {
+    const t = jobs.runStart[slot]! + jobs.remaining[slot]!;
+    if (t < nextDoneAt[m]! || (t === nextDoneAt[m]! && slot < nextDone[m]!)) {
+      nextDone[m] = slot;
+      nextDoneAt[m] = t;
+      events.set(m, t);
+    }
   }
 
   /** RAM the machine's functions occupy at `now`, and (as a side value) how fast it grows. */
@@ -193,6 +205,10 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
 
   function machineChanged(m: number, now: number): void {
     reschedule(m);
+    afterChange(m, now);
+  }
+
+  function afterChange(m: number, now: number): void {
     if (memoryOn) checkMemory(m, now);
     else if (idle) idle.observe(m, Number.POSITIVE_INFINITY, 0, 0, dispatcherRng);
   }
@@ -207,11 +223,17 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
     if (memoryOn) waitingMb[m]! += jobs.mem[slot]!;
     meter.advance(m, now, machine.running);
     const decision = machine.admit(slot, jobs.cls[slot]!);
-    if (decision !== waits) {
-      if (decision !== runsOnFreeCore) preempt(decision, m, now);
+    if (decision === waits) {
+      afterChange(m, now);
+    } else if (decision === runsOnFreeCore) {
       start(slot, m, now);
+      considerStarted(m, slot);
+      afterChange(m, now);
+    } else {
+      preempt(decision, m, now);
+      start(slot, m, now);
+      machineChanged(m, now);
     }
-    machineChanged(m, now);
   }
 
   function serveShard(s: number, now: number): void {
