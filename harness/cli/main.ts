@@ -2,6 +2,8 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { ReplayInterruptedError } from "../replay/replay.ts";
 import { demoCommand } from "./commands/demo-command.ts";
+import { exportCommand } from "./commands/export-command.ts";
+import { importCommand } from "./commands/import-command.ts";
 import { replayCommand } from "./commands/replay-command.ts";
 import { reportCommand } from "./commands/report-command.ts";
 import { runsCommand } from "./commands/runs-command.ts";
@@ -27,7 +29,9 @@ export async function main(argv: string[]): Promise<number> {
     .command(traceInspectCommand)
     .command(reportCommand)
     .command(sweepCommand)
-    .demandCommand(1, "name a command: demo, replay, runs, summary, report, sweep (xxbench --help lists them)")
+    .command(exportCommand)
+    .command(importCommand)
+    .demandCommand(1, "name a command: demo, replay, runs, summary, report, sweep, export, import (xxbench --help lists them)")
     .strict()
     .recommendCommands()
     .fail((message: string | null, error: Error | undefined) => {

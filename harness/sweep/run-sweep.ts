@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunStore } from "../store/run-store.ts";
-import { importRuns } from "./import-runs.ts";
+import { importRuns } from "../store/import-runs.ts";
 import type { SweepCell } from "./sweep-grid.ts";
 import type { SweepProgress } from "./sweep-progress.ts";
 import type { RunCellMessage, SweepRunArgs, WorkerMessage } from "./sweep-protocol.ts";

@@ -1,4 +1,4 @@
-import type { RunStore } from "../store/run-store.ts";
+import type { RunStore } from "./run-store.ts";
 
 export interface ImportedRun {
   readonly runId: number;
@@ -7,12 +7,14 @@ export interface ImportedRun {
 }
 
 /**
- * Moves every run of a worker's private DuckDB file into the store, renumbering run ids; the
- * worker file must be closed (DuckDB lets one process hold a file). Every table with a run_id
+ * Moves every run of another DuckDB file (a sweep worker's private store, or runs unpacked from
+ * Parquet) into the store, renumbering run ids; the file must be closed (DuckDB lets one process
+ * hold a file). The runs keep their sweep name unless `into.sweep` gives one; they share one
+ * batch, `into.batchId` or the first imported run's id. Every table with a run_id
  * column is copied by column name, so tables the schema gains later (memory, billing) come along
  * without changes here. One transaction: a failed import leaves the store as it was.
  */
-export async function importRuns(store: RunStore, workerDb: string, into: { sweep: string; batchId: number | null }): Promise<ImportedRun[]> {
+export async function importRuns(store: RunStore, workerDb: string, into: { sweep?: string; batchId: number | null }): Promise<ImportedRun[]> {
   await store.run(`ATTACH '${workerDb.replace(/'/g, "''")}' AS worker (READ_ONLY)`);
   try {
     const tables = (
@@ -32,9 +34,9 @@ export async function importRuns(store: RunStore, workerDb: string, into: { swee
         const old = Number(r.run_id);
         const inserted = await store.query(
           `INSERT INTO runs BY NAME
-           SELECT * EXCLUDE (run_id, batch_id) REPLACE ($sweep AS sweep) FROM worker.runs WHERE run_id = $old
+           SELECT * EXCLUDE (run_id, batch_id) REPLACE (coalesce($sweep, sweep) AS sweep) FROM worker.runs WHERE run_id = $old
            RETURNING run_id::INTEGER AS run_id`,
-          { old, sweep: into.sweep },
+          { old, sweep: into.sweep ?? null },
         );
         const runId = Number(inserted[0]!.run_id);
         batchId ??= runId;
