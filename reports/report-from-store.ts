@@ -26,7 +26,7 @@ export interface ReportResult {
  */
 export async function reportFromStore(request: ReportRequest): Promise<ReportResult> {
   const started = performance.now();
-  const store = await RunStore.open(request.db);
+  const store = await RunStore.open(request.db, { existing: true });
   let report: BuiltReport;
   try {
     const runs = await loadReportRuns(store, request.choice);

@@ -1,9 +1,14 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DuckDBDataChunk, DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import type { ClassSample, MachineSample, Outcome, OutcomeSink } from "../../adapters/backend.ts";
 import type { Invocation } from "../../traces/invocation.ts";
 import { schemaStatements, schemaVersion } from "./schema.ts";
+
+/** The store file a read-only command was pointed at does not exist. */
+export class StoreNotFoundError extends Error {
+  override readonly name = "StoreNotFoundError";
+}
 
 export type RunStatus = "running" | "complete" | "failed" | "interrupted";
 
@@ -38,7 +43,14 @@ export class RunStore {
     readonly path: string,
   ) {}
 
-  static async open(path: string): Promise<RunStore> {
+  /**
+   * Opens (and if needed creates) the store. Commands that only read pass `existing: true`, so a
+   * mistyped path is an error rather than a new empty store.
+   */
+  static async open(path: string, options: { existing?: boolean } = {}): Promise<RunStore> {
+    if (options.existing && path !== ":memory:" && !existsSync(path)) {
+      throw new StoreNotFoundError(`no store at ${path} (run \`xxbench replay\` or \`xxbench demo\` first, or pass --db)`);
+    }
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
     try {

@@ -22,6 +22,8 @@ describe("xxbench command line", () => {
     [["replay", "--work", "uniform"], "Invalid values"],
     [["replay", "--phases", "5:0.7"], "phases must start at tick 0"],
     [["fly"], "Unknown argument"],
+    [["summary"], "no store at"],
+    [["report"], "no store at"],
   ])("rejects %j with one clear line and exit code 2", async (args, message) => {
     const dir = tempDir();
     const r = await runCli([...args, "--db", join(dir, "x.duckdb")]);
