@@ -54,7 +54,7 @@ async function costs(store: RunStore, runId: number): Promise<Map<string, number
 }
 
 describe("billing models over stored outcome rows", () => {
-  it("bills hand-worked cases under XX, Lambda and provisioned machines", async () => {
+  it("bills hand-worked cases under XX, Lambda and provisioned machines (stand-in backend with fixed timings)", async () => {
     const store = await RunStore.open(join(tempDir(), "bill.duckdb"));
     const [run] = await replay({ store, trace: source, backends: [new FixedTimingsBackend()], seed: 1, signal: new AbortController().signal });
     const c = await costs(store, run!.runId);

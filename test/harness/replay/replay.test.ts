@@ -114,7 +114,7 @@ describe("replay into the store", () => {
     store.close();
   });
 
-  it("marks a run whose backend throws as failed, with the error, and keeps the rows written so far", async () => {
+  it("marks a run whose (stand-in, failing) backend throws as failed, with the error, and keeps the rows written so far", async () => {
     const path = join(tempDir(), "f.duckdb");
     await expect(replayInto(path, 1, () => [new FailingMidwayBackend()])).rejects.toThrow("backend lost its connection");
     const store = await RunStore.open(path);
@@ -125,7 +125,7 @@ describe("replay into the store", () => {
     store.close();
   });
 
-  it("refuses to mark complete a run that lost an outcome", async () => {
+  it("refuses to mark complete a run whose (stand-in, dropping) backend lost an outcome", async () => {
     const path = join(tempDir(), "d.duckdb");
     await expect(replayInto(path, 1, () => [new DroppingBackend()])).rejects.toThrow(/19999 outcomes for 20000 invocations/);
     const store = await RunStore.open(path);
