@@ -7,6 +7,9 @@ export interface ClassSummary {
   readonly priceClass: number;
   readonly count: number;
   readonly ok: number;
+  readonly killed: number;
+  readonly throttled: number;
+  readonly failed: number;
   readonly meanMs: number | null;
   readonly p50Ms: number | null;
   readonly p90Ms: number | null;
@@ -25,6 +28,9 @@ export async function classSummaries(store: RunStore, runIds: readonly number[])
     `SELECT o.run_id::INTEGER AS run_id, r.backend, o.price_class::INTEGER AS price_class,
             count(*)::INTEGER AS count,
             count(*) FILTER (WHERE o.status = 'ok')::INTEGER AS ok,
+            count(*) FILTER (WHERE o.status = 'killed')::INTEGER AS killed,
+            count(*) FILTER (WHERE o.status = 'throttled')::INTEGER AS throttled,
+            count(*) FILTER (WHERE o.status IN ('failed', 'timeout'))::INTEGER AS failed,
             avg(latency_ms) FILTER (WHERE o.status = 'ok') AS mean_ms,
             quantile_cont(latency_ms, 0.5) FILTER (WHERE o.status = 'ok') AS p50,
             quantile_cont(latency_ms, 0.9) FILTER (WHERE o.status = 'ok') AS p90,
@@ -47,6 +53,9 @@ export async function classSummaries(store: RunStore, runIds: readonly number[])
     priceClass: Number(r.price_class),
     count: Number(r.count),
     ok: Number(r.ok),
+    killed: Number(r.killed),
+    throttled: Number(r.throttled),
+    failed: Number(r.failed),
     meanMs: num(r.mean_ms),
     p50Ms: num(r.p50),
     p90Ms: num(r.p90),

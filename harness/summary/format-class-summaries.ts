@@ -1,9 +1,11 @@
 import { textTable } from "../cli/text-table.ts";
 import type { ClassSummary } from "./class-summary.ts";
 
+/** Columns for killed, throttled and failed appear only when some run has such outcomes. */
 export function formatClassSummaries(rows: readonly ClassSummary[], prices: ReadonlyMap<number, readonly number[]>): string {
+  const extra = (["killed", "throttled", "failed"] as const).filter((k) => rows.some((r) => r[k] > 0));
   return textTable(
-    ["run", "backend", "class", "price", "count", "ok", "mean ms", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "slowdown p50", "p99", "p99.9"],
+    ["run", "backend", "class", "price", "count", "ok", ...extra, "mean ms", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "slowdown p50", "p99", "p99.9"],
     rows.map((r) => [
       r.runId,
       r.backend,
@@ -11,6 +13,7 @@ export function formatClassSummaries(rows: readonly ClassSummary[], prices: Read
       prices.get(r.runId)?.[r.priceClass] ?? null,
       r.count,
       r.ok,
+      ...extra.map((k) => r[k]),
       r.meanMs,
       r.p50Ms,
       r.p90Ms,
