@@ -14,7 +14,16 @@ export interface DurationStats {
   readonly percentiles: PercentileDistribution;
 }
 
-const percentileColumns = [0, 1, 25, 50, 75, 99, 100].map((p) => `percentile_Average_${p}` as const);
+// Spelled out rather than mapped, so each name is a literal key of the column index.
+const percentileColumns = [
+  "percentile_Average_0",
+  "percentile_Average_1",
+  "percentile_Average_25",
+  "percentile_Average_50",
+  "percentile_Average_75",
+  "percentile_Average_99",
+  "percentile_Average_100",
+] as const;
 const requiredColumns = ["HashOwner", "HashApp", "HashFunction", "Average", "Count", "Minimum", "Maximum", ...percentileColumns] as const;
 
 /**

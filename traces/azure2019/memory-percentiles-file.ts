@@ -29,7 +29,17 @@ export interface MemoryPercentiles {
   lookup(owner: string, app: string, fn: string): MemoryStats | undefined;
 }
 
-const pctColumns = [1, 5, 25, 50, 75, 95, 99, 100].map((p) => `AverageAllocatedMb_pct${p}` as const);
+// Spelled out rather than mapped, so each name is a literal key of the column index.
+const pctColumns = [
+  "AverageAllocatedMb_pct1",
+  "AverageAllocatedMb_pct5",
+  "AverageAllocatedMb_pct25",
+  "AverageAllocatedMb_pct50",
+  "AverageAllocatedMb_pct75",
+  "AverageAllocatedMb_pct95",
+  "AverageAllocatedMb_pct99",
+  "AverageAllocatedMb_pct100",
+] as const;
 const requiredColumns = ["HashOwner", "HashApp", "SampleCount", "AverageAllocatedMb", ...pctColumns] as const;
 
 export async function readMemoryPercentiles(path: string, name: string, log: BadRowLog): Promise<MemoryPercentiles> {
