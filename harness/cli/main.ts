@@ -8,6 +8,7 @@ import { replayCommand } from "./commands/replay-command.ts";
 import { reportCommand } from "./commands/report-command.ts";
 import { runsCommand } from "./commands/runs-command.ts";
 import { summaryCommand } from "./commands/summary-command.ts";
+import { sqlCommand } from "./commands/sql-command.ts";
 import { sweepCommand } from "./commands/sweep-command.ts";
 import { UsageError } from "./usage-error.ts";
 import { StoreNotFoundError } from "../store/run-store.ts";
@@ -27,12 +28,13 @@ export async function main(argv: string[]): Promise<number> {
     .command(replayCommand)
     .command(runsCommand)
     .command(summaryCommand)
+    .command(sqlCommand)
     .command(traceInspectCommand)
     .command(reportCommand)
     .command(sweepCommand)
     .command(exportCommand)
     .command(importCommand)
-    .demandCommand(1, "name a command: demo, replay, runs, summary, report, sweep, export, import (xxbench --help lists them)")
+    .demandCommand(1, "name a command: demo, replay, runs, summary, sql, report, sweep, export, import (xxbench --help lists them)")
     .strict()
     .recommendCommands()
     .fail((message: string | null, error: Error | undefined) => {
