@@ -2,16 +2,25 @@ import type { SeededRandom } from "../../../traces/seeded-random.ts";
 
 /**
  * The shards' idle lists and the dispatchers' rules for them (seed 000 §3.2, inspired by
- * join-idle-queue): a machine with free memory above a threshold lists itself on the shard, among
- * k sampled, whose list is shortest; it refreshes its entry when free memory has moved by more
- * than a step since the entry was written, and leaves when free memory drops below the threshold.
- * A shard places on its listed machine with the fewest functions.
+ * join-idle-queue). Each entry records what the machine's dispatcher last wrote: its free memory
+ * and its function count. A machine with free memory above a threshold lists itself on the
+ * shard, among k sampled, whose list is shortest; it rewrites its entry (both values) only when
+ * free memory has moved by more than a step since the entry was written, and leaves when free
+ * memory drops to the threshold or below. A shard places on the listed machine with the fewest
+ * recorded functions, so between rewrites it acts on stale values, as the real design must.
+ *
+ * The one update a shard makes itself: when it places on a machine from its own list it adds one
+ * to that entry's count (`placedOn`). It knows that much without asking the dispatcher, and
+ * without it a burst would pile onto one machine until its memory moved by a step. Completions
+ * are not seen until the dispatcher's next rewrite.
  */
 export class IdleLists {
   /** The shard whose list holds machine m, or -1. */
   readonly shardOf: Int32Array;
-  /** Free memory (MB) written in machine m's entry. */
+  /** Free memory (MB) recorded in machine m's entry. */
   readonly entryFreeMb: Float64Array;
+  /** Function count recorded in machine m's entry. */
+  readonly entryFunctions: Int32Array;
   private readonly members: Int32Array[];
   private readonly sizes: Int32Array;
   private readonly position: Int32Array;
@@ -26,6 +35,7 @@ export class IdleLists {
   ) {
     this.shardOf = new Int32Array(machines).fill(-1);
     this.entryFreeMb = new Float64Array(machines);
+    this.entryFunctions = new Int32Array(machines);
     this.members = Array.from({ length: shards }, () => new Int32Array(machines));
     this.sizes = new Int32Array(shards);
     this.position = new Int32Array(machines);
@@ -35,8 +45,13 @@ export class IdleLists {
     return this.sizes[shard]!;
   }
 
-  /** The dispatcher of machine m observed `freeMb` free memory. */
-  observe(m: number, freeMb: number, thresholdMb: number, stepMb: number, rng: SeededRandom): void {
+  /** The listed machines of a shard, in list order. */
+  listed(shard: number): number[] {
+    return Array.from(this.members[shard]!.subarray(0, this.sizes[shard]!));
+  }
+
+  /** The dispatcher of machine m observed `freeMb` free memory and `functions` functions. */
+  observe(m: number, freeMb: number, functions: number, thresholdMb: number, stepMb: number, rng: SeededRandom): void {
     const listed = this.shardOf[m]!;
     if (freeMb <= thresholdMb) {
       if (listed >= 0) this.leave(m, listed);
@@ -45,6 +60,7 @@ export class IdleLists {
     if (listed >= 0) {
       if (Math.abs(freeMb - this.entryFreeMb[m]!) > stepMb) {
         this.entryFreeMb[m] = freeMb;
+        this.entryFunctions[m] = functions;
         this.updates++;
       }
       return;
@@ -59,19 +75,25 @@ export class IdleLists {
     members[this.sizes[best]!++] = m;
     this.shardOf[m] = best;
     this.entryFreeMb[m] = freeMb;
+    this.entryFunctions[m] = functions;
     this.joins++;
   }
 
-  /** The listed machine with the fewest functions, or -1 when the shard's list is empty. */
-  pick(shard: number, functions: ArrayLike<number>): number {
+  /** The listed machine with the fewest recorded functions (first in list order on ties), or -1. */
+  pick(shard: number): number {
     const members = this.members[shard]!;
     const n = this.sizes[shard]!;
     let best = -1;
     for (let i = 0; i < n; i++) {
       const m = members[i]!;
-      if (best < 0 || functions[m]! < functions[best]!) best = m;
+      if (best < 0 || this.entryFunctions[m]! < this.entryFunctions[best]!) best = m;
     }
     return best;
+  }
+
+  /** The shard placed one function on machine m, which it picked from its own list. */
+  placedOn(m: number): void {
+    this.entryFunctions[m]!++;
   }
 
   private leave(m: number, shard: number): void {
