@@ -219,11 +219,7 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
   }
 
   function place(slot: number, shard: number, now: number): void {
-    let m = -1;
-    if (idle) {
-      m = idle.pick(shard);
-      if (m >= 0) idle.placedOn(m);
-    }
+    let m = idle ? idle.pick(shard) : -1;
     if (m < 0) m = placer.choose(load, placementRng);
     const machine = machines[m]!;
     jobs.machine[slot] = m;
