@@ -38,7 +38,7 @@ export const simDefaults: Omit<SimConfig, "seed"> = {
   // Dirigent (Cvetković et al., SOSP '24, arXiv:2404.16393) measured its control plane spinning up
   // 2,500 sandboxes per second at low latency: 1 / 2,500 s = 0.4 ms per placement, used for each shard
   // until the live plane measures ours. At the seeds' base load (ρ = 0.7 on 100 × 8 cores, 100 ms mean
-  // work) a shard of 4 places ≈ 1,400/s, i.e. is busy 56 % of the time and adds < 3 ms at p99.
+  // work) each of the 4 shards places ≈ 1,400/s, so is busy 56 % of the time and adds < 3 ms at p99.
   shardCostMs: 0.4,
   strict: false,
   sampleIntervalMs: 1000,
