@@ -19,9 +19,19 @@ export interface ClassSummary {
   readonly p50Slowdown: number | null;
   readonly p99Slowdown: number | null;
   readonly p999Slowdown: number | null;
+  /**
+   * Time from arrival until placed on a machine (placed − arrival), over every placed invocation:
+   * under sim:xx the wait in the shard (its multi-queue plus the placement itself); under late
+   * binding the time held before a core took it; 0 where a policy places on arrival.
+   */
+  readonly placeWaitMeanMs: number | null;
+  readonly placeWaitP99Ms: number | null;
 }
 
-/** Percentiles computed by DuckDB over the stored rows; latency counts only completed invocations. */
+/**
+ * Percentiles computed by DuckDB over the stored rows; latency counts only completed invocations,
+ * the wait to be placed every invocation that was placed (killed ones too).
+ */
 export async function classSummaries(store: RunStore, runIds: readonly number[]): Promise<ClassSummary[]> {
   if (runIds.length === 0) return [];
   const rows = await store.query(
@@ -39,7 +49,9 @@ export async function classSummaries(store: RunStore, runIds: readonly number[])
             avg(slowdown) FILTER (WHERE o.status = 'ok') AS mean_sd,
             quantile_cont(slowdown, 0.5) FILTER (WHERE o.status = 'ok') AS p50_sd,
             quantile_cont(slowdown, 0.99) FILTER (WHERE o.status = 'ok') AS p99_sd,
-            quantile_cont(slowdown, 0.999) FILTER (WHERE o.status = 'ok') AS p999_sd
+            quantile_cont(slowdown, 0.999) FILTER (WHERE o.status = 'ok') AS p999_sd,
+            avg(o.placed_ms - o.arrival_ms) AS place_wait_mean,
+            quantile_cont(o.placed_ms - o.arrival_ms, 0.99) AS place_wait_p99
      FROM outcomes o JOIN runs r USING (run_id)
      WHERE o.run_id IN (SELECT unnest($ids::INTEGER[]))
      GROUP BY ALL
@@ -65,5 +77,7 @@ export async function classSummaries(store: RunStore, runIds: readonly number[])
     p50Slowdown: num(r.p50_sd),
     p99Slowdown: num(r.p99_sd),
     p999Slowdown: num(r.p999_sd),
+    placeWaitMeanMs: num(r.place_wait_mean),
+    placeWaitP99Ms: num(r.place_wait_p99),
   }));
 }

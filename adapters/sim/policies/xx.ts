@@ -15,12 +15,17 @@ import type { SimConfig } from "../sim-config.ts";
 const epsilonMb = 1e-6;
 
 /**
- * XX (seed 000 §3.2): arrival → a uniformly chosen shard; the shard's multi-queue picks the next
- * function (price × time waited); placement on the shard's idle list (fewest functions) if
- * enabled and non-empty, else power-of-k least loaded; each machine runs preemptive priority,
- * FIFO within class. With finite RAM each machine's dispatcher tracks memory that grows with CPU
- * progress, swaps out waiting functions of the lowest classes under pressure, swaps them in when
- * they run, and kills only when swap is full; it also keeps the machine's idle-list entry.
+ * XX (seed 000 §3.2): arrival → a uniformly chosen shard. A shard is a single server that spends
+ * `shardCostMs` per placement: when free, its multi-queue picks the next function (price × time
+ * waited) and the shard places it `shardCostMs` later, reading machine state at that moment;
+ * meanwhile arrivals queue in the multi-queue, so under a burst the pick rule decides who goes
+ * first. A function's `placedAt` is when its shard finished placing it. Placement goes to the
+ * shard's idle list (fewest recorded functions) if enabled and non-empty, else power-of-k least
+ * loaded; each machine runs preemptive priority, FIFO within class (early binding: a placed
+ * function never moves). With finite RAM each machine's dispatcher tracks memory that grows with
+ * CPU progress, swaps out waiting functions of the lowest classes under pressure, swaps them in
+ * when they run, and kills only when swap is full; it also keeps the machine's idle-list entry,
+ * rewriting it only on a step-sized change of free memory (IdleLists).
  *
  * Entities: machine m's next completion is m, its next memory event M + m, shard s is 2M + s.
  */
@@ -44,7 +49,8 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
   const nextDone = new Int32Array(M).fill(-1);
   const nextDoneAt = new Float64Array(M).fill(Number.POSITIVE_INFINITY);
   const meter = new CoreTimeMeter(M);
-  const idle = config.idleList ? new IdleLists(S, M, config.k) : null;
+  // validateSimConfig refuses an idle list without RAM: every machine would stay listed forever.
+  const idle = config.idleList && memoryOn ? new IdleLists(S, M, config.k) : null;
   const idleThresholdMb = memoryOn ? config.idleFreeShare * ram : 0;
   const idleStepMb = memoryOn ? config.idleStepShare * ram : 0;
   /** Memory of the functions on machine m that are neither running nor swapped out. */
@@ -200,7 +206,7 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
     }
     if (next === Number.POSITIVE_INFINITY) events.delete(M + m);
     else events.set(M + m, next);
-    if (idle) idle.observe(m, ram - resident, idleThresholdMb, idleStepMb, dispatcherRng);
+    if (idle) idle.observe(m, ram - resident, machines[m]!.functions, idleThresholdMb, idleStepMb, dispatcherRng);
   }
 
   function machineChanged(m: number, now: number): void {
@@ -210,11 +216,10 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
 
   function afterChange(m: number, now: number): void {
     if (memoryOn) checkMemory(m, now);
-    else if (idle) idle.observe(m, Number.POSITIVE_INFINITY, 0, 0, dispatcherRng);
   }
 
   function place(slot: number, shard: number, now: number): void {
-    let m = idle ? idle.pick(shard, load) : -1;
+    let m = idle ? idle.pick(shard) : -1;
     if (m < 0) m = placer.choose(load, placementRng);
     const machine = machines[m]!;
     jobs.machine[slot] = m;
@@ -292,7 +297,7 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
   }
 
   // Every dispatcher starts on an empty machine, so each lists itself before the first arrival.
-  if (idle) for (let m = 0; m < M; m++) idle.observe(m, ram, idleThresholdMb, idleStepMb, dispatcherRng);
+  if (idle) for (let m = 0; m < M; m++) idle.observe(m, ram, 0, idleThresholdMb, idleStepMb, dispatcherRng);
 
   return {
     entities: 2 * M + S,

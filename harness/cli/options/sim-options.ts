@@ -6,14 +6,14 @@ export const simOptions = {
   cores: { type: "number", default: simDefaults.cores, describe: "Cores per machine", group: "Cluster:" },
   shards: { type: "number", default: simDefaults.shards, describe: "XX global scheduler shards", group: "Cluster:" },
   k: { type: "number", default: simDefaults.k, describe: "Machines polled per power-of-k placement", group: "Cluster:" },
-  "shard-cost-ms": { type: "number", default: simDefaults.shardCostMs, describe: "Virtual ms an XX shard spends per placement", group: "Cluster:" },
-  strict: { type: "boolean", default: simDefaults.strict, describe: "XX shards pick the highest class, not max price × wait", group: "Cluster:" },
+  "shard-cost-ms": { type: "number", default: simDefaults.shardCostMs, describe: "Virtual ms an XX shard spends per placement (default: Dirigent's measured 2,500/s; 0: placed on arrival)", group: "Cluster:" },
+  strict: { type: "boolean", default: simDefaults.strict, describe: "XX shards pick the highest class, not max price × wait (needs a shard cost > 0)", group: "Cluster:" },
   "sample-ms": { type: "number", default: simDefaults.sampleIntervalMs, describe: "Machine sample interval in virtual ms (0: none)", group: "Cluster:" },
   "ram-gb": { type: "number", describe: "RAM per machine in GB (default: unbounded, memory not modelled; the seeds use 32)", group: "Memory:" },
   "swap-gb": { type: "number", default: simDefaults.swapMb / 1024, describe: "Swap per machine in GB", group: "Memory:" },
   "swap-mb-per-s": { type: "number", default: 0, describe: "Swap bandwidth in MB/s (0: instant, as in the seeds)", group: "Memory:" },
-  "idle-list": { type: "boolean", default: simDefaults.idleList, describe: "XX places on idle-list machines first", group: "Memory:" },
-  "idle-free-share": { type: "number", default: simDefaults.idleFreeShare, describe: "Free share of RAM above which a machine lists itself idle", group: "Memory:" },
+  "idle-list": { type: "boolean", default: simDefaults.idleList, describe: "XX places on idle-list machines first (needs --ram-gb)", group: "Memory:" },
+  "idle-free-share": { type: "number", default: simDefaults.idleFreeShare, describe: "Free share of RAM above which a machine lists itself idle (needs --idle-list)", group: "Memory:" },
   budget: { type: "string", array: true, describe: "XX monthly budget: TENANT=USD (repeatable); over its pro-rata line a tenant is demoted, then throttled", group: "Tenants:" },
 } as const;
 

@@ -6,13 +6,14 @@ import { simulate } from "../../support/simulate.ts";
 
 const endOf = (sink: RecordingSink, id: number) => sink.outcomes.find((o) => o.inv.id === id)!.outcome;
 
+// Exact-number scenarios of the dispatcher alone: the shard places at arrival (shardCostMs: 0).
 describe("XX's dispatcher under memory pressure", () => {
   // One core, 1000 MB RAM; five 400 MB functions arrive together. The first runs, the second
   // waits in RAM, the third is swapped out; the fourth and fifth would overflow a 500 MB swap.
   const burst = [0, 1, 2, 3, 4].map((id) => invocation({ id, arrivalMs: 0, workMs: 100, memStartMb: 400, memPeakMb: 400 }));
 
   it("kills only when swap is full: the newest function of the lowest class", () => {
-    const sink = runInvocations("xx", burst, { machines: 1, cores: 1, shards: 1, k: 1, ramMb: 1000, swapMb: 500 });
+    const sink = runInvocations("xx", burst, { machines: 1, cores: 1, shards: 1, k: 1, shardCostMs: 0, ramMb: 1000, swapMb: 500 });
     expect([0, 1, 2, 3, 4].map((id) => endOf(sink, id).status)).toEqual(["ok", "ok", "ok", "killed", "killed"]);
     expect([0, 1, 2].map((id) => endOf(sink, id).endMs)).toEqual([100, 200, 300]);
     expect(endOf(sink, 2).swapOuts).toBe(1);
@@ -21,7 +22,7 @@ describe("XX's dispatcher under memory pressure", () => {
   });
 
   it("kills nothing while swap has room", () => {
-    const sink = runInvocations("xx", burst, { machines: 1, cores: 1, shards: 1, k: 1, ramMb: 1000, swapMb: 2000 });
+    const sink = runInvocations("xx", burst, { machines: 1, cores: 1, shards: 1, k: 1, shardCostMs: 0, ramMb: 1000, swapMb: 2000 });
     expect(sink.outcomes.every((o) => o.outcome.status === "ok")).toBe(true);
     expect([2, 3, 4].map((id) => endOf(sink, id).swapOuts)).toEqual([1, 1, 1]);
     expect([0, 1, 2, 3, 4].map((id) => endOf(sink, id).endMs)).toEqual([100, 200, 300, 400, 500]);
@@ -35,7 +36,7 @@ describe("XX's dispatcher under memory pressure", () => {
         invocation({ id: 0, arrivalMs: 0, workMs: 100, priceClass: 1, memStartMb: 100, memPeakMb: 900 }),
         invocation({ id: 1, arrivalMs: 1, workMs: 10, priceClass: 0, memStartMb: 300, memPeakMb: 300 }),
       ],
-      { machines: 1, cores: 1, shards: 1, k: 1, ramMb: 1000 },
+      { machines: 1, cores: 1, shards: 1, k: 1, shardCostMs: 0, ramMb: 1000 },
       [1, 2],
     );
     expect(endOf(sink, 0).swapOuts).toBe(0);
@@ -44,7 +45,7 @@ describe("XX's dispatcher under memory pressure", () => {
   });
 
   it("charges swap-in time at a finite bandwidth", () => {
-    const sink = runInvocations("xx", burst.slice(0, 3), { machines: 1, cores: 1, shards: 1, k: 1, ramMb: 1000, swapMbPerMs: 4 });
+    const sink = runInvocations("xx", burst.slice(0, 3), { machines: 1, cores: 1, shards: 1, k: 1, shardCostMs: 0, ramMb: 1000, swapMbPerMs: 4 });
     // The third function was swapped out (400 MB): at 4 MB/ms it starts 100 ms after its core frees.
     expect(endOf(sink, 2).startMs).toBe(300);
     expect(endOf(sink, 2).endMs).toBe(400);
@@ -104,26 +105,29 @@ describe("memory conservation", () => {
 });
 
 describe("the idle list", () => {
-  it("places most invocations on machines with nothing running at low load, more than power-of-k does", async () => {
-    const share = async (idleList: boolean): Promise<number> => {
-      const { sink } = await simulate({
-        policy: "xx",
-        seed: 4,
-        trace: { phases: [{ tick: 0, load: 0.3 }], durationMs: 20_000 },
-        sim: { machines: 20, cores: 1, ramMb: 32 * 1024, idleList },
-      });
-      let onIdle = 0;
-      for (const { inv, outcome } of sink.outcomes) {
-        const busy = sink.outcomes.some(
-          (o) => o.outcome.machine === outcome.machine && o.inv.id !== inv.id && o.outcome.placedMs! <= outcome.placedMs! && outcome.placedMs! < o.outcome.endMs!,
-        );
-        if (!busy) onIdle++;
-      }
-      return onIdle / sink.outcomes.length;
-    };
-    const withList = await share(true);
-    expect(withList).toBeGreaterThan(0.95);
-    expect(withList).toBeGreaterThan(await share(false));
+  // Four one-core machines listed on one shard; ten invocations arrive 1 ms apart and run 100 ms.
+  const arrivals = Array.from({ length: 10 }, (_, id) => invocation({ id, arrivalMs: id, workMs: 100 }));
+  const machinesUsed = (idleStepShare: number): number[] => {
+    const sink = runInvocations("xx", arrivals, {
+      machines: 4,
+      cores: 1,
+      shards: 1,
+      k: 1,
+      shardCostMs: 0,
+      ramMb: 32 * 1024,
+      idleList: true,
+      idleFreeShare: 0,
+      idleStepShare,
+    });
+    return sink.outcomes.map((o) => o.outcome.machine!);
+  };
+
+  it("acts on recorded entries: never rewritten, they send every invocation to the first listed machine", () => {
+    expect(machinesUsed(0.99)).toEqual(Array.from({ length: 10 }, () => 0));
+  });
+
+  it("spreads invocations once dispatchers rewrite their entry on every change", () => {
+    expect(new Set(machinesUsed(0)).size).toBe(4);
   });
 });
 

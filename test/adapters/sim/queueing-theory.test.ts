@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { meanResponse, simulate, type Scenario } from "../../support/simulate.ts";
 
 // VALIDATION.md: textbook results a correct simulator reproduces. Each case averages independent
-// replications (different seeds) so the tolerance is not one lucky seed.
+// replications (different seeds) so the tolerance is not one lucky seed. The formulas model no
+// XX shard, so XX runs set `shardCostMs: 0` (placement at arrival).
 const replications = [11, 12, 13];
 const invocations = 1_000_000;
 
@@ -43,7 +44,7 @@ describe("M/M/1 and M/M/c", () => {
           const mean = await replicatedMean({
             policy,
             trace: { ...exponentialWork, ...singleClass, phases: [{ tick: 0, load: rho }] },
-            sim: { machines: 1, cores, shards: 1, k: 1 },
+            sim: { machines: 1, cores, shards: 1, k: 1, shardCostMs: 0 },
           });
           expect(Math.abs(mean / theory - 1)).toBeLessThan(0.03);
         });
@@ -71,7 +72,7 @@ describe("M/G/1-PS insensitivity", () => {
       replicatedMean({
         policy: "hermod",
         trace: { ...exponentialWork, ...singleClass, work, alpha: 2.5, phases: [{ tick: 0, load: 0.7 }] },
-        sim: { machines: 1, cores: 1, shards: 1, k: 1 },
+        sim: { machines: 1, cores: 1, shards: 1, k: 1, shardCostMs: 0 },
       });
     const pareto = await run("pareto");
     const exponential = await run("exponential");
@@ -88,7 +89,7 @@ describe("preemptive-resume priority on one core", () => {
     const base = {
       policy: "xx" as const,
       trace: { ...exponentialWork, prices: [1, 2], classWeights: [1 - highShare, highShare], phases: [{ tick: 0, load: rho }] },
-      sim: { machines: 1, cores: 1, shards: 1, k: 1 },
+      sim: { machines: 1, cores: 1, shards: 1, k: 1, shardCostMs: 0 },
     };
     const meanS = 10;
     const rhoHigh = rho * highShare;
