@@ -183,6 +183,11 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
     governor?.charge(tenant, cost);
   }
 
+  function mustKill(swapUsedMb: number, residentNowMb: number): boolean {
+    if (swapUsedMb > swapCap + epsilonMb) return true;
+    return residentNowMb > ram - epsilonMb && swapUsedMb > swapCap - epsilonMb;
+  }
+
   /** The dispatcher's memory duty: relieve pressure, kill if swap is full, plan the next check. */
   function checkMemory(m: number, now: number): void {
     let resident = residentMb(m, now);
@@ -194,7 +199,9 @@ export function createXxModel(ctx: SimContext, config: SimConfig, prices: readon
       resident = residentMb(m, now);
     }
     // Running functions alone may overflow RAM; the overflow pages to swap until swap is full.
-    while (machines[m]!.functions > 0 && swappedMb[m]! + Math.max(0, resident - ram) > swapCap - epsilonMb) {
+    // Kill while swap holds more than it can, or while both RAM and swap are full (growth has nowhere to go);
+    // a full swap alone with room in RAM (e.g. no swap at all) needs no kill.
+    while (machines[m]!.functions > 0 && mustKill(swappedMb[m]! + Math.max(0, resident - ram), resident)) {
       kill(chooseKillVictim(machines[m]!), m, now);
       resident = residentMb(m, now);
     }

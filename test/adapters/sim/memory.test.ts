@@ -44,6 +44,15 @@ describe("XX's dispatcher under memory pressure", () => {
     expect(endOf(sink, 1).startMs).toBe(100);
   });
 
+  it("with no swap at all kills only what overflows RAM, never while RAM has room", () => {
+    // Two 400 MB functions fit in 1000 MB and the third would overflow it: only the third goes.
+    const roomy = runInvocations("xx", burst.slice(0, 2), { machines: 1, cores: 1, shards: 1, k: 1, shardCostMs: 0, ramMb: 1000, swapMb: 0 });
+    expect(roomy.outcomes.map((o) => o.outcome.status)).toEqual(["ok", "ok"]);
+    const full = runInvocations("xx", burst.slice(0, 3), { machines: 1, cores: 1, shards: 1, k: 1, shardCostMs: 0, ramMb: 1000, swapMb: 0 });
+    expect([0, 1, 2].map((id) => endOf(full, id).status)).toEqual(["ok", "ok", "killed"]);
+    expect(endOf(full, 2).endMs).toBe(0);
+  });
+
   it("charges swap-in time at a finite bandwidth", () => {
     const sink = runInvocations("xx", burst.slice(0, 3), { machines: 1, cores: 1, shards: 1, k: 1, shardCostMs: 0, ramMb: 1000, swapMbPerMs: 4 });
     // The third function was swapped out (400 MB): at 4 MB/ms it starts 100 ms after its core frees.
