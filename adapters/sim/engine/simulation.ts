@@ -112,7 +112,8 @@ export class Simulation implements SimContext {
     const placed = jobs.placedAt[slot]!;
     const machine = jobs.machine[slot]!;
     // One object shape for every outcome (absent values undefined, not missing), so the sink's
-    // hot path stays monomorphic. The cost is filled in once the rest of the outcome is known.
+    // hot path stays monomorphic. The cost is billed from the rest of the outcome, then filled in
+    // (NaN until then: a double from the start, and never a plausible cost if left unfilled).
     const outcome: { -readonly [K in keyof Outcome]: Outcome[K] } = {
       status,
       placedMs: Number.isNaN(placed) ? undefined : placed,
@@ -122,7 +123,7 @@ export class Simulation implements SimContext {
       preemptions: jobs.preemptions[slot]!,
       swappedOutMb: jobs.swappedOutMb[slot]!,
       swapOuts: jobs.swapOuts[slot]!,
-      costMicroCents: 0,
+      costMicroCents: Number.NaN,
       ranClass: jobs.cls[slot]!,
       cpuMs,
     };
