@@ -23,8 +23,9 @@ export interface BillingModel {
 
 export type MemoryBilling =
   /**
-   * Memory by use (XX): the function's memory grows linearly from its start to its peak while it
-   * runs, so it holds (start + peak) / 2 MB on average, from when it first got CPU to its end.
+   * Memory by use (XX): the function's memory grows linearly with its CPU progress from its start
+   * value towards its peak, so it holds (start + what it reached) / 2 MB on average, from when it
+   * first got CPU to its end. What it reached is its peak if it got all its work, less if killed.
    */
   | { readonly measure: "used"; readonly microCentsPerGbSecond: number }
   /**

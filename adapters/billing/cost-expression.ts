@@ -41,7 +41,7 @@ export function billingFormula(model: BillingModel): BillingFormula {
   const memory = model.memory;
   const gbSeconds =
     memory.measure === "used"
-      ? div(div(mul(div(add(use("memStartMb"), use("memPeakMb")), num(2)), use("heldMs")), num(1024)), num(1000))
+      ? div(div(mul(div(add(use("memStartMb"), use("memReachedMb")), num(2)), use("heldMs")), num(1024)), num(1000))
       : mul(
           div({ op: "clamp", of: { op: "ceil", of: use("memPeakMb") }, min: memory.minMb, max: memory.maxMb }, num(1024)),
           div({ op: "ceil", of: use("heldMs") }, num(1000)),

@@ -23,8 +23,9 @@ interface Case {
   readonly expected: Readonly<Record<PerInvocationModelName, number>>;
 }
 
-/** Held 1000.25 ms, peak 3000.5 MB: XX's memory term and Lambda's configured GB-s. */
-const xxMemory = (startMb: number, peakMb: number, heldMs: number): number => ((((startMb + peakMb) / 2) * heldMs) / 1024 / 1000) * memPrice;
+/** XX's memory term (µ¢): the mean of start and reached memory, held for heldMs. */
+const xxMemory = (startMb: number, reachedMb: number, heldMs: number): number => ((((startMb + reachedMb) / 2) * heldMs) / 1024 / 1000) * memPrice;
+/** Lambda's configured memory × billed duration, in GB-s. */
 const lambdaGbS = (configuredMb: number, billedMs: number): number => (configuredMb / 1024) * (billedMs / 1000);
 
 const cases: readonly Case[] = [
@@ -39,11 +40,12 @@ const cases: readonly Case[] = [
     },
   },
   {
-    name: "killed: the CPU it received before the kill, memory until the kill",
+    name: "killed: the CPU it received before the kill, the memory it had grown to until the kill",
     inv: {},
     outcome: { status: "killed", startMs: 10, endMs: 310, cpuMs: 250, ranClass: 0 },
     expected: {
-      xx: 0.25 + xxMemory(100, 3000.5, 300),
+      // A quarter of its work done: it grew a quarter of the way from 100 to 3000.5 MB.
+      xx: 0.25 + xxMemory(100, 100 + 2900.5 / 4, 300),
       "lambda-x86": lambdaGbS(3001, 300) * x86 + fee,
       "lambda-arm": lambdaGbS(3001, 300) * arm + fee,
     },
@@ -101,11 +103,11 @@ const cases: readonly Case[] = [
     },
   },
   {
-    name: "no cpuMs: a killed call is billed no CPU",
+    name: "no cpuMs: a killed call is billed no CPU, and memory as if it never grew",
     inv: {},
     outcome: { status: "killed", startMs: 0, endMs: 500, ranClass: 1 },
     expected: {
-      xx: xxMemory(100, 3000.5, 500),
+      xx: xxMemory(100, 100, 500),
       "lambda-x86": lambdaGbS(3001, 500) * x86 + fee,
       "lambda-arm": lambdaGbS(3001, 500) * arm + fee,
     },

@@ -64,8 +64,9 @@ describe("billing models over stored outcome rows", () => {
     expect(c.get("lambda-x86/a")).toBeCloseTo((128 / 1024) * 1.001 * l.x86UsdPerGbSecond + l.usdPerRequest, 15);
     // b: 3000.5 MB peak rounds up to 3001 MB for 500 ms; its throttled call costs nothing.
     expect(c.get("lambda-arm/b")).toBeCloseTo((3001 / 1024) * 0.5 * l.armUsdPerGbSecond + l.usdPerRequest, 15);
-    // c was killed after 300 ms of CPU at class 1: that CPU is billed, and its memory until the kill.
-    const cMemGbS = ((((200 + 400) / 2) / 1024) * 300) / 1000;
+    // c was killed after 300 ms of CPU at class 1: that CPU is billed, and its memory until the
+    // kill, grown 300/800 of the way from 200 to 400 MB (275 MB) by then.
+    const cMemGbS = ((((200 + 275) / 2) / 1024) * 300) / 1000;
     expect(c.get("xx/c")).toBeCloseTo((0.3 * 2 + cMemGbS * priceTable.xx.memoryMicroCentsPerGbSecond) / 1e8, 15);
     expect(c.get("lambda-x86/c")).toBeCloseTo((400 / 1024) * 0.3 * l.x86UsdPerGbSecond + l.usdPerRequest, 15);
     // Provisioned: 2 machines from 0 to 1000.2 ms, split by CPU seconds (1 s for a, 0.5 s for b, 0.3 s for c).
