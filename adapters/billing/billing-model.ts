@@ -10,7 +10,8 @@ import { microCentsPerUsd, priceTable } from "./price-table.ts";
  * for the CPU it received and the memory it held until the kill.
  */
 export interface BillingModel {
-  readonly name: PerInvocationModelName;
+  /** As stored in `costs.model` and in a run's config (`billingModel`). */
+  readonly name: string;
   /**
    * `class-price`: each CPU-ms the invocation received, at the µ¢ per cpu-second of the class it
    * ran at (after chain inheritance or budget demotion). `free`: CPU is not billed as such.
@@ -66,7 +67,7 @@ export const perInvocationModels = {
   },
 } as const satisfies Record<string, BillingModel>;
 
-export type PerInvocationModelName = "xx" | "lambda-x86" | "lambda-arm";
+export type PerInvocationModelName = keyof typeof perInvocationModels;
 
 export function isPerInvocationModelName(name: string): name is PerInvocationModelName {
   return Object.hasOwn(perInvocationModels, name);

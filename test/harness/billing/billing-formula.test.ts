@@ -5,6 +5,7 @@ import { perInvocationModels, type PerInvocationModelName } from "../../../adapt
 import { compileModelCost } from "../../../adapters/billing/compile-cost.ts";
 import { billingFormula } from "../../../adapters/billing/cost-expression.ts";
 import { priceTable } from "../../../adapters/billing/price-table.ts";
+import { billingModels } from "../../../harness/billing/billing-models.ts";
 import { costSql } from "../../../harness/billing/cost-sql.ts";
 import { RunStore } from "../../../harness/store/run-store.ts";
 import type { Invocation } from "../../../traces/invocation.ts";
@@ -137,6 +138,11 @@ function outcomeOf(c: Case): Outcome {
 const modelNames = Object.keys(perInvocationModels) as PerInvocationModelName[];
 
 describe("per-invocation billing models, evaluated in TypeScript", () => {
+  it("are named as they are keyed, and the costs table bills each of them plus provisioned", () => {
+    for (const [key, model] of Object.entries(perInvocationModels)) expect(model.name).toBe(key);
+    expect([...billingModels].sort()).toEqual([...modelNames, "provisioned"].sort());
+  });
+
   it.each(cases.flatMap((c) => modelNames.map((model) => ({ model, c }))))("$model — $c.name", ({ model, c }) => {
     const cost = compileModelCost(perInvocationModels[model], prices)(invocationOf(c, 0), outcomeOf(c));
     const expected = c.expected[model];
