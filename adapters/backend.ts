@@ -22,6 +22,8 @@ export interface Outcome {
   readonly ranClass?: number;
   /** Why a non-ok outcome happened, for "failed" outcomes from real backends. */
   readonly error?: string;
+  /** CPU ms the invocation actually received (a killed one: until the kill); billing reads it. */
+  readonly cpuMs?: number;
 }
 
 /** A periodic observation of one machine. */

@@ -1,14 +1,35 @@
 import type { InvocationBatch } from "../../traces/invocation.ts";
 import type { Backend, OutcomeSink, RunSummary } from "../backend.ts";
 import { emptyOutcomeCounts } from "../backend.ts";
+import { perInvocationModels, type PerInvocationModelName } from "../billing/billing-model.ts";
 import { Simulation } from "./engine/simulation.ts";
 import { simPolicies, type SimPolicyName } from "./policies/index.ts";
 import type { SimConfig } from "./sim-config.ts";
 
-/** The simulator behind the Backend contract: `sim:xx`, `sim:hermod`, `sim:edf`. */
+/**
+ * The billing model each policy's own rows (`cost_micro_cents`, and the budget governor under XX)
+ * use. XX bills CPU by price class and memory by use, so `sim:xx` uses the xx model. The other
+ * policies model platforms without price classes that do not bill by them (Hermod and OpenWhisk
+ * are self-hosted OpenWhisk-style platforms, Knative a Kubernetes one; EDF is an ideal baseline
+ * that only borrows the classes for its deadlines), so charging them XX's prices in their own
+ * column would be made up: they get the commercial FaaS norm, Lambda's GB-second billing on x86
+ * (memory configured at the peak × duration, + a request fee). Every run is still billed under
+ * every model in the `costs` table, so any two backends can be compared under one model there.
+ */
+export const ownBillingModel: Readonly<Record<SimPolicyName, PerInvocationModelName>> = {
+  xx: "xx",
+  hermod: "lambda-x86",
+  edf: "lambda-x86",
+  openwhisk: "lambda-x86",
+  knative: "lambda-x86",
+};
+
+/** The simulator behind the Backend contract: `sim:xx`, `sim:hermod`, `sim:edf`, … */
 export class SimBackend implements Backend {
   readonly id: string;
   readonly config: Readonly<Record<string, unknown>>;
+  /** The model this backend's per-row `costMicroCents` is billed under; stored in its config. */
+  readonly billingModel: PerInvocationModelName;
 
   constructor(
     readonly policy: SimPolicyName,
@@ -16,7 +37,8 @@ export class SimBackend implements Backend {
     private readonly prices: readonly number[],
   ) {
     this.id = `sim:${policy}`;
-    this.config = { policy, ...sim, prices };
+    this.billingModel = ownBillingModel[policy];
+    this.config = { policy, ...sim, prices, billingModel: this.billingModel };
   }
 
   async run(invocations: AsyncIterable<InvocationBatch>, sink: OutcomeSink, signal: AbortSignal): Promise<RunSummary> {
@@ -24,6 +46,7 @@ export class SimBackend implements Backend {
     const simulation = new Simulation((ctx) => create(ctx, this.sim, this.prices), sink, {
       sampleIntervalMs: this.sim.sampleIntervalMs,
       prices: this.prices,
+      billing: perInvocationModels[this.billingModel],
     });
     for await (const batch of invocations) {
       signal.throwIfAborted();

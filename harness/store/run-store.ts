@@ -201,6 +201,7 @@ export class RunWriter implements OutcomeSink {
     v[19]!.setItem(i, o.swapOuts ?? 0);
     v[20]!.setItem(i, o.costMicroCents);
     v[21]!.setItem(i, o.error ?? null);
+    v[22]!.setItem(i, o.cpuMs ?? null);
     this.outcomes++;
     if (++this.rows === chunkRows) this.appendChunk();
   }

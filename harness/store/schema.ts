@@ -55,8 +55,12 @@ export const schemaStatements: readonly string[] = [
      swapped_out_mb DOUBLE NOT NULL,
      swap_outs INTEGER NOT NULL,
      cost_micro_cents DOUBLE NOT NULL,
-     error VARCHAR
+     error VARCHAR,
+     -- CPU ms the invocation received, so SQL can re-bill any run (NULL: the backend did not say).
+     cpu_ms DOUBLE
    )`,
+  // A store written before cpu_ms existed gains it as NULL (billing falls back as billed-usage.ts says).
+  `ALTER TABLE invocations ADD COLUMN IF NOT EXISTS cpu_ms DOUBLE`,
   `CREATE TABLE IF NOT EXISTS machine_samples (
      run_id INTEGER NOT NULL,
      t_ms DOUBLE NOT NULL,

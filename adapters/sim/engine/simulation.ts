@@ -1,5 +1,6 @@
 import type { ClassSample, MachineSample, Outcome, OutcomeSink, OutcomeStatus } from "../../backend.ts";
-import { priceTable } from "../../billing/price-table.ts";
+import { perInvocationModels, type BillingModel } from "../../billing/billing-model.ts";
+import { compileModelCost, type CostFunction } from "../../billing/compile-cost.ts";
 import type { Invocation } from "../../../traces/invocation.ts";
 import { IndexedMinHeap } from "./indexed-min-heap.ts";
 import { JobTable } from "./job-table.ts";
@@ -8,8 +9,13 @@ import type { SimContext, SimModel } from "./sim-model.ts";
 export interface SimulationOptions {
   /** Machine samples every this many virtual ms (0 disables them). */
   readonly sampleIntervalMs: number;
-  /** µ¢ per cpu-second of each price class: XX's CPU billing. */
+  /** µ¢ per cpu-second of each price class, for models that bill CPU by class. */
   readonly prices: readonly number[];
+  /**
+   * The backend's own billing model: what each outcome's `costMicroCents` is. Absent: XX's, whose
+   * price classes the simulator models (SimBackend always says which).
+   */
+  readonly billing?: BillingModel;
 }
 
 export class OutOfOrderArrivalError extends Error {
@@ -33,6 +39,7 @@ export class Simulation implements SimContext {
   private ended = false;
   private readonly emitSample: (s: MachineSample) => void;
   private readonly emitClassSample: (s: ClassSample) => void;
+  private readonly cost: CostFunction;
   arrivals = 0;
   completions = 0;
   kills = 0;
@@ -49,6 +56,7 @@ export class Simulation implements SimContext {
     this.sampleEntity = this.model.entities;
     this.emitSample = (s) => this.sink.sample(s);
     this.emitClassSample = (s) => this.sink.classSample(s);
+    this.cost = compileModelCost(options.billing ?? perInvocationModels.xx, options.prices);
     if (options.sampleIntervalMs > 0) this.events.set(this.sampleEntity, options.sampleIntervalMs);
   }
 
@@ -94,23 +102,19 @@ export class Simulation implements SimContext {
   }
 
   /**
-   * Emits the outcome under XX's billing: CPU at the class it ran at, plus memory by use at one
-   * price for all classes — the function's memory grows linearly from start to peak while it
-   * runs, so its use is (start + peak) / 2 × the time from first start to end.
+   * Emits the outcome, billed under the backend's own model by the same formula the SQL billing
+   * uses (adapters/billing/cost-expression.ts): what it used is billed, killed or not.
    */
   private end(slot: number, now: number, status: OutcomeStatus, cpuMs: number): number {
     const jobs = this.jobs;
     const inv = jobs.invocation[slot]!;
-    const price = this.options.prices[jobs.cls[slot]!] ?? 0;
     const firstStart = jobs.firstStart[slot]!;
     const placed = jobs.placedAt[slot]!;
     const machine = jobs.machine[slot]!;
-    const residentMs = Number.isNaN(firstStart) ? 0 : Math.max(0, now - firstStart);
-    const memoryGbS = (((inv.memStartMb + inv.memPeakMb) / 2) * residentMs) / 1024 / 1000;
-    const cost = (price * cpuMs) / 1000 + (status === "throttled" ? 0 : memoryGbS * priceTable.xx.memoryMicroCentsPerGbSecond);
     // One object shape for every outcome (absent values undefined, not missing), so the sink's
-    // hot path stays monomorphic.
-    const outcome: Outcome = {
+    // hot path stays monomorphic. The cost is billed from the rest of the outcome, then filled in
+    // (NaN until then: a double from the start, and never a plausible cost if left unfilled).
+    const outcome: { -readonly [K in keyof Outcome]: Outcome[K] } = {
       status,
       placedMs: Number.isNaN(placed) ? undefined : placed,
       startMs: Number.isNaN(firstStart) ? undefined : firstStart,
@@ -119,9 +123,12 @@ export class Simulation implements SimContext {
       preemptions: jobs.preemptions[slot]!,
       swappedOutMb: jobs.swappedOutMb[slot]!,
       swapOuts: jobs.swapOuts[slot]!,
-      costMicroCents: cost,
+      costMicroCents: Number.NaN,
       ranClass: jobs.cls[slot]!,
+      cpuMs,
     };
+    const cost = this.cost(inv, outcome);
+    outcome.costMicroCents = cost;
     this.workDoneMs += cpuMs;
     jobs.release(slot);
     this.sink.outcome(inv, outcome);

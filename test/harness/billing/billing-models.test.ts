@@ -1,22 +1,15 @@
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emptyOutcomeCounts, type Backend, type OutcomeSink, type RunSummary } from "../../../adapters/backend.ts";
 import { priceTable } from "../../../adapters/billing/price-table.ts";
-import { SimBackend } from "../../../adapters/sim/sim-backend.ts";
-import { simDefaults } from "../../../adapters/sim/sim-config.ts";
 import { replay } from "../../../harness/replay/replay.ts";
 import { RunStore } from "../../../harness/store/run-store.ts";
 import type { Invocation, InvocationBatch, TraceSource } from "../../../traces/invocation.ts";
-import { bimodalWeights, syntheticDefaults } from "../../../traces/synthetic/synthetic-config.ts";
-import { syntheticTrace } from "../../../traces/synthetic/synthetic-trace.ts";
-import { useTempDirs } from "../../support/temp-dir.ts";
-
-const tempDir = useTempDirs();
 
 const handMade: Invocation[] = [
   { id: 0, arrivalMs: 0, tenant: "a", app: "x", fn: "f", priceClass: 1, workMs: 1000, memStartMb: 100, memPeakMb: 100 },
   { id: 1, arrivalMs: 5, tenant: "b", app: "y", fn: "g", priceClass: 0, workMs: 500, memStartMb: 100, memPeakMb: 3000.5 },
   { id: 2, arrivalMs: 6, tenant: "b", app: "y", fn: "g", priceClass: 0, workMs: 500, memStartMb: 100, memPeakMb: 200 },
+  { id: 3, arrivalMs: 7, tenant: "c", app: "z", fn: "h", priceClass: 1, workMs: 800, memStartMb: 200, memPeakMb: 400 },
 ];
 
 const source: TraceSource = {
@@ -39,12 +32,17 @@ class FixedTimingsBackend implements Backend {
           sink.outcome(inv, { status: "throttled", endMs: inv.arrivalMs, preemptions: 0, swappedOutMb: 0, costMicroCents: 0 });
           continue;
         }
+        if (inv.id === 3) {
+          // Killed at 320 ms after 300 ms of CPU (of its 800 ms of work).
+          sink.outcome(inv, { status: "killed", startMs: 20, endMs: 320, cpuMs: 300, machine: 1, preemptions: 0, swappedOutMb: 0, costMicroCents: 0, ranClass: 1 });
+          continue;
+        }
         // Invocation 0 runs 0 → 1000.2 ms, invocation 1 runs 10 → 510 ms.
         const start = inv.id === 0 ? 0 : 10;
         sink.outcome(inv, { status: "ok", startMs: start, endMs: start + inv.workMs + (inv.id === 0 ? 0.2 : 0), machine: 0, preemptions: 0, swappedOutMb: 0, costMicroCents: 0, ranClass: inv.priceClass });
       }
     }
-    return { invocations: 3, outcomes: emptyOutcomeCounts(), counters: {} };
+    return { invocations: 4, outcomes: emptyOutcomeCounts(), counters: {} };
   }
 }
 
@@ -55,7 +53,7 @@ async function costs(store: RunStore, runId: number): Promise<Map<string, number
 
 describe("billing models over stored outcome rows", () => {
   it("bills hand-worked cases under XX, Lambda and provisioned machines (stand-in backend with fixed timings)", async () => {
-    const store = await RunStore.open(join(tempDir(), "bill.duckdb"));
+    const store = await RunStore.open(":memory:");
     const [run] = await replay({ store, trace: source, backends: [new FixedTimingsBackend()], seed: 1, signal: new AbortController().signal });
     const c = await costs(store, run!.runId);
     const l = priceTable.lambda;
@@ -66,29 +64,18 @@ describe("billing models over stored outcome rows", () => {
     expect(c.get("lambda-x86/a")).toBeCloseTo((128 / 1024) * 1.001 * l.x86UsdPerGbSecond + l.usdPerRequest, 15);
     // b: 3000.5 MB peak rounds up to 3001 MB for 500 ms; its throttled call costs nothing.
     expect(c.get("lambda-arm/b")).toBeCloseTo((3001 / 1024) * 0.5 * l.armUsdPerGbSecond + l.usdPerRequest, 15);
-    // Provisioned: 2 machines from 0 to 1000.2 ms, split by CPU seconds (1 s for a, 0.5 s for b).
+    // c was killed after 300 ms of CPU at class 1: that CPU is billed, and its memory until the
+    // kill, grown 300/800 of the way from 200 to 400 MB (275 MB) by then.
+    const cMemGbS = ((((200 + 275) / 2) / 1024) * 300) / 1000;
+    expect(c.get("xx/c")).toBeCloseTo((0.3 * 2 + cMemGbS * priceTable.xx.memoryMicroCentsPerGbSecond) / 1e8, 15);
+    expect(c.get("lambda-x86/c")).toBeCloseTo((400 / 1024) * 0.3 * l.x86UsdPerGbSecond + l.usdPerRequest, 15);
+    // Provisioned: 2 machines from 0 to 1000.2 ms, split by CPU seconds (1 s for a, 0.5 s for b, 0.3 s for c).
     const fleet = (2 * 1000.2 * priceTable.provisioned.usdPerMachineHour) / 3_600_000;
-    expect(c.get("provisioned/a")).toBeCloseTo((fleet * 2) / 3, 15);
-    expect(c.get("provisioned/b")).toBeCloseTo(fleet / 3, 15);
-    store.close();
-  });
-
-  it("agrees with the simulator's own per-invocation XX cost", async () => {
-    const store = await RunStore.open(join(tempDir(), "sim.duckdb"));
-    const trace = syntheticTrace({ ...syntheticDefaults, invocations: 20_000, cores: 40, classWeights: bimodalWeights(4) });
-    const [run] = await replay({
-      store,
-      trace,
-      backends: [new SimBackend("xx", { ...simDefaults, machines: 10, cores: 4, seed: 1 }, trace.prices)],
-      seed: 1,
-      signal: new AbortController().signal,
-    });
-    const [row] = await store.query(
-      `SELECT (SELECT sum(cost_usd) FROM costs WHERE run_id = $id AND model = 'xx') AS billed,
-              (SELECT sum(cost_micro_cents) / 1e8 FROM invocations WHERE run_id = $id) AS own`,
-      { id: run!.runId },
-    );
-    expect(Number(row!.billed) / Number(row!.own)).toBeCloseTo(1, 9);
+    expect(c.get("provisioned/a")).toBeCloseTo(fleet / 1.8, 15);
+    expect(c.get("provisioned/b")).toBeCloseTo((fleet * 0.5) / 1.8, 15);
+    expect(c.get("provisioned/c")).toBeCloseTo((fleet * 0.3) / 1.8, 15);
+    const [cpu] = await store.query(`SELECT sum(cpu_s) AS s FROM costs WHERE run_id = $id AND tenant = 'c' AND model = 'xx'`, { id: run!.runId });
+    expect(Number(cpu!.s)).toBe(0.3);
     store.close();
   });
 });
