@@ -1,0 +1,25 @@
+// @ts-check
+/**
+ * Mutation testing of the pure decision modules (`npm run mutation`, not part of `npm test`).
+ * Each mutant is run against the direct tests only (vitest.mutation.config.ts), so a run takes
+ * minutes; the HTML and JSON reports go to mutation-report/ (gitignored).
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutation.config.ts", related: false },
+  checkers: [],
+  mutate: [
+    "adapters/sim/decisions/**/*.ts",
+    "adapters/sim/engine/indexed-min-heap.ts",
+    "adapters/sim/engine/slot-heap.ts",
+  ],
+  coverageAnalysis: "perTest",
+  concurrency: 1,
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "mutation-report/index.html" },
+  jsonReporter: { fileName: "mutation-report/mutation.json" },
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: true,
+};
