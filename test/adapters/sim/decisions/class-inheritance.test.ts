@@ -13,6 +13,8 @@ describe("ClassInheritance (a callee runs at its caller's class when that is hig
     { name: "caller at class 1 lifts a class-0 callee", recorded: [[5, 1]], own: 0, parent: 5, cls: 1, misses: 0, inherited: 1 },
     { name: "caller never recorded: a miss", recorded: [[4, 3]], own: 1, parent: 5, cls: 1, misses: 1, inherited: 0 },
     { name: "caller id 0 never recorded: a miss", recorded: [], own: 1, parent: 0, cls: 1, misses: 1, inherited: 0 },
+    // The ring's empty entries must not pass for any id, 0 or otherwise.
+    { name: "caller id 1 never recorded: a miss", recorded: [[2, 3]], own: 1, parent: 1, cls: 1, misses: 1, inherited: 0 },
     { name: "caller id 0 recorded", recorded: [[0, 2]], own: 1, parent: 0, cls: 2, misses: 0, inherited: 1 },
     { name: "the last record of an id wins", recorded: [[5, 3], [5, 1]], own: 0, parent: 5, cls: 1, misses: 0, inherited: 1 },
     { name: "caller beyond the ring size", recorded: [[ring + 7, 3]], own: 0, parent: ring + 7, cls: 3, misses: 0, inherited: 1 },

@@ -279,6 +279,12 @@ describe("PreemptivePriorityMachine (preemptive priority across classes, FIFO wi
     expect(machine.functions).toBe(3);
   });
 
+  it("its two non-slot answers are negative and distinct, so they never read as a victim's slot", () => {
+    expect(runsOnFreeCore).toBeLessThan(0);
+    expect(waits).toBeLessThan(0);
+    expect(runsOnFreeCore).not.toBe(waits);
+  });
+
   it("isRunning answers for the class asked about only", () => {
     const machine = new PreemptivePriorityMachine(1, 3);
     machine.admit(5, 2);

@@ -39,6 +39,7 @@ describe("IndexedMinHeap (keyed ids, ties on the smaller id)", () => {
       order: [[0, 1], [3, 3], [4, 4], [2, 20], [5, 21], [6, 22], [7, 30]],
     },
     { name: "an id deleted then set again comes back with its new key", ops: [["set", 0, 1], ["set", 1, 2], ["delete", 0], ["set", 0, 3]], order: [[1, 2], [0, 3]] },
+    { name: "an id of exactly twice the capacity grows the heap", ops: [["set", 8, 2], ["set", 0, 3]], order: [[8, 2], [0, 3]] },
     { name: "ids beyond the capacity grow the heap", ops: [["set", 200, 2], ["set", 1, 3], ["set", 70, 1]], order: [[70, 1], [200, 2], [1, 3]] },
   ])("$name", ({ ops, order }) => {
     const heap = new IndexedMinHeap(4);
