@@ -1,8 +1,9 @@
 // @ts-check
 /**
- * Mutation testing of the pure decision modules (`npm run mutation`, not part of `npm test`).
- * Each mutant is run against the direct tests only (vitest.mutation.config.ts), so a run takes
- * minutes; the HTML and JSON reports go to mutation-report/ (gitignored).
+ * Mutation testing (`npm run mutation`, not part of `npm test`) of the pure decision modules,
+ * the heaps, StreamDigest and ReorderBuffer. Each mutant runs against their direct tests only
+ * (vitest.mutation.config.ts), so a run takes minutes; the HTML and JSON reports go to
+ * mutation-report/ (gitignored).
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {
@@ -13,6 +14,8 @@ export default {
     "adapters/sim/decisions/**/*.ts",
     "adapters/sim/engine/indexed-min-heap.ts",
     "adapters/sim/engine/slot-heap.ts",
+    "harness/replay/stream-digest.ts",
+    "traces/azure2021/reorder-buffer.ts",
   ],
   coverageAnalysis: "perTest",
   concurrency: 1,
