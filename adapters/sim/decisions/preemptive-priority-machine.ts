@@ -76,6 +76,7 @@ export class PreemptivePriorityMachine {
   removeWaiting(slot: number, cls: number): void {
     const queue = this.queues[cls]!;
     const i = queue.indexOf(slot);
+    if (i < 0) throw new Error(`slot ${slot} is not in class ${cls}`);
     if (i < this.runningIn[cls]!) throw new Error(`slot ${slot} is running in class ${cls}: release it instead`);
     queue.removeAt(i);
     this.functions--;

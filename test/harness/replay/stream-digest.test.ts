@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { StreamDigest } from "../../../harness/replay/stream-digest.ts";
+import type { Invocation } from "../../../traces/invocation.ts";
+
+const stream: readonly Invocation[] = [
+  { id: 0, arrivalMs: 0, tenant: "t0", app: "a0", fn: "f0", priceClass: 0, workMs: 10, memStartMb: 64, memPeakMb: 128 },
+  { id: 1, arrivalMs: 2.5, tenant: "t1", app: "a1", fn: "f1", trigger: "http", priceClass: 2, workMs: 7.25, memStartMb: 32, memPeakMb: 32, parentId: 0 },
+  { id: 2, arrivalMs: 9, tenant: "t0", app: "a0", fn: "f2", trigger: "queue", priceClass: 1, workMs: 100, memStartMb: 256, memPeakMb: 300 },
+];
+
+function digestOf(batches: readonly (readonly Invocation[])[]): StreamDigest {
+  const digest = new StreamDigest();
+  for (const batch of batches) digest.update(batch);
+  return digest;
+}
+
+/** The stream with one field of invocation `at` replaced. */
+function changed(at: number, change: Partial<Invocation>): Invocation[] {
+  return stream.map((inv, i) => (i === at ? { ...inv, ...change } : inv));
+}
+
+describe("StreamDigest (SHA-256 over every field of every invocation, in order)", () => {
+  // Worked out inside each test, not at collection, so mutation testing can tell which tests cover what.
+  const baseDigest = (): string => digestOf([stream]).hex();
+
+  it("the same stream gives the same digest, and reading it does not end it", () => {
+    const base = baseDigest();
+    expect(digestOf([stream.map((inv) => ({ ...inv }))]).hex()).toBe(base);
+    const digest = digestOf([stream]);
+    expect(digest.hex()).toBe(base);
+    expect(digest.hex()).toBe(base);
+    digest.update([]);
+    expect(digest.hex()).toBe(base);
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("pins the digest of a known stream: a change here unpairs every stored run", () => {
+    expect(baseDigest()).toBe(PINNED);
+  });
+
+  it.each<[string, Invocation[]]>([
+    ["id", changed(1, { id: 7 })],
+    ["arrivalMs", changed(1, { arrivalMs: 2.5000001 })],
+    ["tenant", changed(2, { tenant: "t1" })],
+    ["app", changed(2, { app: "a1" })],
+    ["fn", changed(0, { fn: "f9" })],
+    ["trigger added", changed(0, { trigger: "http" })],
+    ["trigger changed", changed(1, { trigger: "timer" })],
+    ["priceClass", changed(0, { priceClass: 1 })],
+    ["workMs", changed(2, { workMs: 101 })],
+    ["memStartMb", changed(2, { memStartMb: 255 })],
+    ["memPeakMb", changed(0, { memPeakMb: 129 })],
+    ["parentId added", changed(2, { parentId: 1 })],
+    ["parentId changed", changed(1, { parentId: 2 })],
+    ["a text field's boundary moved", changed(0, { tenant: "t0a", app: "0" })],
+    ["order of two invocations", [stream[1]!, stream[0]!, stream[2]!]],
+    ["an invocation dropped", stream.slice(0, 2)],
+    ["an invocation repeated", [...stream, stream[2]!]],
+  ])("a changed %s gives a different digest", (_field, other) => {
+    expect(digestOf([other]).hex()).not.toBe(baseDigest());
+  });
+
+  it("counts invocations and remembers the last arrival", () => {
+    const digest = digestOf([stream.slice(0, 2), [], stream.slice(2)]);
+    expect(digest.count).toBe(3);
+    expect(digest.lastArrivalMs).toBe(9);
+    expect(new StreamDigest().lastArrivalMs).toBe(0);
+  });
+
+  it("a batch larger than its buffer is hashed whole", () => {
+    const big = Array.from({ length: 5000 }, (_, i): Invocation => ({ ...stream[0]!, id: i, arrivalMs: i }));
+    const last = big.map((inv, i) => (i === 4999 ? { ...inv, workMs: 11 } : inv));
+    expect(digestOf([big]).hex()).toBe(digestOf([big]).hex());
+    expect(digestOf([last]).hex()).not.toBe(digestOf([big]).hex());
+    expect(digestOf([big]).count).toBe(5000);
+  });
+});
+
+/**
+ * Worked out independently of StreamDigest: SHA-256 of the eight little-endian float64s
+ * (id, arrivalMs, priceClass, workMs, memStartMb, memPeakMb, parentId ?? -1, 0) of each
+ * invocation, then tenant, app, fn, trigger ?? "" of each, joined by NUL.
+ */
+const PINNED = "a77c3642e56faf2b299474137d47bb6f10c5f405a22bb516e76882103b1575fd";
