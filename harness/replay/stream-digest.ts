@@ -4,9 +4,14 @@ import type { InvocationBatch } from "../../traces/invocation.ts";
 /**
  * SHA-256 over every field of every invocation, in stream order. Two runs replayed the identical
  * stream exactly when their digests match; reports refuse to pair runs that did not.
+ *
+ * Numbers and names go to two hashes, each fed a byte stream that is the plain concatenation of
+ * per-invocation records (every name record ends in its own terminator), so how a source cuts the
+ * stream into batches never changes the digest; the digest is the SHA-256 of the two.
  */
 export class StreamDigest {
-  private readonly hash: Hash = createHash("sha256");
+  private readonly numbersHash: Hash = createHash("sha256");
+  private readonly namesHash: Hash = createHash("sha256");
   private numbers = new Float64Array(8 * 4096);
   count = 0;
   lastArrivalMs = 0;
@@ -26,15 +31,15 @@ export class StreamDigest {
       nums[o + 5] = inv.memPeakMb;
       nums[o + 6] = inv.parentId ?? -1;
       nums[o + 7] = 0;
-      text.push(inv.tenant, inv.app, inv.fn, inv.trigger ?? "");
+      text.push(`${inv.tenant}\u0000${inv.app}\u0000${inv.fn}\u0000${inv.trigger ?? ""}\u0001`);
     }
-    this.hash.update(new Uint8Array(nums.buffer, 0, batch.length * 64));
-    this.hash.update(text.join("\u0000"));
+    this.numbersHash.update(new Uint8Array(nums.buffer, 0, batch.length * 64));
+    this.namesHash.update(text.join(""));
     this.count += batch.length;
     if (batch.length > 0) this.lastArrivalMs = batch[batch.length - 1]!.arrivalMs;
   }
 
   hex(): string {
-    return this.hash.copy().digest("hex");
+    return createHash("sha256").update(this.numbersHash.copy().digest()).update(this.namesHash.copy().digest()).digest("hex");
   }
 }

@@ -60,6 +60,13 @@ describe("StreamDigest (SHA-256 over every field of every invocation, in order)"
     expect(digestOf([other]).hex()).not.toBe(baseDigest());
   });
 
+  it("does not depend on how the stream is cut into batches", () => {
+    const base = baseDigest();
+    expect(digestOf([stream.slice(0, 2), stream.slice(2)]).hex()).toBe(base);
+    expect(digestOf([stream.slice(0, 1), [], stream.slice(1)]).hex()).toBe(base);
+    expect(digestOf(stream.map((inv) => [inv])).hex()).toBe(base);
+  });
+
   it("counts invocations and remembers the last arrival", () => {
     const digest = digestOf([stream.slice(0, 2), [], stream.slice(2)]);
     expect(digest.count).toBe(3);
@@ -77,8 +84,9 @@ describe("StreamDigest (SHA-256 over every field of every invocation, in order)"
 });
 
 /**
- * Worked out independently of StreamDigest: SHA-256 of the eight little-endian float64s
- * (id, arrivalMs, priceClass, workMs, memStartMb, memPeakMb, parentId ?? -1, 0) of each
- * invocation, then tenant, app, fn, trigger ?? "" of each, joined by NUL.
+ * Worked out independently of StreamDigest: SHA-256 of two SHA-256s, that of the eight
+ * little-endian float64s (id, arrivalMs, priceClass, workMs, memStartMb, memPeakMb,
+ * parentId ?? -1, 0) of every invocation, then that of `tenant NUL app NUL fn NUL trigger ?? "" \u0001`
+ * of every invocation.
  */
-const PINNED = "a77c3642e56faf2b299474137d47bb6f10c5f405a22bb516e76882103b1575fd";
+const PINNED = "c3bac4bb32d807e43eae9fa254539df99ea7eb149e00b6b89b08c55c13ba5b78";
