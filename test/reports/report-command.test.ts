@@ -22,6 +22,8 @@ interface Summary {
   paired: { pairs: { runA: number; runB: number; classes: { priceClass: number; pairs: number; p99Difference: { differenceMs: number; lowMs: number; highMs: number } }[] }[] };
   memory: { runsWithMemory: number[]; notes: string[] };
   loadSweep: { note: string | null };
+  tailOverTime: { windowMs: number; minWindowCount: { p99: number; p50: number }; sparseWindows: number; emptyPanels: { priceClass: string; text: string }[] };
+  cost: { models: string[]; perTenantClass: { usd: number }[] };
   charts: { id: string }[];
 }
 
@@ -101,6 +103,32 @@ describe("xxbench report", () => {
     expect(readFileSync(join(out, "charts", "memory-spread.svg"), "utf8")).toContain("No memory data");
     expect(readFileSync(join(out, "summary.md"), "utf8")).toContain("No memory data");
     expect(summary.loadSweep.note).toContain("not a load sweep");
+  });
+
+  it("sizes the tail windows so a p99 means something, and marks the windows that still fall short", () => {
+    // 12,000 invocations over ~16 s, classes of ~1,450 to ~4,500: 1 s windows (the ~20-window cap), not 0.2 s.
+    expect(summary.tailOverTime.windowMs).toBe(1000);
+    expect(summary.tailOverTime.minWindowCount).toEqual({ p99: 100, p50: 10 });
+    expect(summary.tailOverTime.sparseWindows).toBeGreaterThan(0);
+    expect(summary.tailOverTime.emptyPanels).toEqual([]);
+    expect(readFileSync(join(out, "summary.md"), "utf8")).toMatch(/A p99 is drawn only for a window with at least 100 completed invocations .* \d+ of 16 windows fall short/);
+  });
+
+  it("draws the latency tail on log–log axes down past p99.9", () => {
+    const svg = readFileSync(join(out, "charts", "latency-ccdf.svg"), "utf8");
+    for (const label of ["p99", "p99.9", "1%", "0.1%", "0.01%"]) expect(svg).toContain(`>${label}</text>`);
+  });
+
+  it("writes costs as dollars, on the chart and in summary.md", () => {
+    expect(summary.cost.models.length).toBeGreaterThan(1);
+    const texts = [...readFileSync(join(out, "charts", "cost.svg"), "utf8").matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+    const numeric = texts.filter((t) => /^-?\$?[\d.,]+[kMB]?$/.test(t));
+    expect(numeric.length).toBeGreaterThan(4);
+    expect(numeric.filter((t) => !t.startsWith("$"))).toEqual([]);
+    const costTable = readFileSync(join(out, "summary.md"), "utf8").split("## Cost per class")[1]!;
+    const cells = [...costTable.matchAll(/\| (\S+) \|\n/g)].map((m) => m[1]!).slice(2); // after the header and its rule
+    expect(cells.length).toBe(3 * 4 * summary.cost.models.length);
+    for (const c of cells) expect(c).toMatch(/^\$\d/);
   });
 
   it("inlines vega, vega-lite and vega-embed and refers to nothing outside the page", () => {
