@@ -55,7 +55,9 @@ export async function loadReportRuns(store: RunStore, choice: RunChoice): Promis
   if (choice.runIds && choice.runIds.length > 0) where.push(`run_id IN (${choice.runIds.map((id) => Math.floor(Number(id))).join(",")})`);
   if (choice.sweep !== undefined) where.push(`sweep = $sweep`);
   if (!choice.includeIncomplete) where.push(`status = 'complete'`);
-  if (choice.latest) where.push(`batch_id = (SELECT max(batch_id) FROM runs WHERE status = 'complete')`);
+  // The latest batch among the runs the user asked for: with incomplete runs included, an
+  // interrupted replay is the latest one, not hidden behind the last complete batch.
+  if (choice.latest) where.push(`batch_id = (SELECT max(batch_id) FROM runs${choice.includeIncomplete ? "" : ` WHERE status = 'complete'`})`);
   const rows = await store.query(
     `SELECT run_id::INTEGER AS run_id, backend, label, sweep, seed::DOUBLE AS seed, status, stream_digest,
             invocations::DOUBLE AS invocations, manifest::VARCHAR AS manifest

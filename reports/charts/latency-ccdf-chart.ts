@@ -49,8 +49,9 @@ export function latencyCcdfChart(rows: readonly CcdfRow[], classOrder: readonly 
         { data: { values: tailMarks }, mark: { type: "rule", color: "#777", strokeDash: [4, 3], strokeWidth: 1 }, encoding: { y } },
         {
           data: { values: tailMarks },
-          mark: { type: "text", align: "right", baseline: "bottom", dx: -2, dy: -1, fontSize: 10, color: "#555" },
-          encoding: { y, x: { value: panelWidth }, text: { field: "text", type: "nominal" } },
+          // At the left edge, where every curve is still near 100 %, the labels never sit on a curve.
+          mark: { type: "text", align: "left", baseline: "bottom", dx: 3, dy: -1, fontSize: 10, color: "#555" },
+          encoding: { y, x: { value: 0 }, text: { field: "text", type: "nominal" } },
         },
         {
           mark: { type: "line", interpolate: "step-before", strokeWidth: 1.6 },

@@ -216,6 +216,12 @@ describe("xxbench report", () => {
     expect(md).toContain("| status | invocations stored |");
     expect(md).toContain(`| interrupted | ${stored$} |`);
     expect(readFileSync(join(out, "index.html"), "utf8")).toContain(`<td>interrupted</td><td>${stored$}</td>`);
+
+    // Without --runs, --include-incomplete reports the latest replay even though it was interrupted.
+    const latest = join(tempDir(), "latest");
+    expect((await reportInto(db, latest, ["--include-incomplete", "--section", "cost"])).code).toBe(0);
+    const l = JSON.parse(readFileSync(join(latest, "summary.json"), "utf8")) as Summary;
+    expect(l.runs.map((x) => [x.runId, x.status, x.invocations])).toEqual([[runId, "interrupted", stored]]);
   });
 });
 
