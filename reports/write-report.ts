@@ -1,5 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { BuiltReport } from "./build-report.ts";
 import { chartsFolder, checkReportFolder, previousReportFiles, summaryJsonFile } from "./report-folder.ts";
 import { ReportInputError } from "./report-input-error.ts";
@@ -29,12 +29,26 @@ const refusals: Readonly<Record<string, string>> = {
   EISDIR: "a folder stands where the file goes",
   ENOTDIR: "a file stands where a folder goes",
   EEXIST: "a file stands where a folder goes",
+  ENOENT: "no folder can be made there",
 };
+
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdirSync never returns under /proc (each
+ * ENOENT makes it retry the parent, which exists), and a report must fail in one line instead.
+ */
+function makeFolder(path: string): void {
+  if (existsSync(path)) return;
+  const parent = dirname(path);
+  if (parent !== path) makeFolder(parent);
+  mkdirSync(path);
+}
 
 function writeFailure(error: unknown, path: string): Error {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const why = code !== undefined ? refusals[code] : undefined;
-  return why === undefined ? (error as Error) : new ReportInputError(`cannot write the report's ${path}: ${why}`);
+  // The path the system refused (a parent folder, perhaps), else the file being written.
+  const refused = (error as NodeJS.ErrnoException | undefined)?.path ?? path;
+  return why === undefined ? (error as Error) : new ReportInputError(`cannot write the report's ${refused}: ${why}`);
 }
 
 /**
@@ -48,7 +62,7 @@ export async function writeReport(report: BuiltReport, dir: string): Promise<Wri
   checkReportFolder(out);
   const earlier = previousReportFiles(out);
   try {
-    mkdirSync(join(out, chartsFolder), { recursive: true });
+    makeFolder(join(out, chartsFolder));
   } catch (error) {
     throw writeFailure(error, join(out, chartsFolder));
   }

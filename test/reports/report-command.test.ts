@@ -266,5 +266,10 @@ describe("xxbench report --out", () => {
     expect(blocked.code).toBe(2);
     expect(blocked.stderr.trim().split("\n")).toEqual([expect.stringContaining(`the report's charts folder ${join(out, "charts")} is a file, not a folder`)]);
     expect(readdirSync(out)).toEqual(["charts"]);
+
+    // Where no folder can be made (Node's own recursive mkdir would spin there forever).
+    const nowhere = await reportInto(db, "/proc/xxbench-report-test", ["--section", "cost"]);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toBe("xxbench: cannot write the report's /proc/xxbench-report-test: no folder can be made there\n");
   });
 });
