@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { BuiltReport } from "./build-report.ts";
 import { chartsFolder, checkReportFolder, previousReportFiles, summaryJsonFile } from "./report-folder.ts";
@@ -31,6 +31,14 @@ const refusals: Readonly<Record<string, string>> = {
   EEXIST: "a file stands where a folder goes",
   ENOENT: "no folder can be made there",
 };
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
 
 /**
  * `mkdir -p`, one level at a time: Node's recursive mkdirSync never returns under /proc (each
@@ -70,6 +78,8 @@ export async function writeReport(report: BuiltReport, dir: string): Promise<Wri
   const write = (name: string, data: string | Buffer): void => {
     const path = join(out, name);
     try {
+      // A link at a name the report writes is replaced, never written through: its target may be the user's.
+      if (isLink(path)) rmSync(path);
       writeFileSync(path, data);
     } catch (error) {
       throw writeFailure(error, path);

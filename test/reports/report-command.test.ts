@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -239,15 +239,20 @@ describe("xxbench report --out", () => {
     mkdirSync(join(out, "charts", "mine"), { recursive: true });
     const userFiles = { "notes.txt": "mine", "charts/my-plot.svg": "<svg/>", "charts/latency-cdf.svg.bak": "old", "charts/mine/deep.txt": "deep" };
     for (const [f, text] of Object.entries(userFiles)) writeFileSync(join(out, f), text);
+    // A link where the report writes its page: replaced, not written through to the user's file.
+    writeFileSync(join(out, "mine.html"), "my page");
+    symlinkSync(join(out, "mine.html"), join(out, "index.html"));
 
     expect((await reportInto(db, out)).code).toBe(0);
+    expect(readFileSync(join(out, "mine.html"), "utf8")).toBe("my page");
+    expect(lstatSync(join(out, "index.html")).isFile()).toBe(true);
     const full = listFiles(out);
     expect(full).toEqual(expect.arrayContaining([...Object.keys(userFiles), "charts/latency-cdf.svg", "charts/tail-over-time.png"]));
 
     // A narrower report into the same folder: the figures it no longer draws go, the user's stay.
     const r = await reportInto(db, out, ["--section", "cost"]);
     expect(r.code).toBe(0);
-    expect(listFiles(out).sort()).toEqual([...Object.keys(userFiles), "charts/cost.png", "charts/cost.svg", "index.html", "summary.json", "summary.md"].sort());
+    expect(listFiles(out).sort()).toEqual([...Object.keys(userFiles), "mine.html", "charts/cost.png", "charts/cost.svg", "index.html", "summary.json", "summary.md"].sort());
     for (const [f, text] of Object.entries(userFiles)) expect(readFileSync(join(out, f), "utf8")).toBe(text);
   });
 
