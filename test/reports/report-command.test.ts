@@ -37,10 +37,12 @@ describe("xxbench report", () => {
   let db: string;
   let out: string;
   let summary: Summary;
-  // One store for the whole file (useTempDirs empties its folders after every test).
-  const dir = mkdtempSync(join(tmpdir(), "xxbench-report-"));
+  // One store for the whole describe (useTempDirs empties its folders after every test). Made in
+  // beforeAll, not while collecting: a filtered run (-t) collects but never runs afterAll.
+  let dir: string;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "xxbench-report-"));
     db = join(dir, "r.duckdb");
     out = join(dir, "out");
     await replayInto(db);
@@ -227,9 +229,10 @@ describe("xxbench report", () => {
 
 describe("xxbench report --out", () => {
   let db: string;
-  const dir = mkdtempSync(join(tmpdir(), "xxbench-report-out-"));
+  let dir: string;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "xxbench-report-out-"));
     db = join(dir, "o.duckdb");
     await replayInto(db, ["--backend", "sim:xx"]);
   });
