@@ -81,6 +81,6 @@ export async function tailOverTimeSection(ctx: ReportContext): Promise<ReportSec
       },
     ],
     summary: { windowMs: window, minWindowCount, sparseWindows, emptyPanels: panels.notes, phases: bands, phaseNote: note },
-    markdown: `## Tail latency over time\n\n${window / 1000} s windows by arrival. ${sparseText}${emptyText} ${phaseText} See charts/tail-over-time.png.\n`,
+    markdown: `## Tail latency over time\n\n${window / 1000} s windows by arrival. ${sparseText} ${phaseText} See charts/tail-over-time.png.\n${panels.notes.map((n) => `\n- ${n.priceClass}: ${n.text}.`).join("")}${panels.notes.length > 0 ? "\n" : ""}`,
   };
 }
