@@ -58,6 +58,15 @@ export async function buildReport(store: RunStore, runs: readonly ReportRun[], o
       `these runs replayed ${streams.length} different invocation streams: side-by-side figures compare different workloads, and only runs with the same stream are paired`,
     );
   }
+  for (const r of runs) {
+    if (r.status !== "complete") {
+      warnings.push(
+        `run ${r.runId} (${r.series}) is ${r.status === "running" ? "still marked running (it may have crashed)" : r.status}: its figures show only the ${r.storedInvocations.toLocaleString("en-US")} invocations stored before it stopped`,
+      );
+    } else if (r.recordedInvocations !== null && r.recordedInvocations !== r.storedInvocations) {
+      warnings.push(`run ${r.runId} (${r.series}) recorded ${r.recordedInvocations.toLocaleString("en-US")} invocations but the store holds ${r.storedInvocations.toLocaleString("en-US")}`);
+    }
+  }
   const pricesDiffer = new Set(runs.map((r) => JSON.stringify(r.prices))).size > 1;
   if (pricesDiffer) warnings.push("the runs use different price tables; class labels show the first run's prices");
   const sections: ReportSection[] = [];

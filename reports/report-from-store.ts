@@ -1,17 +1,16 @@
 import { RunStore } from "../harness/store/run-store.ts";
 import { buildReport, type BuiltReport, type ReportOptions } from "./build-report.ts";
+import { checkReportFolder } from "./report-folder.ts";
+import { ReportInputError } from "./report-input-error.ts";
 import { loadReportRuns, type RunChoice } from "./report-runs.ts";
 import { writeReport, type WrittenReport } from "./write-report.ts";
+
+export { ReportInputError } from "./report-input-error.ts";
 
 export interface ReportRequest extends ReportOptions {
   readonly db: string;
   readonly choice: RunChoice;
   readonly outDir: string;
-}
-
-/** A mistake the user can fix (no such runs): the CLI prints its message as one line. */
-export class ReportInputError extends Error {
-  override readonly name = "ReportInputError";
 }
 
 export interface ReportResult {
@@ -26,6 +25,8 @@ export interface ReportResult {
  */
 export async function reportFromStore(request: ReportRequest): Promise<ReportResult> {
   const started = performance.now();
+  // Before the store is opened: a wrong --out should not cost the user the whole query first.
+  checkReportFolder(request.outDir);
   const store = await RunStore.open(request.db, { existing: true });
   let report: BuiltReport;
   try {

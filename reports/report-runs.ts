@@ -15,7 +15,13 @@ export interface ReportRun {
   readonly seed: number;
   readonly status: string;
   readonly streamDigest: string | null;
-  readonly invocations: number;
+  /**
+   * Invocation rows the store holds for the run, counted: a failed or interrupted run holds only
+   * those written before it stopped, and its figures describe those alone.
+   */
+  readonly storedInvocations: number;
+  /** The count the run recorded when it completed; null when it never did. */
+  readonly recordedInvocations: number | null;
   /** Price of each class, µ¢ per cpu-second (index = class). */
   readonly prices: readonly number[];
   /** Load schedule of a synthetic trace; empty when the trace has none. */
@@ -49,13 +55,16 @@ export async function loadReportRuns(store: RunStore, choice: RunChoice): Promis
   if (choice.runIds && choice.runIds.length > 0) where.push(`run_id IN (${choice.runIds.map((id) => Math.floor(Number(id))).join(",")})`);
   if (choice.sweep !== undefined) where.push(`sweep = $sweep`);
   if (!choice.includeIncomplete) where.push(`status = 'complete'`);
-  if (choice.latest) where.push(`batch_id = (SELECT max(batch_id) FROM runs WHERE status = 'complete')`);
+  // The latest batch among the runs the user asked for: with incomplete runs included, an
+  // interrupted replay is the latest one, not hidden behind the last complete batch.
+  if (choice.latest) where.push(`batch_id = (SELECT max(batch_id) FROM runs${choice.includeIncomplete ? "" : ` WHERE status = 'complete'`})`);
   const rows = await store.query(
     `SELECT run_id::INTEGER AS run_id, backend, label, sweep, seed::DOUBLE AS seed, status, stream_digest,
-            coalesce(invocations, 0)::DOUBLE AS invocations, manifest::VARCHAR AS manifest
+            invocations::DOUBLE AS invocations, manifest::VARCHAR AS manifest
      FROM runs ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY run_id`,
     choice.sweep !== undefined ? { sweep: choice.sweep } : undefined,
   );
+  const stored = await storedInvocationCounts(store, rows.map((r) => Number(r.run_id)));
   const runs = rows.map((r) => {
     const manifest = JSON.parse(String(r.manifest)) as ManifestView;
     const spec = manifest.trace?.spec ?? {};
@@ -69,7 +78,8 @@ export async function loadReportRuns(store: RunStore, choice: RunChoice): Promis
       seed: Number(r.seed),
       status: String(r.status),
       streamDigest: r.stream_digest === null ? null : String(r.stream_digest),
-      invocations: Number(r.invocations),
+      storedInvocations: stored.get(Number(r.run_id)) ?? 0,
+      recordedInvocations: r.invocations === null ? null : Number(r.invocations),
       prices: manifest.backend?.config?.prices ?? spec.prices ?? [],
       phases,
       constantLoad: phases.length === 1 ? phases[0]!.load : null,
@@ -79,6 +89,15 @@ export async function loadReportRuns(store: RunStore, choice: RunChoice): Promis
     };
   });
   return withSeriesNames(runs);
+}
+
+/** Rows per run as the store holds them, not as the run planned or recorded. */
+async function storedInvocationCounts(store: RunStore, runIds: readonly number[]): Promise<Map<number, number>> {
+  if (runIds.length === 0) return new Map();
+  const rows = await store.query(
+    `SELECT run_id::INTEGER AS run_id, count(*)::DOUBLE AS n FROM invocations WHERE run_id IN (${runIds.join(",")}) GROUP BY ALL ORDER BY 1`,
+  );
+  return new Map(rows.map((r) => [Number(r.run_id), Number(r.n)]));
 }
 
 /**

@@ -18,3 +18,9 @@ export const panelHeight = 170;
 
 /** A chart inside a vconcat/hconcat: vega-lite exports no name for it, so derive one. */
 export type SubSpec = Extract<TopLevelSpec, { vconcat: unknown }>["vconcat"][number];
+
+/**
+ * Backend colours where a chart also draws neutral marks (load changes, sparse windows): vega's
+ * category scheme without its grey, so every grey on the chart means "not a backend".
+ */
+export const backendPalette = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d"];

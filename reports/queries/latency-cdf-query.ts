@@ -7,6 +7,13 @@ export interface CdfPoint {
   readonly runId: number;
   readonly priceClass: number;
   readonly p: number;
+  /**
+   * The fraction that took longer (1 − p), counted rather than subtracted: at p = 0.9999 the
+   * difference of two rounded numbers would lose the tail the CCDF is drawn to show.
+   */
+  readonly slower: number;
+  /** Completed invocations of the run's class: 1 ÷ count is the smallest nonzero `slower`. */
+  readonly count: number;
   readonly latencyMs: number;
 }
 
@@ -27,13 +34,16 @@ export async function latencyCdf(store: RunStore, runs: readonly ReportRun[]): P
        GROUP BY ALL
      )
      SELECT run_id::INTEGER AS run_id, price_class::INTEGER AS price_class, cell,
-            (sum(n) OVER (PARTITION BY run_id, price_class ORDER BY cell) / sum(n) OVER (PARTITION BY run_id, price_class))::DOUBLE AS p
+            sum(n) OVER (PARTITION BY run_id, price_class ORDER BY cell)::DOUBLE AS below,
+            sum(n) OVER (PARTITION BY run_id, price_class)::DOUBLE AS total
      FROM cells ORDER BY 1, 2, 3`,
   );
   return rows.map((r) => ({
     runId: Number(r.run_id),
     priceClass: Number(r.price_class),
-    p: significant(Number(r.p)),
+    p: significant(Number(r.below) / Number(r.total)),
+    slower: significant((Number(r.total) - Number(r.below)) / Number(r.total)),
+    count: Number(r.total),
     latencyMs: significant(10 ** (Number(r.cell) / cdfStepsPerDecade)),
   }));
 }

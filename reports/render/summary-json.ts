@@ -11,7 +11,9 @@ export function summaryJson(report: BuiltReport): string {
         label: r.label,
         sweep: r.sweep,
         seed: r.seed,
-        invocations: r.invocations,
+        status: r.status,
+        /** Rows the store holds for the run (fewer than planned when it failed or was interrupted). */
+        invocations: r.storedInvocations,
         streamDigest: r.streamDigest,
         constantLoad: r.constantLoad,
       })),

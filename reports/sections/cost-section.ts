@@ -1,7 +1,7 @@
 import { costChart } from "../charts/cost-chart.ts";
 import { noDataChart } from "../charts/no-data-chart.ts";
 import { classLabel } from "../class-label.ts";
-import { formatNumber } from "../format-number.ts";
+import { formatUsd } from "../format-usd.ts";
 import { billingModels, costPerTenantClass, type TenantClassCost } from "../queries/cost-query.ts";
 import { storeShape } from "../queries/store-shape.ts";
 import { markdownTable } from "../render/markdown-table.ts";
@@ -25,7 +25,8 @@ export async function costSection(ctx: ReportContext): Promise<ReportSection<Cos
   const costs = await costPerTenantClass(ctx.store, ctx.runs);
   const tenants = [...new Set(costs.map((c) => c.tenant))].sort((a, b) => tenantKey(a) - tenantKey(b) || a.localeCompare(b));
   const spec = costChart(
-    costs.map((c) => ({ series: byRun.get(c.runId)!.series, model: c.model, tenant: c.tenant, priceClass: label(c.priceClass), usd: c.usd })),
+    costs.map((c) => ({ series: byRun.get(c.runId)!.series, model: c.model, tenant: c.tenant, priceClass: label(c.priceClass), usd: c.usd, usdText: formatUsd(c.usd) })),
+    models,
     ctx.runs.map((r) => r.series),
     ctx.classes.map(label),
     tenants,
@@ -36,10 +37,10 @@ export async function costSection(ctx: ReportContext): Promise<ReportSection<Cos
     totals.set(key, (totals.get(key) ?? 0) + c.usd);
   }
   const table = markdownTable(
-    ["backend", "billing model", "class", "cost USD"],
+    ["backend", "billing model", "class", "cost"],
     [...totals].map(([key, v]) => {
       const [runId, model, cls] = key.split("\u0000");
-      return [byRun.get(Number(runId))!.series, model!, cls!, formatNumber(v)];
+      return [byRun.get(Number(runId))!.series, model!, cls!, formatUsd(v)];
     }),
   );
   return {
@@ -48,7 +49,7 @@ export async function costSection(ctx: ReportContext): Promise<ReportSection<Cos
       {
         id: "cost",
         title,
-        caption: `What each tenant pays, per price class, under each billing model (${models.join(", ")}): xx bills CPU at the class price plus memory by use (the seeds' fictitious prices); lambda bills GB-seconds per 1 ms at the peak memory plus a request fee; provisioned shares the fleet's machine-hours by CPU. Each row has its own scale.`,
+        caption: `What each tenant pays, per price class, under each billing model (${models.join(", ")}): xx bills CPU at the class price plus memory by use (the seeds' fictitious prices); lambda bills GB-seconds per 1 ms at the peak memory plus a request fee; provisioned shares the fleet's machine-hours by CPU. Backends share a scale within a billing model (equal bars, equal cost); each model's row has its own scale.`,
         spec,
       },
     ],

@@ -1,3 +1,4 @@
+import { latencyCcdfChart } from "../charts/latency-ccdf-chart.ts";
 import { latencyCdfChart } from "../charts/latency-cdf-chart.ts";
 import { percentileTableChart } from "../charts/percentile-table-chart.ts";
 import { classLabel } from "../class-label.ts";
@@ -21,6 +22,11 @@ export async function latencyDistributionSection(ctx: ReportContext): Promise<Re
   const cdf = await latencyCdf(ctx.store, ctx.runs);
   const cdfChart = latencyCdfChart(
     cdf.map((p) => ({ series: byRun.get(p.runId)!.series, priceClass: label(p.priceClass), p: p.p, latencyMs: p.latencyMs })),
+    ctx.classes.map(label),
+    ctx.runs.map((r) => r.series),
+  );
+  const ccdfChart = latencyCcdfChart(
+    cdf.filter((p) => p.slower > 0).map((p) => ({ series: byRun.get(p.runId)!.series, priceClass: label(p.priceClass), slower: p.slower, latencyMs: p.latencyMs })),
     ctx.classes.map(label),
     ctx.runs.map((r) => r.series),
   );
@@ -65,6 +71,13 @@ export async function latencyDistributionSection(ctx: ReportContext): Promise<Re
         title: "Latency CDF",
         caption: "One panel per price class, one curve per backend; latency on a log axis because it spans decades. A curve further left is faster.",
         spec: cdfChart,
+      },
+      {
+        id: "latency-ccdf",
+        title: "Latency tail (CCDF)",
+        caption:
+          "The tail the CDF hides: the fraction of completed invocations slower than each latency, on log–log axes, one panel per price class. The grey rules mark 1 % (p99) and 0.1 % (p99.9): where a curve crosses a rule is that percentile; a curve lower and further left has the shorter tail. Curves end at the slowest invocation but one (a fraction of 1 ÷ the class count).",
+        spec: ccdfChart,
       },
     ],
     summary: rows,

@@ -16,6 +16,7 @@ export async function reportInto(db: string, out: string, extra: readonly string
 export const chartIds = [
   "percentile-table",
   "latency-cdf",
+  "latency-ccdf",
   "tail-over-time",
   "paired-ratios",
   "p99-difference",
