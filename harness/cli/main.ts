@@ -1,5 +1,4 @@
 import yargs from "yargs";
-import { hideBin } from "yargs/helpers";
 import { ReplayInterruptedError } from "../replay/replay.ts";
 import { demoCommand } from "./commands/demo-command.ts";
 import { exportCommand } from "./commands/export-command.ts";
@@ -59,5 +58,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-process.exitCode = await main(hideBin(process.argv));

@@ -8,8 +8,8 @@ import { chartIds, replayInto, reportInto } from "./support/report-store.ts";
 
 const tempDir = useTempDirs();
 
-/** Debian's chromium (.ci/run installs it), never a downloaded browser; launch() gives it a fresh profile. */
-const chromiumPath = "/usr/bin/chromium";
+/** Debian's chromium (npm test's pretest installs it) or CHROMIUM_PATH, never a downloaded browser; launch() gives it a fresh profile. */
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const screenshot = join(process.cwd(), "test-results", "report-screenshot.png");
 
 describe("the report in a real browser", () => {

@@ -9,7 +9,11 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the real `xxbench` executable; `onStderr` may act on the process while it runs. */
+/**
+ * Runs the real `xxbench` executable; `onStderr` may act on the process while it runs. Each call
+ * costs ~2 s of CPU to start Node and tsx: where the executable itself is not what is tested,
+ * runCliInProcess (run-cli-in-process.ts) runs the same command line through main().
+ */
 export function runCli(args: readonly string[], onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });

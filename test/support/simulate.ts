@@ -1,4 +1,4 @@
-import type { RunSummary } from "../../adapters/backend.ts";
+import type { OutcomeSink, RunSummary } from "../../adapters/backend.ts";
 import { SimBackend } from "../../adapters/sim/sim-backend.ts";
 import { simDefaults, type SimConfig } from "../../adapters/sim/sim-config.ts";
 import type { SimPolicyName } from "../../adapters/sim/policies/index.ts";
@@ -15,6 +15,13 @@ export interface Scenario {
 
 /** Runs one policy on a synthetic trace and keeps every outcome. */
 export async function simulate(s: Scenario): Promise<{ sink: RecordingSink; summary: RunSummary }> {
+  const sink = new RecordingSink();
+  const summary = await simulateInto(s, sink);
+  return { sink, summary };
+}
+
+/** Runs one policy on a synthetic trace into the given sink. */
+export async function simulateInto(s: Scenario, sink: OutcomeSink): Promise<RunSummary> {
   const sim: SimConfig = { ...simDefaults, sampleIntervalMs: 0, seed: s.seed, ...s.sim };
   const prices = s.trace.prices ?? syntheticDefaults.prices;
   const trace = syntheticTrace({
@@ -24,9 +31,7 @@ export async function simulate(s: Scenario): Promise<{ sink: RecordingSink; summ
     seed: s.seed,
     ...s.trace,
   });
-  const sink = new RecordingSink();
-  const summary = await new SimBackend(s.policy, sim, trace.prices).run(trace.open(), sink, new AbortController().signal);
-  return { sink, summary };
+  return new SimBackend(s.policy, sim, trace.prices).run(trace.open(), sink, new AbortController().signal);
 }
 
 /** Mean of (end − arrival) over outcomes after discarding the first `warmup` fraction by arrival. */

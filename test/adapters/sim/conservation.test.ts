@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { simPolicies, type SimPolicyName } from "../../../adapters/sim/policies/index.ts";
 import { simulate } from "../../support/simulate.ts";
 
@@ -12,9 +12,14 @@ describe.each(policies)("conservation under %s", (policy) => {
     trace: { phases: [{ tick: 0, load: 0.8 }, { tick: 10, load: 1.4 }, { tick: 25, load: 0.5 }], durationMs: 40_000 },
     sim: { machines: 10, cores: 4, shards: 3, k: 2, sampleIntervalMs: 500 },
   };
+  // One run serves every check below: they read it, none changes it.
+  let run: Awaited<ReturnType<typeof simulate>>;
+  beforeAll(async () => {
+    run = await simulate(scenario);
+  });
 
-  it("gives every invocation exactly one outcome", async () => {
-    const { sink, summary } = await simulate(scenario);
+  it("gives every invocation exactly one outcome", () => {
+    const { sink, summary } = run;
     const seen = new Uint8Array(summary.invocations);
     for (const { inv } of sink.outcomes) seen[inv.id]!++;
     expect(summary.invocations).toBeGreaterThan(10_000);
@@ -22,22 +27,22 @@ describe.each(policies)("conservation under %s", (policy) => {
     expect(seen.every((n) => n === 1)).toBe(true);
   });
 
-  it("spends exactly the total work as busy core-time", async () => {
-    const { sink, summary } = await simulate(scenario);
+  it("spends exactly the total work as busy core-time", () => {
+    const { sink, summary } = run;
     const work = sink.outcomes.reduce((s, o) => s + o.inv.workMs, 0);
     expect(summary.counters.busyCoreMs! / work).toBeCloseTo(1, 9);
   });
 
-  it("never starts before arrival nor ends sooner than the work allows", async () => {
-    const { sink } = await simulate(scenario);
+  it("never starts before arrival nor ends sooner than the work allows", () => {
+    const { sink } = run;
     for (const { inv, outcome } of sink.outcomes) {
       expect(outcome.startMs!).toBeGreaterThanOrEqual(inv.arrivalMs);
       expect(outcome.endMs! - outcome.startMs!).toBeGreaterThanOrEqual(inv.workMs * (1 - 1e-9));
     }
   });
 
-  it("samples utilization that integrates to the work done", async () => {
-    const { sink, summary } = await simulate(scenario);
+  it("samples utilization that integrates to the work done", () => {
+    const { sink, summary } = run;
     const machines = policy === "edf" ? 1 : 10;
     const coresPerMachine = policy === "edf" ? 40 : 4;
     let busy = 0;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RunStore } from "../../../harness/store/run-store.ts";
-import { runCli } from "../../support/run-cli.ts";
+import { runCliInProcess } from "../../support/run-cli-in-process.ts";
 import { useTempDirs } from "../../support/temp-dir.ts";
 
 const tempDir = useTempDirs();
@@ -11,7 +11,7 @@ const small = ["--invocations", "6000", "--machines", "4", "--quiet"];
 describe("xxbench sweep", () => {
   it("lists the grid on a dry run and runs nothing", async () => {
     const db = join(tempDir(), "dry.duckdb");
-    const r = await runCli(["sweep", "--dry-run", "--loads", "0.5:1.2:0.1", "--seeds", "1,2", "--db", db]);
+    const r = await runCliInProcess(["sweep", "--dry-run", "--loads", "0.5:1.2:0.1", "--seeds", "1,2", "--db", db]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`sweep "sweep": 48 runs (dry run: nothing is run)`);
     expect(r.stdout.trim().split("\n")).toHaveLength(3 + 48);
@@ -20,7 +20,7 @@ describe("xxbench sweep", () => {
   });
 
   it("rejects a bad grid in one line", async () => {
-    const r = await runCli(["sweep", "--loads", "1.2:0.5:0.1", "--db", join(tempDir(), "x.duckdb")]);
+    const r = await runCliInProcess(["sweep", "--loads", "1.2:0.5:0.1", "--db", join(tempDir(), "x.duckdb")]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^xxbench: bad load range "1\.2:0\.5:0\.1"/);
   });
@@ -29,7 +29,7 @@ describe("xxbench sweep", () => {
     const dir = tempDir();
     const db = join(dir, "s.duckdb");
     const out = join(dir, "report");
-    const r = await runCli(["sweep", "--loads", "0.6,1.1", "--backend", "sim:xx", "--backend", "sim:hermod", "--jobs", "2", "--name", "grid", "--db", db, "--out", out, ...small]);
+    const r = await runCliInProcess(["sweep", "--loads", "0.6,1.1", "--backend", "sim:xx", "--backend", "sim:hermod", "--jobs", "2", "--name", "grid", "--db", db, "--out", out, ...small]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`stored sweep "grid": runs 1, 2, 3, 4`);
@@ -65,7 +65,7 @@ describe("xxbench sweep", () => {
     // The manifest's command reproduces the cell on its own: same stream, same outcomes.
     const command = JSON.parse(String(runs[2]!.command)) as string[];
     const again = join(dir, "again.duckdb");
-    const replayed = await runCli([...command, "--quiet", "--db", again]);
+    const replayed = await runCliInProcess([...command, "--quiet", "--db", again]);
     expect(replayed.code).toBe(0);
     const check = await RunStore.open(again);
     try {
