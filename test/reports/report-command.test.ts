@@ -8,7 +8,7 @@ import { replay } from "../../harness/replay/replay.ts";
 import { RunStore } from "../../harness/store/run-store.ts";
 import { bimodalWeights, syntheticDefaults } from "../../traces/synthetic/synthetic-config.ts";
 import { syntheticTrace } from "../../traces/synthetic/synthetic-trace.ts";
-import { runCli } from "../support/run-cli.ts";
+import { runCliInProcess as runCli } from "../support/run-cli-in-process.ts";
 import { useTempDirs } from "../support/temp-dir.ts";
 import { chartFiles, chartIds, replayInto, reportInto } from "./support/report-store.ts";
 

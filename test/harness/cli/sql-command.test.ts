@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { runCli } from "../../support/run-cli.ts";
+import { runCliInProcess as runCli } from "../../support/run-cli-in-process.ts";
 import { useTempDirs } from "../../support/temp-dir.ts";
 
 describe("xxbench sql", () => {

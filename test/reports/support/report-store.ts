@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { expect } from "vitest";
-import { runCli } from "../../support/run-cli.ts";
+import { runCliInProcess as runCli } from "../../support/run-cli-in-process.ts";
 
 /** Small runs through the real executable: 10 machines, so every class sees queueing at load 0.95. */
 export async function replayInto(db: string, extra: readonly string[] = []): Promise<void> {
