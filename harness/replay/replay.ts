@@ -88,13 +88,14 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     let summary: RunSummary;
     try {
       summary = await backend.run(observed(), writer, request.signal);
-      writer.close();
+      await writer.close();
       if (writer.outcomes !== digest.count) {
         throw new Error(`${backend.id} gave ${writer.outcomes} outcomes for ${digest.count} invocations: every invocation must have exactly one`);
       }
       await billRun(store, runId, billingContext(backend.config, trace.prices));
     } catch (error) {
-      writer.close();
+      // Keep the rows written so far; if the writer itself failed, the run still ends unfinished.
+      await writer.close().catch(() => undefined);
       const wallMs = performance.now() - started;
       if (request.signal.aborted) {
         await store.endRunUnfinished(runId, "interrupted", "interrupted by the user", wallMs);
