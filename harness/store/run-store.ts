@@ -54,13 +54,26 @@ export type Row = Record<string, unknown>;
  * RunStore is the single writer; parallel workers hand their rows to it.
  */
 export class RunStore {
+  /** Null while the file is lent to a run writer's thread. */
+  private instance: DuckDBInstance | null;
+  private held: DuckDBConnection | null;
+
   private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    instance: DuckDBInstance,
+    connection: DuckDBConnection,
     readonly path: string,
     private readonly spillDir: string,
+    private readonly options: Readonly<Record<string, string>>,
     readonly readOnly: boolean,
-  ) {}
+  ) {
+    this.instance = instance;
+    this.held = connection;
+  }
+
+  private get connection(): DuckDBConnection {
+    if (this.held === null) throw new Error(`${this.path} is lent to a run writer until it closes`);
+    return this.held;
+  }
 
   /**
    * Opens (and if needed creates, or upgrades) the store. Commands that only read pass
@@ -83,13 +96,14 @@ export class RunStore {
       }
     }
     const spillDir = mkdtempSync(join(tmpdir(), "xxbench-store-spill-"));
+    const duckdbOptions: Record<string, string> = {
+      memory_limit: `${options.memoryLimitMb ?? defaultMemoryLimitMb}MB`,
+      temp_directory: spillDir,
+      ...(readOnly && !inMemory ? { access_mode: "READ_ONLY" } : {}),
+    };
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path, {
-        memory_limit: `${options.memoryLimitMb ?? defaultMemoryLimitMb}MB`,
-        temp_directory: spillDir,
-        ...(readOnly && !inMemory ? { access_mode: "READ_ONLY" } : {}),
-      });
+      instance = await DuckDBInstance.create(path, duckdbOptions);
     } catch (e) {
       rmSync(spillDir, { recursive: true, force: true });
       throw openError(path, e);
@@ -98,13 +112,22 @@ export class RunStore {
     try {
       connection = await instance.connect();
       await prepareSchema(connection, path, readOnly && !inMemory);
+      // One process holds a writable store, so a run still marked running here belongs to a
+      // process that died (killed, out of memory) before it could mark the run.
+      if (!readOnly) {
+        await connection.run(
+          `UPDATE runs SET status = 'failed', ended_at = now()::TIMESTAMP,
+                  error = 'the process writing this run stopped before the run ended (found running when the store was next opened)'
+           WHERE status = 'running'`,
+        );
+      }
     } catch (e) {
       connection?.closeSync();
       instance.closeSync();
       rmSync(spillDir, { recursive: true, force: true });
       throw e instanceof StoreError ? e : openError(path, e);
     }
-    return new RunStore(instance, connection, path, spillDir, readOnly);
+    return new RunStore(instance, connection, path, spillDir, duckdbOptions, readOnly);
   }
 
   async beginRun(run: NewRun): Promise<number> {
@@ -146,8 +169,27 @@ export class RunStore {
       fns.set(fn, id);
       next = Math.max(next, id + 1);
     }
-    const stagingPath = join(this.spillDir, `run-${runId}-rows.duckdb`);
-    return RunWriter.start(runId, { connection: this.connection, stagingPath, spillDir: this.spillDir, functionIds, nextFunctionId: next });
+    if (this.path === ":memory:" || this.readOnly) throw new Error(`a run writer needs a writable store file, not ${this.path}${this.readOnly ? " (read-only)" : ""}`);
+    // The writer thread opens the file itself: close it here first (see row-writer-thread.ts).
+    this.lend();
+    return RunWriter.start(runId, { storePath: this.path, options: this.options, functionIds, nextFunctionId: next, reclaim: () => this.reclaim() });
+  }
+
+  private lend(): void {
+    this.connection.closeSync();
+    this.instance?.closeSync();
+    this.held = null;
+    this.instance = null;
+  }
+
+  private async reclaim(): Promise<void> {
+    if (this.held !== null) return;
+    try {
+      this.instance = await DuckDBInstance.create(this.path, this.options);
+    } catch (e) {
+      throw openError(this.path, e);
+    }
+    this.held = await this.instance.connect();
   }
 
   async completeRun(runId: number, done: FinishedRun): Promise<void> {
@@ -184,8 +226,10 @@ export class RunStore {
   }
 
   close(): void {
-    this.connection.closeSync();
-    this.instance.closeSync();
+    this.held?.closeSync();
+    this.instance?.closeSync();
+    this.held = null;
+    this.instance = null;
     rmSync(this.spillDir, { recursive: true, force: true });
   }
 }

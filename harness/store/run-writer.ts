@@ -1,16 +1,14 @@
-import { rmSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 import type { ClassSample, MachineSample, Outcome, OutcomeSink, OutcomeStatus } from "../../adapters/backend.ts";
 import type { Invocation } from "../../traces/invocation.ts";
 import { allocateBlock, blockColumns, blockRows, type BlockBuffers } from "./outcome-block.ts";
-import type { FromRowWriter, RowWriterInit, ToRowWriter } from "./row-writer-protocol.ts";
+import type { FromRowWriter, FunctionRow, RowWriterInit, SampleRow, ToRowWriter } from "./row-writer-protocol.ts";
 import { outcomeStatuses } from "./schema.ts";
 
 /** Blocks in flight between the threads: bounds the rows held in memory to blocks × blockRows. */
 const blockCount = 4;
-/** Buffer pool of the writer thread's staging instance; the store's own limit is separate. */
-const stagingMemoryLimitMb = 64;
+/** Samples held before they go to the writer thread (they are few: one per machine per interval). */
+const samplesPerMessage = 4096;
 
 const statusIndex: Readonly<Record<OutcomeStatus, number>> = Object.fromEntries(outcomeStatuses.map((s, i) => [s, i])) as Record<OutcomeStatus, number>;
 
@@ -89,21 +87,22 @@ function mark(bits: Uint8Array, i: number, present: boolean): void {
   else bits[i >> 3]! &= ~(1 << (i & 7));
 }
 
-/** The store's side of a writer: where the staging rows and new functions go on close. */
+/** The store's side of a writer: the file the thread opens while the store has lent it. */
 export interface RunWriterTarget {
-  readonly connection: DuckDBConnection;
-  readonly stagingPath: string;
-  readonly spillDir: string;
+  readonly storePath: string;
+  readonly options: Readonly<Record<string, string>>;
   /** Every function already in the store, by tenant → app → fn. */
   readonly functionIds: Map<string, Map<string, Map<string, number>>>;
   readonly nextFunctionId: number;
+  /** Reopens the store in the replay thread once the writer thread has closed the file. */
+  readonly reclaim: () => Promise<void>;
 }
 
 /**
- * Appends one run's records. Outcome rows are written into shared typed column blocks and
- * appended to DuckDB by a worker thread, so the simulator does not wait for the store; machine
- * and class samples (a few per simulated second) go straight to the store's appenders. Rows
- * reach the store on `close`; the run's status says whether they are whole.
+ * Appends one run's records. Outcome rows are written into shared typed column blocks that a
+ * worker thread appends to the store, so the simulator does not wait for DuckDB; samples and new
+ * functions go to the same thread. The store lends its file to the thread for the run and
+ * reopens it on `close`; the run's status says whether the rows are whole.
  */
 export class RunWriter implements OutcomeSink {
   /** Outcome rows appended: the replay checks it equals the invocations sent (conservation). */
@@ -114,36 +113,33 @@ export class RunWriter implements OutcomeSink {
   private current = 0;
   private rows = 0;
   private nextFunctionId: number;
-  private readonly newFunctions: [number, string, string, string][] = [];
+  private readonly newFunctions: FunctionRow[] = [];
+  private machineSamples: SampleRow[] = [];
+  private classSamples: SampleRow[] = [];
   private closing: Promise<void> | null = null;
-  private readonly threadDone: Promise<FromRowWriter>;
 
   private constructor(
     readonly runId: number,
     private readonly target: RunWriterTarget,
     private readonly worker: Worker,
     init: RowWriterInit,
-    failure: SharedArrayBuffer,
-    threadDone: Promise<FromRowWriter>,
-    private readonly samples: DuckDBAppender,
-    private readonly classSamples: DuckDBAppender,
+    private readonly threadDone: Promise<FromRowWriter>,
   ) {
     this.views = init.blocks.map((b) => new BlockViews(b));
     this.state = new Int32Array(init.state);
-    this.failure = new Uint8Array(failure);
+    this.failure = new Uint8Array(init.failure);
     this.nextFunctionId = target.nextFunctionId;
-    this.threadDone = threadDone;
   }
 
-  static async start(runId: number, target: RunWriterTarget, memoryLimitMb: number = stagingMemoryLimitMb): Promise<RunWriter> {
-    const failure = new SharedArrayBuffer(1024);
+  /** Starts the writer thread on the lent store file; if it cannot start, reclaims the file and throws. */
+  static async start(runId: number, target: RunWriterTarget): Promise<RunWriter> {
     const init: RowWriterInit = {
-      stagingPath: target.stagingPath,
-      spillDir: target.spillDir,
-      memoryLimitMb,
+      storePath: target.storePath,
+      options: target.options,
+      runId,
       blocks: Array.from({ length: blockCount }, allocateBlock),
       state: new SharedArrayBuffer(4 * (blockCount + 1)),
-      failure,
+      failure: new SharedArrayBuffer(1024),
     };
     const worker = new Worker(bootstrap, { eval: true, workerData: init });
     // The first message says the thread is ready (or why not); the last one, how it ended.
@@ -154,26 +150,27 @@ export class RunWriter implements OutcomeSink {
         if (m.kind === "ready") resolve();
         else {
           ended(m);
-          if (m.kind === "failed") reject(new Error(`the store's row writer could not start: ${m.message}`));
+          if (m.kind === "failed") reject(new Error(m.message));
         }
       });
       worker.on("error", (e) => {
-        const m: FromRowWriter = { kind: "failed", message: e.message };
-        ended(m);
+        ended({ kind: "failed", message: e.message });
         reject(e);
       });
-      worker.on("exit", () => ended({ kind: "failed", message: "the row writer thread exited unexpectedly" }));
+      worker.on("exit", () => {
+        const m: FromRowWriter = { kind: "failed", message: "the row writer thread exited before it closed the store" };
+        ended(m);
+        reject(new Error(m.message));
+      });
     });
     try {
       await ready;
     } catch (error) {
       await worker.terminate();
-      rmSync(target.stagingPath, { force: true });
+      await target.reclaim();
       throw error;
     }
-    const samples = await target.connection.createAppender("machine_samples");
-    const classSamples = await target.connection.createAppender("class_samples");
-    return new RunWriter(runId, target, worker, init, failure, threadDone, samples, classSamples);
+    return new RunWriter(runId, target, worker, init, threadDone);
   }
 
   private functionId(inv: Invocation): number {
@@ -253,38 +250,27 @@ export class RunWriter implements OutcomeSink {
   }
 
   sample(s: MachineSample): void {
-    const a = this.samples;
-    a.appendInteger(this.runId);
-    a.appendDouble(s.tMs);
-    a.appendInteger(s.machine);
-    a.appendInteger(s.running);
-    a.appendInteger(s.queued);
-    a.appendDouble(s.utilization);
-    optionalDouble(a, s.memUsedMb);
-    optionalDouble(a, s.swapUsedMb);
-    a.endRow();
+    this.machineSamples.push([s.tMs, s.machine, s.running, s.queued, s.utilization, s.memUsedMb ?? null, s.swapUsedMb ?? null]);
+    if (this.machineSamples.length >= samplesPerMessage) this.sendSamples();
   }
 
   classSample(s: ClassSample): void {
-    const a = this.classSamples;
-    a.appendInteger(this.runId);
-    a.appendDouble(s.tMs);
-    a.appendInteger(s.machine);
-    a.appendSmallInt(s.priceClass);
-    a.appendInteger(s.functions);
-    a.appendDouble(s.residentMb);
-    a.appendDouble(s.waitingResidentMb);
-    a.appendDouble(s.swappedMb);
-    a.appendInteger(s.swapOuts);
-    a.appendInteger(s.swapIns);
-    a.appendInteger(s.kills);
-    a.endRow();
+    this.classSamples.push([s.tMs, s.machine, s.priceClass, s.functions, s.residentMb, s.waitingResidentMb, s.swappedMb, s.swapOuts, s.swapIns, s.kills]);
+    if (this.classSamples.length >= samplesPerMessage) this.sendSamples();
+  }
+
+  private sendSamples(): void {
+    this.throwIfThreadFailed();
+    const message: ToRowWriter = { kind: "samples", machine: this.machineSamples, classes: this.classSamples };
+    this.worker.postMessage(message);
+    this.machineSamples = [];
+    this.classSamples = [];
   }
 
   /**
-   * Sends the last rows, waits for the writer thread to finish its file, and moves the rows and
-   * any new functions into the store in one transaction. Safe to call twice (error paths close
-   * too); a failed run's rows so far are kept, as its status says they are partial.
+   * Sends the last rows and the new functions, waits for the writer thread to close the file and
+   * reopens the store. Safe to call twice (error paths close too); a failed run's rows so far
+   * are kept, as its status says they are partial.
    */
   close(): Promise<void> {
     this.closing ??= this.finish();
@@ -292,67 +278,26 @@ export class RunWriter implements OutcomeSink {
   }
 
   private async finish(): Promise<void> {
-    const { connection, stagingPath } = this.target;
+    let ended: FromRowWriter;
     try {
-      this.samples.flushSync();
-      this.samples.closeSync();
-      this.classSamples.flushSync();
-      this.classSamples.closeSync();
-      let ended: FromRowWriter;
-      if (Atomics.load(this.state, blockCount) === 1) ended = await this.threadDone;
-      else {
+      if (Atomics.load(this.state, blockCount) !== 1) {
         if (this.rows > 0) {
           const v = this.views[this.current]!;
-          const message: ToRowWriter = { kind: "block", index: this.current, rows: this.rows, errors: v.errors };
           Atomics.store(this.state, this.current, 1);
+          const message: ToRowWriter = { kind: "block", index: this.current, rows: this.rows, errors: v.errors };
           this.worker.postMessage(message);
           this.rows = 0;
         }
-        const close: ToRowWriter = { kind: "close" };
+        const samples: ToRowWriter = { kind: "samples", machine: this.machineSamples, classes: this.classSamples };
+        this.worker.postMessage(samples);
+        const close: ToRowWriter = { kind: "close", functions: this.newFunctions };
         this.worker.postMessage(close);
-        ended = await this.threadDone;
       }
-      if (ended.kind !== "closed") throw new Error(`the store's row writer failed: ${ended.kind === "failed" ? ended.message : "no rows"}`);
-      await this.moveRows(connection, stagingPath);
+      ended = await this.threadDone;
     } finally {
       await this.worker.terminate();
-      rmSync(stagingPath, { force: true });
-      rmSync(`${stagingPath}.wal`, { force: true });
+      await this.target.reclaim();
     }
+    if (ended.kind !== "closed") throw new Error(`the store's row writer failed: ${ended.kind === "failed" ? ended.message : "it did not close"}`);
   }
-
-  private async moveRows(connection: DuckDBConnection, stagingPath: string): Promise<void> {
-    const columns = blockColumns.map((c) => c.name).filter((n) => n !== "status");
-    await connection.run(`ATTACH '${stagingPath.replace(/'/g, "''")}' AS run_staging (READ_ONLY)`);
-    try {
-      await connection.run("BEGIN TRANSACTION");
-      try {
-        for (let at = 0; at < this.newFunctions.length; at += 500) {
-          const slice = this.newFunctions.slice(at, at + 500);
-          await connection.run(
-            `INSERT INTO functions VALUES ${slice.map((_, k) => `($i${k}, $t${k}, $a${k}, $f${k})`).join(", ")}`,
-            Object.fromEntries(slice.flatMap(([id, t, a, f], k) => [[`i${k}`, id], [`t${k}`, t], [`a${k}`, a], [`f${k}`, f]])),
-          );
-        }
-        await connection.run(
-          `INSERT INTO invocation_rows BY NAME
-           SELECT $run::INTEGER AS run_id, ${columns.join(", ")},
-                  (enum_range(NULL::outcome_status))[status + 1]::outcome_status AS status, error
-           FROM run_staging.outcome_rows`,
-          { run: this.runId },
-        );
-        await connection.run("COMMIT");
-      } catch (error) {
-        await connection.run("ROLLBACK");
-        throw error;
-      }
-    } finally {
-      await connection.run("DETACH run_staging");
-    }
-  }
-}
-
-function optionalDouble(a: DuckDBAppender, v: number | undefined): void {
-  if (v === undefined) a.appendNull();
-  else a.appendDouble(v);
 }
