@@ -13,7 +13,13 @@ export type { RunWriter } from "./run-writer.ts";
  * DuckDB's buffer pool limit. Without one DuckDB takes 80 % of RAM and a replay's RSS grows with
  * its trace; with it, what does not fit spills to the spill directory.
  */
-export const defaultMemoryLimitMb = 160;
+export const defaultMemoryLimitMb = 128;
+
+/**
+ * The writer thread's buffer pool while a run's rows stream in: appending needs little beyond
+ * the row group being filled, and a smaller pool keeps the replay's peak RSS flat.
+ */
+const writerMemoryLimitMb = 64;
 
 export interface OpenOptions {
   /**
@@ -64,6 +70,7 @@ export class RunStore {
     readonly path: string,
     private readonly spillDir: string,
     private readonly options: Readonly<Record<string, string>>,
+    private readonly memoryLimitMb: number,
     readonly readOnly: boolean,
   ) {
     this.instance = instance;
@@ -127,7 +134,7 @@ export class RunStore {
       rmSync(spillDir, { recursive: true, force: true });
       throw e instanceof StoreError ? e : openError(path, e);
     }
-    return new RunStore(instance, connection, path, spillDir, duckdbOptions, readOnly);
+    return new RunStore(instance, connection, path, spillDir, duckdbOptions, options.memoryLimitMb ?? defaultMemoryLimitMb, readOnly);
   }
 
   async beginRun(run: NewRun): Promise<number> {
@@ -172,7 +179,8 @@ export class RunStore {
     if (this.path === ":memory:" || this.readOnly) throw new Error(`a run writer needs a writable store file, not ${this.path}${this.readOnly ? " (read-only)" : ""}`);
     // The writer thread opens the file itself: close it here first (see row-writer-thread.ts).
     this.lend();
-    return RunWriter.start(runId, { storePath: this.path, options: this.options, functionIds, nextFunctionId: next, reclaim: () => this.reclaim() });
+    const options = { ...this.options, memory_limit: `${Math.min(writerMemoryLimitMb, this.memoryLimitMb)}MB` };
+    return RunWriter.start(runId, { storePath: this.path, options, functionIds, nextFunctionId: next, reclaim: () => this.reclaim() });
   }
 
   private lend(): void {
