@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { schemaV1Statements } from "../../../harness/store/migrations/schema-v1.ts";
+import { importRuns } from "../../../harness/store/import-runs.ts";
 import { RunStore, StoreError } from "../../../harness/store/run-store.ts";
 import { schemaVersion } from "../../../harness/store/schema.ts";
 import { useTempDirs } from "../../support/temp-dir.ts";
@@ -126,5 +127,21 @@ describe("store schema migrations", () => {
     const path = join(tempDir(), "v99.duckdb");
     await writeV1Store(path, { version: "99" });
     await expect(RunStore.open(path)).rejects.toThrow(/has store schema 99, newer than this xxbench reads \(2\): update xxbench/);
+  });
+
+  it("imports the runs of a version 1 file (an old sweep worker's or export's) into a version 2 store", async () => {
+    const dir = tempDir();
+    const old = join(dir, "v1.duckdb");
+    await writeV1Store(old);
+    const store = await RunStore.open(join(dir, "v2.duckdb"));
+    try {
+      const imported = await importRuns(store, old, { batchId: null });
+      expect(imported.map((r) => r.runId)).toEqual([1, 2]);
+      const rows = await store.query(`SELECT run_id, invocation_id::INTEGER AS id, tenant, fn, status FROM invocations ORDER BY run_id, invocation_id`);
+      expect(rows).toEqual(v1Rows.map(([run_id, id, tenant, , fn, status]) => ({ run_id, id, tenant, fn, status })));
+      expect(await store.query(`SELECT count(*)::INTEGER AS n FROM functions`)).toEqual([{ n: 3 }]);
+    } finally {
+      store.close();
+    }
   });
 });
