@@ -37,4 +37,5 @@ await writer.close();
 const seconds = (performance.now() - started) / 1000;
 store.close();
 rmSync(dir, { recursive: true, force: true });
-process.stdout.write(JSON.stringify({ rows, seconds, perSecond: rows / seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify({ rows, seconds, perSecond: rows / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
