@@ -1,6 +1,6 @@
 import type { Backend, RunSummary } from "../../adapters/backend.ts";
 import type { InvocationBatch, TraceSource } from "../../traces/invocation.ts";
-import type { RunStore } from "../store/run-store.ts";
+import type { RunStore, RunWriter } from "../store/run-store.ts";
 import { billRun } from "../billing/billing-models.ts";
 import { provenance, type RunManifest } from "./manifest.ts";
 import type { ProgressListener } from "./progress.ts";
@@ -60,7 +60,13 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     batchId ??= runId;
     const started = performance.now();
     const digest = new StreamDigest();
-    const writer = await store.openRunWriter(runId);
+    let writer: RunWriter;
+    try {
+      writer = await store.openRunWriter(runId);
+    } catch (error) {
+      await store.endRunUnfinished(runId, "failed", error instanceof Error ? error.message : String(error), performance.now() - started);
+      throw error;
+    }
     const runLabel = `run ${runId} ${backend.id}`;
     const progress = request.onProgress;
     const report = (done: boolean): void =>

@@ -133,6 +133,23 @@ describe("replay into the store", () => {
     store.close();
   });
 
+  it("marks the run failed, and gives the store back, when the writer thread cannot start", async () => {
+    const path = join(tempDir(), "w.duckdb");
+    const store = await RunStore.open(path);
+    try {
+      // A column this writer does not lay out: the thread refuses to append rather than misplace values.
+      await store.run(`ALTER TABLE invocation_rows ADD COLUMN extra INTEGER`);
+      const source = trace(1, 1000);
+      const run = replay({ store, trace: source, backends: [new SimBackend("xx", sim, source.prices)], seed: 1, signal: new AbortController().signal });
+      await expect(run).rejects.toThrow(/invocation_rows has columns .*extra/);
+      const [row] = await store.query(`SELECT status, error FROM runs`);
+      expect(row!.status).toBe("failed");
+      expect(String(row!.error)).toContain("extra");
+    } finally {
+      store.close();
+    }
+  });
+
   it("marks an aborted run interrupted", async () => {
     const store = await RunStore.open(join(tempDir(), "i.duckdb"));
     const controller = new AbortController();
