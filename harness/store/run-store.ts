@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import { RunWriter } from "./run-writer.ts";
+import { RunWriter, type RunWriterTarget } from "./run-writer.ts";
 import { prepareSchema } from "./store-migrations.ts";
 import { StoreError, StoreNotFoundError } from "./store-errors.ts";
 
@@ -13,13 +13,13 @@ export type { RunWriter } from "./run-writer.ts";
  * DuckDB's buffer pool limit. Without one DuckDB takes 80 % of RAM and a replay's RSS grows with
  * its trace; with it, what does not fit spills to the spill directory.
  */
-export const defaultMemoryLimitMb = 128;
+export const defaultMemoryLimitMb = 96;
 
 /**
  * The writer thread's buffer pool while a run's rows stream in: appending needs little beyond
  * the row group being filled, and a smaller pool keeps the replay's peak RSS flat.
  */
-const writerMemoryLimitMb = 64;
+const writerMemoryLimitMb = 32;
 
 export interface OpenOptions {
   /**
@@ -57,7 +57,9 @@ export type Row = Record<string, unknown>;
 
 /**
  * The DuckDB file every run lands in. One process may hold a database file at a time, so a
- * RunStore is the single writer; parallel workers hand their rows to it.
+ * RunStore is this process's one handle on it: while a run writer is open the store lends the
+ * file to the writer's thread and reopens it when the writer closes (queries in between throw).
+ * Parallel sweep workers write private files that the parent imports.
  */
 export class RunStore {
   /** Null while the file is lent to a run writer's thread. */
@@ -159,13 +161,25 @@ export class RunStore {
   }
 
   /**
-   * A sink that appends the run's outcomes (on a writer thread, into a staging file the store
-   * takes over on `close`) and its machine samples. Await `close()` before reading the rows.
+   * A sink for one run: outcome rows, samples and new functions are appended by a writer thread
+   * that holds the file until `close()`, which must be awaited before the store is used again.
    */
   async openRunWriter(runId: number): Promise<RunWriter> {
+    if (this.path === ":memory:" || this.readOnly) throw new Error(`a run writer needs a writable store file, not ${this.path}${this.readOnly ? " (read-only)" : ""}`);
+    const { functionIds, nextFunctionId } = await this.functionDictionary();
+    // The writer thread opens the file itself: close it here first (see row-writer-thread.ts).
+    this.lend();
+    // One DuckDB thread: the writer thread is the second core, and DuckDB's own threads would
+    // compete with the simulator for the first (appending costs 25 % less CPU this way).
+    const options = { ...this.options, memory_limit: `${Math.min(writerMemoryLimitMb, this.memoryLimitMb)}MB`, threads: "1" };
+    return RunWriter.start(runId, { storePath: this.path, options, functionIds, nextFunctionId, reclaim: () => this.reclaim() });
+  }
+
+  /** Every function in the store by tenant → app → fn, and the next free id. */
+  private async functionDictionary(): Promise<Pick<RunWriterTarget, "functionIds" | "nextFunctionId">> {
     const known = await this.query(`SELECT function_id::INTEGER AS id, tenant, app, fn FROM functions`);
     const functionIds = new Map<string, Map<string, Map<string, number>>>();
-    let next = 1;
+    let nextFunctionId = 1;
     for (const r of known) {
       const id = Number(r.id);
       const [tenant, app, fn] = [String(r.tenant), String(r.app), String(r.fn)];
@@ -174,15 +188,9 @@ export class RunStore {
       let fns = apps.get(app);
       if (fns === undefined) apps.set(app, (fns = new Map()));
       fns.set(fn, id);
-      next = Math.max(next, id + 1);
+      nextFunctionId = Math.max(nextFunctionId, id + 1);
     }
-    if (this.path === ":memory:" || this.readOnly) throw new Error(`a run writer needs a writable store file, not ${this.path}${this.readOnly ? " (read-only)" : ""}`);
-    // The writer thread opens the file itself: close it here first (see row-writer-thread.ts).
-    this.lend();
-    // One DuckDB thread: the writer thread is the second core, and DuckDB's own threads would
-    // compete with the simulator for the first (appending costs 25 % less CPU this way).
-    const options = { ...this.options, memory_limit: `${Math.min(writerMemoryLimitMb, this.memoryLimitMb)}MB`, threads: "1" };
-    return RunWriter.start(runId, { storePath: this.path, options, functionIds, nextFunctionId: next, reclaim: () => this.reclaim() });
+    return { functionIds, nextFunctionId };
   }
 
   private lend(): void {
