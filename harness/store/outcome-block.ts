@@ -11,10 +11,9 @@ export const blockRows = 16_384;
 /** DuckDB's vector size: rows per DataChunk. */
 export const vectorRows = 2048;
 
-/** Physical storage: bytes per row and the staging table's SQL type. */
+/** Physical storage (DuckDB's: BIGINT, INTEGER, SMALLINT, the ENUM's UTINYINT index, DOUBLE) and its bytes per row. */
 type ColumnKind = "i64" | "i32" | "i16" | "u8" | "f64";
 const kindBytes: Record<ColumnKind, number> = { i64: 8, i32: 4, i16: 2, u8: 1, f64: 8 };
-const kindSql: Record<ColumnKind, string> = { i64: "BIGINT", i32: "INTEGER", i16: "SMALLINT", u8: "UTINYINT", f64: "DOUBLE" };
 
 interface ColumnSpec {
   readonly name: string;
@@ -23,8 +22,9 @@ interface ColumnSpec {
 }
 
 /**
- * The staging table's numeric columns, in order. `status` holds the index into
- * `outcomeStatuses`; `error` (a rare string) travels beside the block, not in it.
+ * invocation_rows' columns after run_id, in the table's order (the writer thread checks it).
+ * `status` holds the index into `outcomeStatuses`, which is the ENUM's physical value; `error`
+ * (a rare string) travels beside the block, not in it.
  */
 export const blockColumns: readonly ColumnSpec[] = [
   { name: "invocation_id", kind: "i64", nullable: false },
@@ -47,12 +47,6 @@ export const blockColumns: readonly ColumnSpec[] = [
   { name: "cost_micro_cents", kind: "f64", nullable: false },
   { name: "cpu_ms", kind: "f64", nullable: true },
 ];
-
-/** The staging table in the writer thread's private file; `error` last, filled from the side list. */
-export const stagingTableSql = `CREATE TABLE outcome_rows (${[
-  ...blockColumns.map((c) => `${c.name} ${kindSql[c.kind]}${c.nullable ? "" : " NOT NULL"}`),
-  "error VARCHAR",
-].join(", ")})`;
 
 /** The buffers of one block: shared so that both threads see them without a copy. */
 export interface BlockBuffers {
