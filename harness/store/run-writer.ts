@@ -5,8 +5,12 @@ import { allocateBlock, blockColumns, blockRows, type BlockBuffers } from "./out
 import type { FromRowWriter, FunctionRow, RowWriterInit, SampleRow, ToRowWriter } from "./row-writer-protocol.ts";
 import { outcomeStatuses } from "./schema.ts";
 
-/** Blocks in flight between the threads: bounds the rows held in memory to blocks × blockRows. */
-const blockCount = 4;
+/**
+ * Blocks in flight between the threads: bounds the rows held in memory to blocks × blockRows
+ * (16 × 16,384 rows, about 26 MB), enough for the simulator to run ahead while the writer
+ * thread starts (≈ 0.3 s) instead of waiting for it.
+ */
+const blockCount = 16;
 /** Samples held before they go to the writer thread (they are few: one per machine per interval). */
 const samplesPerMessage = 4096;
 
@@ -14,8 +18,22 @@ const statusIndex: Readonly<Record<OutcomeStatus, number>> = Object.fromEntries(
 
 const threadUrl = new URL("./row-writer-thread.ts", import.meta.url).href;
 const tsxUrl = import.meta.resolve("tsx/esm/api");
-// The thread runs TypeScript like the rest of xxbench: it registers tsx's loader first.
-const bootstrap = `import(${JSON.stringify(tsxUrl)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(threadUrl)}); })`;
+// The thread runs TypeScript like the rest of xxbench: it registers tsx's loader first. If it
+// cannot even load, it raises the shared failed flag itself, so that a replay thread blocked
+// waiting for a free block (it cannot see worker events then) stops waiting.
+const bootstrap = `const { workerData, parentPort } = require("node:worker_threads");
+import(${JSON.stringify(tsxUrl)})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(threadUrl)}); })
+  .catch((error) => {
+    const message = String(error && error.message || error).split("\\n")[0];
+    const text = new TextEncoder().encode(message).slice(0, workerData.failure.byteLength - 4);
+    new Uint8Array(workerData.failure).set(text, 4);
+    new Int32Array(workerData.failure, 0, 1)[0] = text.length;
+    const state = new Int32Array(workerData.state);
+    Atomics.store(state, workerData.blocks.length, 1);
+    for (let b = 0; b <= workerData.blocks.length; b++) Atomics.notify(state, b);
+    parentPort.postMessage({ kind: "failed", message });
+  });`;
 
 /** Typed views of one block's columns, named for the fields the replay thread writes. */
 class BlockViews {
@@ -131,7 +149,10 @@ export class RunWriter implements OutcomeSink {
     this.nextFunctionId = target.nextFunctionId;
   }
 
-  /** Starts the writer thread on the lent store file; if it cannot start, reclaims the file and throws. */
+  /**
+   * Starts the writer thread on the lent store file. A thread that cannot start fails the run at
+   * its first full block or at `close()`, which reclaims the file either way.
+   */
   static async start(runId: number, target: RunWriterTarget): Promise<RunWriter> {
     const init: RowWriterInit = {
       storePath: target.storePath,
@@ -142,34 +163,15 @@ export class RunWriter implements OutcomeSink {
       failure: new SharedArrayBuffer(1024),
     };
     const worker = new Worker(bootstrap, { eval: true, workerData: init });
-    // The first message says the thread is ready (or why not); the last one, how it ended.
-    let ended!: (m: FromRowWriter) => void;
-    const threadDone = new Promise<FromRowWriter>((resolve) => (ended = resolve));
-    const ready = new Promise<void>((resolve, reject) => {
+    // Not awaited: the simulator starts filling blocks while the thread loads and opens the file.
+    // How the thread ended is its last message (or an exit without one).
+    const threadDone = new Promise<FromRowWriter>((resolve) => {
       worker.on("message", (m: FromRowWriter) => {
-        if (m.kind === "ready") resolve();
-        else {
-          ended(m);
-          if (m.kind === "failed") reject(new Error(m.message));
-        }
+        if (m.kind !== "ready") resolve(m);
       });
-      worker.on("error", (e) => {
-        ended({ kind: "failed", message: e.message });
-        reject(e);
-      });
-      worker.on("exit", () => {
-        const m: FromRowWriter = { kind: "failed", message: "the row writer thread exited before it closed the store" };
-        ended(m);
-        reject(new Error(m.message));
-      });
+      worker.on("error", (e) => resolve({ kind: "failed", message: e.message }));
+      worker.on("exit", () => resolve({ kind: "failed", message: "the row writer thread exited before it closed the store" }));
     });
-    try {
-      await ready;
-    } catch (error) {
-      await worker.terminate();
-      await target.reclaim();
-      throw error;
-    }
     return new RunWriter(runId, target, worker, init, threadDone);
   }
 
