@@ -20,10 +20,10 @@ export interface Outcome {
   readonly costMicroCents: number;
   /** The class the invocation actually ran at (after chain inheritance or budget demotion). */
   readonly ranClass?: number;
+  /** CPU ms the invocation actually received (a killed one's partial work); absent when not reported. */
+  readonly cpuMs?: number;
   /** Why a non-ok outcome happened, for "failed" outcomes from real backends. */
   readonly error?: string;
-  /** CPU ms the invocation actually received (a killed one: until the kill); billing reads it. */
-  readonly cpuMs?: number;
 }
 
 /** A periodic observation of one machine. */

@@ -1,5 +1,6 @@
 // `npm run bench`: the figures closing notes quote. Each measurement runs in its own process.
 import { execFileSync } from "node:child_process";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { textTable } from "../harness/cli/text-table.ts";
 
@@ -34,7 +35,27 @@ const flatRows = [n / 10, n, n * 10].map((count) => {
 process.stdout.write(`Memory as the trace grows 10× (it must stay flat):\n${textTable(["what", "invocations", "invocations/s", "peak RSS MB"], flatRows)}\n\n`);
 
 const store = measure("store-throughput.ts", [String(n)]);
-process.stdout.write(`${textTable(["what", "rows", "rows/s", "peak RSS MB"], [["DuckDB outcome rows (RunWriter appender)", n, store.perSecond as number, store.maxRssMb as number]])}\n`);
+process.stdout.write(`${textTable(["what", "rows", "rows/s", "peak RSS MB"], [["DuckDB outcome rows (RunWriter, writer thread)", n, store.perSecond as number, store.maxRssMb as number]])}\n\n`);
+
+// The whole replay against the simulator alone, back to back in this run so that both see the
+// same machine load; the ratio is what the store costs end to end.
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(", ");
+const loadBefore = load();
+const simAlone = measure("replay-throughput.ts", ["sim", String(n)]);
+const wholeReplay = measure("replay-throughput.ts", ["replay", String(n)]);
+const wholeReplayLarge = measure("replay-throughput.ts", ["replay", String(n * 10)]);
+process.stdout.write(
+  `Whole sim:xx replay (generate + simulate + store + billing) vs the simulator alone, peak RSS of the whole process (VmHWM, store included; must stay flat and under 400 MB):\n${textTable(
+    ["what", "invocations", "invocations/s", "CPU s", "peak RSS MB"],
+    [
+      ["simulator alone (counting sink)", n, simAlone.perSecond as number, simAlone.cpuSeconds as number, simAlone.peakRssMb as number],
+      ["whole replay into a store", n, wholeReplay.perSecond as number, wholeReplay.cpuSeconds as number, wholeReplay.peakRssMb as number],
+      ["whole replay into a store", n * 10, wholeReplayLarge.perSecond as number, wholeReplayLarge.cpuSeconds as number, wholeReplayLarge.peakRssMb as number],
+    ],
+  )}\n` +
+    `end-to-end / simulator-alone rate: ${((wholeReplay.perSecond as number) / (simAlone.perSecond as number)).toFixed(2)} at ${n} invocations; ` +
+    `load average ${loadBefore} before, ${load()} after (on a shared machine the ratio, not the rates, is the figure to compare)\n`,
+);
 
 process.stdout.write("\nTrace readers (arrivals generated per second, peak RSS; each case in its own process):\n");
 execFileSync(process.execPath, ["--import", "tsx", here("traces.bench.ts")], { stdio: "inherit" });

@@ -1,4 +1,5 @@
-// Outcome rows appended to a DuckDB file per second, through the same RunWriter replays use.
+// Outcome rows appended to a DuckDB file per second, through the same RunWriter replays use
+// (typed blocks filled here, appended by the writer thread), timed until the rows are in the file.
 // Usage: node --import tsx bench/store-throughput.ts <rows>
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,8 +16,8 @@ for await (const batch of trace.open()) batches.push(batch);
 
 const store = await RunStore.open(join(dir, "bench.duckdb"));
 const runId = await store.beginRun({ backend: "bench", traceKind: "synthetic", seed: 1, config: {}, manifest: {} });
-const writer = await store.openRunWriter(runId);
 const started = performance.now();
+const writer = await store.openRunWriter(runId);
 for (const batch of batches) {
   for (const inv of batch) {
     writer.outcome(inv, {
@@ -32,8 +33,9 @@ for (const batch of batches) {
     });
   }
 }
-writer.close();
+await writer.close();
 const seconds = (performance.now() - started) / 1000;
 store.close();
 rmSync(dir, { recursive: true, force: true });
-process.stdout.write(JSON.stringify({ rows, seconds, perSecond: rows / seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify({ rows, seconds, perSecond: rows / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

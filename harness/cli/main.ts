@@ -10,13 +10,13 @@ import { summaryCommand } from "./commands/summary-command.ts";
 import { sqlCommand } from "./commands/sql-command.ts";
 import { sweepCommand } from "./commands/sweep-command.ts";
 import { UsageError } from "./usage-error.ts";
-import { StoreNotFoundError } from "../store/run-store.ts";
+import { StoreError } from "../store/run-store.ts";
 import { isTraceUserError } from "../../traces/trace-spec.ts";
 import { traceInspectCommand } from "./commands/trace-inspect-command.ts";
 
 /** Errors whose message is the whole story for the user: no stack trace. */
 function isUserFacing(error: unknown): error is Error {
-  return error instanceof UsageError || error instanceof StoreNotFoundError || (error instanceof Error && isTraceUserError(error));
+  return error instanceof UsageError || error instanceof StoreError || (error instanceof Error && isTraceUserError(error));
 }
 
 export async function main(argv: string[]): Promise<number> {

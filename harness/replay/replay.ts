@@ -1,6 +1,6 @@
 import type { Backend, RunSummary } from "../../adapters/backend.ts";
 import type { InvocationBatch, TraceSource } from "../../traces/invocation.ts";
-import type { RunStore } from "../store/run-store.ts";
+import type { RunStore, RunWriter } from "../store/run-store.ts";
 import { billRun } from "../billing/billing-models.ts";
 import { provenance, type RunManifest } from "./manifest.ts";
 import type { ProgressListener } from "./progress.ts";
@@ -60,7 +60,13 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     batchId ??= runId;
     const started = performance.now();
     const digest = new StreamDigest();
-    const writer = await store.openRunWriter(runId);
+    let writer: RunWriter;
+    try {
+      writer = await store.openRunWriter(runId);
+    } catch (error) {
+      await store.endRunUnfinished(runId, "failed", error instanceof Error ? error.message : String(error), performance.now() - started);
+      throw error;
+    }
     const runLabel = `run ${runId} ${backend.id}`;
     const progress = request.onProgress;
     const report = (done: boolean): void =>
@@ -88,13 +94,14 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     let summary: RunSummary;
     try {
       summary = await backend.run(observed(), writer, request.signal);
-      writer.close();
+      await writer.close();
       if (writer.outcomes !== digest.count) {
         throw new Error(`${backend.id} gave ${writer.outcomes} outcomes for ${digest.count} invocations: every invocation must have exactly one`);
       }
       await billRun(store, runId, billingContext(backend.config, trace.prices));
     } catch (error) {
-      writer.close();
+      // Keep the rows written so far; if the writer itself failed, the run still ends unfinished.
+      await writer.close().catch(() => undefined);
       const wallMs = performance.now() - started;
       if (request.signal.aborted) {
         await store.endRunUnfinished(runId, "interrupted", "interrupted by the user", wallMs);

@@ -17,8 +17,9 @@ async function runTables(store: RunStore): Promise<string[]> {
 }
 
 /**
- * Writes the given runs as Parquet, one file per table (runs, traces, invocations, samples,
- * costs, …), so they can move to another machine and be imported into any store.
+ * Writes the given runs as Parquet, one file per table (runs, traces, invocation_rows with the
+ * functions they use, samples, costs, …), so they can move to another machine and be imported
+ * into any store.
  */
 export async function exportRuns(store: RunStore, runIds: readonly number[], dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
@@ -29,6 +30,12 @@ export async function exportRuns(store: RunStore, runIds: readonly number[], dir
     await store.run(`COPY (SELECT * FROM ${table} WHERE run_id IN (${ids})) TO ${quote(resolve(file))} (FORMAT parquet)`);
     written.push(file);
   }
+  const functions = join(dir, "functions.parquet");
+  await store.run(
+    `COPY (SELECT * FROM functions WHERE function_id IN (SELECT DISTINCT function_id FROM invocation_rows WHERE run_id IN (${ids})) ORDER BY function_id)
+     TO ${quote(resolve(functions))} (FORMAT parquet)`,
+  );
+  written.push(functions);
   const traces = join(dir, "traces.parquet");
   await store.run(
     `COPY (SELECT * FROM traces WHERE digest IN (SELECT stream_digest FROM runs WHERE run_id IN (${ids})) ORDER BY digest)

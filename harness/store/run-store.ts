@@ -1,13 +1,36 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { DuckDBDataChunk, DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import type { ClassSample, MachineSample, Outcome, OutcomeSink } from "../../adapters/backend.ts";
-import type { Invocation } from "../../traces/invocation.ts";
-import { schemaStatements, schemaVersion } from "./schema.ts";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { RunWriter, type RunWriterTarget } from "./run-writer.ts";
+import { prepareSchema } from "./store-migrations.ts";
+import { StoreError, StoreNotFoundError } from "./store-errors.ts";
 
-/** The store file a read-only command was pointed at does not exist. */
-export class StoreNotFoundError extends Error {
-  override readonly name = "StoreNotFoundError";
+export { StoreError, StoreNotFoundError } from "./store-errors.ts";
+export type { RunWriter } from "./run-writer.ts";
+
+/**
+ * DuckDB's buffer pool limit. Without one DuckDB takes 80 % of RAM and a replay's RSS grows with
+ * its trace; with it, what does not fit spills to the spill directory.
+ */
+export const defaultMemoryLimitMb = 96;
+
+/**
+ * The writer thread's buffer pool while a run's rows stream in: appending needs little beyond
+ * the row group being filled, and a smaller pool keeps the replay's peak RSS flat.
+ */
+const writerMemoryLimitMb = 32;
+
+export interface OpenOptions {
+  /**
+   * Open without writing: DuckDB's READ_ONLY access mode, so a read-only file works and another
+   * reader may hold it too. The file must exist and be at the current schema version.
+   */
+  readonly readOnly?: boolean;
+  /** @deprecated The same as `readOnly`: every command that needed an existing store only read it. */
+  readonly existing?: boolean;
+  /** DuckDB's buffer pool limit in MB (default `defaultMemoryLimitMb`). */
+  readonly memoryLimitMb?: number;
 }
 
 export type RunStatus = "running" | "complete" | "failed" | "interrupted";
@@ -34,44 +57,86 @@ export type Row = Record<string, unknown>;
 
 /**
  * The DuckDB file every run lands in. One process may hold a database file at a time, so a
- * RunStore is the single writer; parallel workers hand their rows to it.
+ * RunStore is this process's one handle on it: while a run writer is open the store lends the
+ * file to the writer's thread and reopens it when the writer closes (queries in between throw).
+ * Parallel sweep workers write private files that the parent imports.
  */
 export class RunStore {
+  /** Null while the file is lent to a run writer's thread. */
+  private instance: DuckDBInstance | null;
+  private held: DuckDBConnection | null;
+
   private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    instance: DuckDBInstance,
+    connection: DuckDBConnection,
     readonly path: string,
-  ) {}
+    private readonly spillDir: string,
+    private readonly options: Readonly<Record<string, string>>,
+    private readonly memoryLimitMb: number,
+    readonly readOnly: boolean,
+  ) {
+    this.instance = instance;
+    this.held = connection;
+  }
+
+  private get connection(): DuckDBConnection {
+    if (this.held === null) throw new Error(`${this.path} is lent to a run writer until it closes`);
+    return this.held;
+  }
 
   /**
-   * Opens (and if needed creates) the store. Commands that only read pass `existing: true`, so a
-   * mistyped path is an error rather than a new empty store.
+   * Opens (and if needed creates, or upgrades) the store. Commands that only read pass
+   * `readOnly: true`, so a mistyped path is an error rather than a new empty store, and a
+   * read-only file can be read. Every way the file can be unusable (held by another process, not
+   * a DuckDB file, in a directory that cannot be created) is a StoreError with one line to show.
    */
-  static async open(path: string, options: { existing?: boolean } = {}): Promise<RunStore> {
-    if (options.existing && path !== ":memory:" && !existsSync(path)) {
+  static async open(path: string, options: OpenOptions = {}): Promise<RunStore> {
+    const readOnly = options.readOnly === true || options.existing === true;
+    const inMemory = path === ":memory:";
+    if (readOnly && !inMemory && !existsSync(path)) {
       throw new StoreNotFoundError(`no store at ${path} (run \`xxbench replay\` or \`xxbench demo\` first, or pass --db)`);
     }
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (!inMemory && existsSync(path) && !statSync(path).isFile()) throw new StoreError(`--db ${path} is a directory, not a store file`);
+    if (!inMemory && !readOnly) {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (e) {
+        throw new StoreError(`cannot create the directory for store ${path}: ${systemReason(e)}`);
+      }
+    }
+    const spillDir = mkdtempSync(join(tmpdir(), "xxbench-store-spill-"));
+    const duckdbOptions: Record<string, string> = {
+      memory_limit: `${options.memoryLimitMb ?? defaultMemoryLimitMb}MB`,
+      temp_directory: spillDir,
+      ...(readOnly && !inMemory ? { access_mode: "READ_ONLY" } : {}),
+    };
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path);
+      instance = await DuckDBInstance.create(path, duckdbOptions);
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (/lock/i.test(message)) {
-        throw new Error(`${path} is open in another process (DuckDB allows one at a time); close it and retry`);
+      rmSync(spillDir, { recursive: true, force: true });
+      throw openError(path, e);
+    }
+    let connection: DuckDBConnection | undefined;
+    try {
+      connection = await instance.connect();
+      await prepareSchema(connection, path, readOnly && !inMemory);
+      // One process holds a writable store, so a run still marked running here belongs to a
+      // process that died (killed, out of memory) before it could mark the run.
+      if (!readOnly) {
+        await connection.run(
+          `UPDATE runs SET status = 'failed', ended_at = now()::TIMESTAMP,
+                  error = 'the process writing this run stopped before the run ended (found running when the store was next opened)'
+           WHERE status = 'running'`,
+        );
       }
-      throw new Error(`cannot open store ${path}: ${message}`);
+    } catch (e) {
+      connection?.closeSync();
+      instance.closeSync();
+      rmSync(spillDir, { recursive: true, force: true });
+      throw e instanceof StoreError ? e : openError(path, e);
     }
-    const connection = await instance.connect();
-    for (const sql of schemaStatements) await connection.run(sql);
-    const found = await connection.runAndReadAll(`SELECT value FROM meta WHERE key = 'schema_version'`);
-    const rows = found.getRows();
-    if (rows.length === 0) {
-      await connection.run(`INSERT INTO meta VALUES ('schema_version', $v)`, { v: String(schemaVersion) });
-    } else if (rows[0]![0] !== String(schemaVersion)) {
-      throw new Error(`${path} has store schema ${String(rows[0]![0])}; this xxbench writes schema ${schemaVersion}`);
-    }
-    return new RunStore(instance, connection, path);
+    return new RunStore(instance, connection, path, spillDir, duckdbOptions, options.memoryLimitMb ?? defaultMemoryLimitMb, readOnly);
   }
 
   async beginRun(run: NewRun): Promise<number> {
@@ -95,12 +160,54 @@ export class RunStore {
     return runId;
   }
 
-  /** A sink that appends the run's outcomes and machine samples in bulk. */
+  /**
+   * A sink for one run: outcome rows, samples and new functions are appended by a writer thread
+   * that holds the file until `close()`, which must be awaited before the store is used again.
+   */
   async openRunWriter(runId: number): Promise<RunWriter> {
-    const invocations = await this.connection.createAppender("invocations");
-    const samples = await this.connection.createAppender("machine_samples");
-    const classSamples = await this.connection.createAppender("class_samples");
-    return new RunWriter(runId, invocations, samples, classSamples);
+    if (this.path === ":memory:" || this.readOnly) throw new Error(`a run writer needs a writable store file, not ${this.path}${this.readOnly ? " (read-only)" : ""}`);
+    const { functionIds, nextFunctionId } = await this.functionDictionary();
+    // The writer thread opens the file itself: close it here first (see row-writer-thread.ts).
+    this.lend();
+    // One DuckDB thread: the writer thread is the second core, and DuckDB's own threads would
+    // compete with the simulator for the first (appending costs 25 % less CPU this way).
+    const options = { ...this.options, memory_limit: `${Math.min(writerMemoryLimitMb, this.memoryLimitMb)}MB`, threads: "1" };
+    return RunWriter.start(runId, { storePath: this.path, options, functionIds, nextFunctionId, reclaim: () => this.reclaim() });
+  }
+
+  /** Every function in the store by tenant → app → fn, and the next free id. */
+  private async functionDictionary(): Promise<Pick<RunWriterTarget, "functionIds" | "nextFunctionId">> {
+    const known = await this.query(`SELECT function_id::INTEGER AS id, tenant, app, fn FROM functions`);
+    const functionIds = new Map<string, Map<string, Map<string, number>>>();
+    let nextFunctionId = 1;
+    for (const r of known) {
+      const id = Number(r.id);
+      const [tenant, app, fn] = [String(r.tenant), String(r.app), String(r.fn)];
+      let apps = functionIds.get(tenant);
+      if (apps === undefined) functionIds.set(tenant, (apps = new Map()));
+      let fns = apps.get(app);
+      if (fns === undefined) apps.set(app, (fns = new Map()));
+      fns.set(fn, id);
+      nextFunctionId = Math.max(nextFunctionId, id + 1);
+    }
+    return { functionIds, nextFunctionId };
+  }
+
+  private lend(): void {
+    this.connection.closeSync();
+    this.instance?.closeSync();
+    this.held = null;
+    this.instance = null;
+  }
+
+  private async reclaim(): Promise<void> {
+    if (this.held !== null) return;
+    try {
+      this.instance = await DuckDBInstance.create(this.path, this.options);
+    } catch (e) {
+      throw openError(this.path, e);
+    }
+    this.held = await this.instance.connect();
   }
 
   async completeRun(runId: number, done: FinishedRun): Promise<void> {
@@ -137,136 +244,42 @@ export class RunStore {
   }
 
   close(): void {
-    this.connection.closeSync();
-    this.instance.closeSync();
+    this.held?.closeSync();
+    this.instance?.closeSync();
+    this.held = null;
+    this.instance = null;
+    rmSync(this.spillDir, { recursive: true, force: true });
   }
 }
 
-const chunkRows = 2048;
-
-/** The part of DuckDB's typed vectors the writer uses: set a row's value, then copy to native. */
-interface ColumnVector {
-  setItem(row: number, value: DuckDBValue): void;
-  flush(): void;
+function systemReason(e: unknown): string {
+  if (e instanceof Error && "code" in e) {
+    const code = String((e as NodeJS.ErrnoException).code);
+    const reasons: Record<string, string> = {
+      ENOTDIR: "a part of its path is a file, not a directory",
+      EACCES: "permission denied",
+      EROFS: "the file system is read-only",
+      ENOENT: "a part of its path does not exist",
+    };
+    return reasons[code] ?? `${code}: ${e.message}`;
+  }
+  return e instanceof Error ? e.message : String(e);
 }
 
-/** Appends one run's records. Rows reach the file on `flush`/`close`; the run's status says whether they are whole. */
-export class RunWriter implements OutcomeSink {
-  private pending = 0;
-  /** Outcome rows appended: the replay checks it equals the invocations sent (conservation). */
-  outcomes = 0;
-  private closed = false;
-  private readonly chunk: DuckDBDataChunk;
-  private readonly vectors: ColumnVector[];
-  private rows = 0;
-
-  constructor(
-    readonly runId: number,
-    private readonly invocations: DuckDBAppender,
-    private readonly samples: DuckDBAppender,
-    private readonly classSamples: DuckDBAppender,
-  ) {
-    const types = Array.from({ length: invocations.columnCount }, (_, c) => invocations.columnType(c));
-    this.chunk = DuckDBDataChunk.create(types, chunkRows);
-    this.vectors = types.map((_, c) => this.chunk.getColumnVector(c) as unknown as ColumnVector);
+/** DuckDB's message for a file it cannot open, turned into one line the user can act on. */
+export function openError(path: string, e: unknown): StoreError {
+  const message = (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+  if (/Conflicting lock/i.test(message) || /Could not set lock/i.test(message)) {
+    const pid = /PID (\d+)/.exec(message)?.[1];
+    return new StoreError(
+      `${path} is in use by another process${pid ? ` (pid ${pid})` : ""}: DuckDB lets one process open a store file at a time; wait for it to finish or pass another --db`,
+    );
   }
-
-  /**
-   * Outcome rows go in column by column into a reused DataChunk (plain typed-array writes per
-   * row, one native copy per 2,048 rows): about twice the rate of appending value by value.
-   * The column order is the table's, as in schema.ts.
-   */
-  outcome(inv: Invocation, o: Outcome): void {
-    const v = this.vectors;
-    const i = this.rows;
-    v[0]!.setItem(i, this.runId);
-    v[1]!.setItem(i, BigInt(inv.id));
-    v[2]!.setItem(i, inv.tenant);
-    v[3]!.setItem(i, inv.app);
-    v[4]!.setItem(i, inv.fn);
-    v[5]!.setItem(i, inv.priceClass);
-    v[6]!.setItem(i, o.ranClass ?? null);
-    v[7]!.setItem(i, inv.workMs);
-    v[8]!.setItem(i, inv.memStartMb);
-    v[9]!.setItem(i, inv.memPeakMb);
-    v[10]!.setItem(i, inv.parentId === undefined ? null : BigInt(inv.parentId));
-    v[11]!.setItem(i, o.status);
-    v[12]!.setItem(i, inv.arrivalMs);
-    v[13]!.setItem(i, o.placedMs ?? null);
-    v[14]!.setItem(i, o.startMs ?? null);
-    v[15]!.setItem(i, o.endMs ?? null);
-    v[16]!.setItem(i, o.machine ?? null);
-    v[17]!.setItem(i, o.preemptions);
-    v[18]!.setItem(i, o.swappedOutMb);
-    v[19]!.setItem(i, o.swapOuts ?? 0);
-    v[20]!.setItem(i, o.costMicroCents);
-    v[21]!.setItem(i, o.error ?? null);
-    v[22]!.setItem(i, o.cpuMs ?? null);
-    this.outcomes++;
-    if (++this.rows === chunkRows) this.appendChunk();
+  if (/not a valid DuckDB database file/i.test(message) || /Invalid Input Error/i.test(message) || /database file.*(corrupt|invalid)/i.test(message)) {
+    return new StoreError(`${path} is not a DuckDB store (${message.replace(/^[A-Za-z ]+Error: /, "")}); pass another --db`);
   }
-
-  private appendChunk(): void {
-    if (this.rows === 0) return;
-    this.chunk.rowCount = this.rows;
-    for (const vector of this.vectors) vector.flush();
-    this.invocations.appendDataChunk(this.chunk);
-    this.rows = 0;
-    if ((this.pending += chunkRows) >= 100_000) {
-      this.invocations.flushSync();
-      this.pending = 0;
-    }
+  if (/Permission denied|Read-only file system|No such file or directory|Not a directory|Cannot open file/i.test(message)) {
+    return new StoreError(`cannot open store ${path}: ${message.replace(/^[A-Za-z ]+Error: /, "")}`);
   }
-
-  sample(s: MachineSample): void {
-    const a = this.samples;
-    a.appendInteger(this.runId);
-    a.appendDouble(s.tMs);
-    a.appendInteger(s.machine);
-    a.appendInteger(s.running);
-    a.appendInteger(s.queued);
-    a.appendDouble(s.utilization);
-    optionalDouble(a, s.memUsedMb);
-    optionalDouble(a, s.swapUsedMb);
-    a.endRow();
-  }
-
-  classSample(s: ClassSample): void {
-    const a = this.classSamples;
-    a.appendInteger(this.runId);
-    a.appendDouble(s.tMs);
-    a.appendInteger(s.machine);
-    a.appendSmallInt(s.priceClass);
-    a.appendInteger(s.functions);
-    a.appendDouble(s.residentMb);
-    a.appendDouble(s.waitingResidentMb);
-    a.appendDouble(s.swappedMb);
-    a.appendInteger(s.swapOuts);
-    a.appendInteger(s.swapIns);
-    a.appendInteger(s.kills);
-    a.endRow();
-  }
-
-  flush(): void {
-    this.appendChunk();
-    this.invocations.flushSync();
-    this.samples.flushSync();
-    this.classSamples.flushSync();
-    this.pending = 0;
-  }
-
-  /** Flushes and releases the appenders; safe to call twice (error paths close too). */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.flush();
-    this.invocations.closeSync();
-    this.samples.closeSync();
-    this.classSamples.closeSync();
-  }
-}
-
-function optionalDouble(a: DuckDBAppender, v: number | undefined): void {
-  if (v === undefined) a.appendNull();
-  else a.appendDouble(v);
+  return new StoreError(`cannot open store ${path}: ${message}`);
 }

@@ -35,7 +35,7 @@ const workerPath = fileURLToPath(new URL("./sweep-worker.ts", import.meta.url));
 /**
  * Runs every cell in its own worker process, up to `jobs` at once. Each worker writes a private
  * DuckDB file; when it exits, the parent imports that file into the store in one transaction and
- * deletes it. Why files and not rows over IPC: the worker keeps replay()'s bulk appender (≈1 M
+ * deletes it. Why files and not rows over IPC: the worker keeps replay()'s typed-column writer (≈1 M
  * rows/s) and the import is DuckDB copying columns, where JSON messages would cost more than the
  * simulation; and a crashed worker leaves nothing half-written in the shared store. Runs that
  * fail or are interrupted are imported too, with their status, as a replay would store them.

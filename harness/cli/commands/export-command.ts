@@ -26,7 +26,7 @@ export const exportCommand = {
       .example("$0 export --out runs/export", "the latest batch of runs")
       .example("$0 export --runs 4 5 --out /tmp/two-runs", "two runs"),
   handler: async (args: ExportArgs) => {
-    const store = await RunStore.open(args.db, { existing: true });
+    const store = await RunStore.open(args.db, { readOnly: true });
     try {
       const explicit = args.runs && args.runs.length > 0;
       const runs = await listRuns(store, { includeIncomplete: args["include-incomplete"], ...(explicit ? { runIds: args.runs } : { latest: true }) });

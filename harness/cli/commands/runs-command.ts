@@ -22,7 +22,7 @@ export const runsCommand = {
       })
       .example("$0 runs --db runs/xxbench.duckdb", "every run with its status"),
   handler: async (args: RunsArgs) => {
-    const store = await RunStore.open(args.db, { existing: true });
+    const store = await RunStore.open(args.db, { readOnly: true });
     try {
       const runs = await listRuns(store, { includeIncomplete: true, limit: args.limit });
       if (args.json) {

@@ -27,7 +27,7 @@ export const summaryCommand = {
       .example("$0 summary", "the runs of the latest replay")
       .example("$0 summary --runs 4 5 --json", "two runs as JSON"),
   handler: async (args: SummaryArgs) => {
-    const store = await RunStore.open(args.db, { existing: true });
+    const store = await RunStore.open(args.db, { readOnly: true });
     try {
       const selected = await listRuns(store, {
         includeIncomplete: args["include-incomplete"],

@@ -16,7 +16,8 @@ const fee = priceTable.lambda.usdPerRequest * 1e8;
 /** Runs hand-made invocations through a simulator backend, billed under its own model. */
 async function outcomes(policy: SimPolicyName, invocations: readonly Invocation[], sim: Partial<SimConfig>): Promise<Map<number, Outcome>> {
   const sink = new RecordingSink();
-  const config: SimConfig = { ...simDefaults, machines: 1, cores: 1, shards: 1, k: 1, sampleIntervalMs: 0, seed: 1, ...sim };
+  // Exact-number scenarios: the shard places at arrival.
+  const config: SimConfig = { ...simDefaults, machines: 1, cores: 1, shards: 1, k: 1, shardCostMs: 0, sampleIntervalMs: 0, seed: 1, ...sim };
   async function* stream() {
     yield invocations;
   }

@@ -9,6 +9,7 @@ import { billingModels } from "../../../harness/billing/billing-models.ts";
 import { costSql } from "../../../harness/billing/cost-sql.ts";
 import { RunStore } from "../../../harness/store/run-store.ts";
 import type { Invocation } from "../../../traces/invocation.ts";
+import { openTempStore } from "../../support/temp-store.ts";
 
 const prices = [1, 2];
 const memPrice = priceTable.xx.memoryMicroCentsPerGbSecond;
@@ -152,13 +153,14 @@ describe("per-invocation billing models, evaluated in TypeScript", () => {
 
 describe("the SQL billing reads each stored row exactly as TypeScript reads the outcome", () => {
   let store: RunStore;
+  let dispose: () => void;
   beforeAll(async () => {
-    store = await RunStore.open(":memory:");
+    ({ store, dispose } = await openTempStore());
     const writer = await store.openRunWriter(1);
     cases.forEach((c, id) => writer.outcome(invocationOf(c, id), outcomeOf(c)));
-    writer.close();
+    await writer.close();
   });
-  afterAll(() => store.close());
+  afterAll(() => dispose());
 
   async function perRow(sql: string): Promise<number[]> {
     const rows = await store.query(`SELECT ${sql} AS v FROM invocations WHERE run_id = 1 ORDER BY invocation_id`);

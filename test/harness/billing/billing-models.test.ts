@@ -4,6 +4,7 @@ import { priceTable } from "../../../adapters/billing/price-table.ts";
 import { replay } from "../../../harness/replay/replay.ts";
 import { RunStore } from "../../../harness/store/run-store.ts";
 import type { Invocation, InvocationBatch, TraceSource } from "../../../traces/invocation.ts";
+import { openTempStore } from "../../support/temp-store.ts";
 
 const handMade: Invocation[] = [
   { id: 0, arrivalMs: 0, tenant: "a", app: "x", fn: "f", priceClass: 1, workMs: 1000, memStartMb: 100, memPeakMb: 100 },
@@ -53,7 +54,7 @@ async function costs(store: RunStore, runId: number): Promise<Map<string, number
 
 describe("billing models over stored outcome rows", () => {
   it("bills hand-worked cases under XX, Lambda and provisioned machines (stand-in backend with fixed timings)", async () => {
-    const store = await RunStore.open(":memory:");
+    const { store, dispose } = await openTempStore();
     const [run] = await replay({ store, trace: source, backends: [new FixedTimingsBackend()], seed: 1, signal: new AbortController().signal });
     const c = await costs(store, run!.runId);
     const l = priceTable.lambda;
@@ -76,6 +77,6 @@ describe("billing models over stored outcome rows", () => {
     expect(c.get("provisioned/c")).toBeCloseTo((fleet * 0.3) / 1.8, 15);
     const [cpu] = await store.query(`SELECT sum(cpu_s) AS s FROM costs WHERE run_id = $id AND tenant = 'c' AND model = 'xx'`, { id: run!.runId });
     expect(Number(cpu!.s)).toBe(0.3);
-    store.close();
+    dispose();
   });
 });

@@ -10,6 +10,7 @@ import { replay, type ReplayedRun } from "../../../harness/replay/replay.ts";
 import { RunStore } from "../../../harness/store/run-store.ts";
 import { bimodalWeights, syntheticDefaults } from "../../../traces/synthetic/synthetic-config.ts";
 import { syntheticTrace } from "../../../traces/synthetic/synthetic-trace.ts";
+import { openTempStore } from "../../support/temp-store.ts";
 
 /**
  * The issue's scenario (4 machines × 8 cores, 8 GB RAM, 2 GB swap, ρ = 1.2) with call chains and
@@ -45,9 +46,10 @@ const policyAndModel = backends.map((b) => [b.policy, b.own] as const);
 
 let store: RunStore;
 let runs: ReplayedRun[];
+let dispose: () => void;
 
 beforeAll(async () => {
-  store = await RunStore.open(":memory:");
+  ({ store, dispose } = await openTempStore());
   runs = await replay({
     store,
     trace,
@@ -56,7 +58,7 @@ beforeAll(async () => {
     signal: new AbortController().signal,
   });
 });
-afterAll(() => store.close());
+afterAll(() => dispose());
 
 const runOf = (policy: SimPolicyName): ReplayedRun => runs.find((r) => r.backend === `sim:${policy}`)!;
 

@@ -133,6 +133,27 @@ describe("replay into the store", () => {
     store.close();
   });
 
+  it("marks the run failed, and gives the store back, when the writer thread cannot start", async () => {
+    const path = join(tempDir(), "w.duckdb");
+    const store = await RunStore.open(path);
+    try {
+      // A column this writer does not lay out: the thread refuses to append rather than misplace values.
+      await store.run(`ALTER TABLE invocation_rows ADD COLUMN extra INTEGER`);
+      // 1,000 rows: the failure surfaces at close; 400,000: the simulator has filled every block
+      // and is blocked waiting for the thread when it learns of the failure.
+      for (const invocations of [1000, 400_000]) {
+        const source = trace(1, invocations);
+        const run = replay({ store, trace: source, backends: [new SimBackend("xx", sim, source.prices)], seed: 1, signal: new AbortController().signal });
+        await expect(run).rejects.toThrow(/invocation_rows has columns .*extra/);
+      }
+      const runs = await store.query(`SELECT status, error FROM runs ORDER BY run_id`);
+      expect(runs.map((r) => r.status)).toEqual(["failed", "failed"]);
+      expect(String(runs[1]!.error)).toContain("extra");
+    } finally {
+      store.close();
+    }
+  });
+
   it("marks an aborted run interrupted", async () => {
     const store = await RunStore.open(join(tempDir(), "i.duckdb"));
     const controller = new AbortController();

@@ -58,6 +58,32 @@ describe("moving runs between stores as Parquet", () => {
     expect(batches).toEqual([{ b: 2 }]);
   });
 
+  it("imports the same export twice as two sets of runs that share the store's function rows", async () => {
+    const dir = tempDir();
+    const a = join(dir, "a.duckdb");
+    const b = join(dir, "b.duckdb");
+    expect((await runCli(["replay", "--invocations", "3000", "--machines", "2", "--backend", "sim:xx", "--quiet", "--db", a])).code).toBe(0);
+    expect((await runCli(["export", "--db", a, "--out", join(dir, "export")])).code).toBe(0);
+    for (const _ of [1, 2]) expect((await runCli(["import", join(dir, "export"), "--db", b])).code).toBe(0);
+    const source = await RunStore.open(a, { readOnly: true });
+    const [functionsInA] = await source.query(`SELECT count(*)::INTEGER AS n FROM functions`);
+    source.close();
+    const store = await RunStore.open(b, { readOnly: true });
+    try {
+      expect(await store.query(`SELECT count(*)::INTEGER AS n FROM functions`)).toEqual([functionsInA]);
+      expect(functionsInA!.n).toBeGreaterThan(10);
+      expect(await store.query(`SELECT count(*)::INTEGER AS n FROM runs`)).toEqual([{ n: 2 }]);
+      const perRun = await store.query(`SELECT run_id, count(*)::INTEGER AS n, count(DISTINCT fn)::INTEGER AS fns FROM invocations GROUP BY 1 ORDER BY 1`);
+      expect(perRun).toEqual([
+        { run_id: 1, n: 3000, fns: functionsInA!.n },
+        { run_id: 2, n: 3000, fns: functionsInA!.n },
+      ]);
+    } finally {
+      store.close();
+    }
+    expect((await contents(a, [1]))[0]).toEqual((await contents(b, [2]))[0]);
+  });
+
   it("refuses a directory that is not an export", async () => {
     const dir = tempDir();
     const r = await runCli(["import", dir, "--db", join(dir, "x.duckdb")]);

@@ -1,0 +1,305 @@
+import { Worker } from "node:worker_threads";
+import type { ClassSample, MachineSample, Outcome, OutcomeSink, OutcomeStatus } from "../../adapters/backend.ts";
+import type { Invocation } from "../../traces/invocation.ts";
+import { allocateBlock, blockColumns, blockRows, type BlockBuffers } from "./outcome-block.ts";
+import type { FromRowWriter, FunctionRow, RowWriterInit, SampleRow, ToRowWriter } from "./row-writer-protocol.ts";
+import { outcomeStatuses } from "./schema.ts";
+
+/**
+ * Blocks in flight between the threads: bounds the rows held in memory to blocks × blockRows
+ * (16 × 16,384 rows, about 26 MB), enough for the simulator to run ahead while the writer
+ * thread starts (≈ 0.3 s) instead of waiting for it.
+ */
+const blockCount = 16;
+/** Samples held before they go to the writer thread (they are few: one per machine per interval). */
+const samplesPerMessage = 4096;
+
+const statusIndex: Readonly<Record<OutcomeStatus, number>> = Object.fromEntries(outcomeStatuses.map((s, i) => [s, i])) as Record<OutcomeStatus, number>;
+
+const threadUrl = new URL("./row-writer-thread.ts", import.meta.url).href;
+const tsxUrl = import.meta.resolve("tsx/esm/api");
+// The thread runs TypeScript like the rest of xxbench: it registers tsx's loader first. If it
+// cannot even load, it raises the shared failed flag itself, so that a replay thread blocked
+// waiting for a free block (it cannot see worker events then) stops waiting.
+const bootstrap = `const { workerData, parentPort } = require("node:worker_threads");
+import(${JSON.stringify(tsxUrl)})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(threadUrl)}); })
+  .catch((error) => {
+    const message = String(error && error.message || error).split("\\n")[0];
+    const text = new TextEncoder().encode(message).slice(0, workerData.failure.byteLength - 4);
+    new Uint8Array(workerData.failure).set(text, 4);
+    new Int32Array(workerData.failure, 0, 1)[0] = text.length;
+    const state = new Int32Array(workerData.state);
+    Atomics.store(state, workerData.blocks.length, 1);
+    for (let b = 0; b <= workerData.blocks.length; b++) Atomics.notify(state, b);
+    parentPort.postMessage({ kind: "failed", message });
+  });`;
+
+/** Typed views of one block's columns, named for the fields the replay thread writes. */
+class BlockViews {
+  readonly invocationId: Int32Array;
+  readonly functionId: Int32Array;
+  readonly priceClass: Int16Array;
+  readonly ranClass: Int16Array;
+  readonly workMs: Float64Array;
+  readonly memStartMb: Float64Array;
+  readonly memPeakMb: Float64Array;
+  readonly parentId: Int32Array;
+  readonly status: Uint8Array;
+  readonly arrivalMs: Float64Array;
+  readonly placedMs: Float64Array;
+  readonly startMs: Float64Array;
+  readonly endMs: Float64Array;
+  readonly machine: Int32Array;
+  readonly preemptions: Int32Array;
+  readonly swappedOutMb: Float64Array;
+  readonly swapOuts: Int32Array;
+  readonly costMicroCents: Float64Array;
+  readonly cpuMs: Float64Array;
+  /** Validity bitmasks of the nullable columns. */
+  readonly ranClassValid: Uint8Array;
+  readonly parentIdValid: Uint8Array;
+  readonly placedMsValid: Uint8Array;
+  readonly startMsValid: Uint8Array;
+  readonly endMsValid: Uint8Array;
+  readonly machineValid: Uint8Array;
+  readonly cpuMsValid: Uint8Array;
+  errors: [number, string][] = [];
+
+  constructor(block: BlockBuffers) {
+    const at = (name: string): number => blockColumns.findIndex((c) => c.name === name);
+    const data = (name: string): SharedArrayBuffer => block.data[at(name)]!;
+    const valid = (name: string): Uint8Array => new Uint8Array(block.validity[at(name)]!);
+    this.invocationId = new Int32Array(data("invocation_id"));
+    this.functionId = new Int32Array(data("function_id"));
+    this.priceClass = new Int16Array(data("price_class"));
+    this.ranClass = new Int16Array(data("ran_class"));
+    this.workMs = new Float64Array(data("work_ms"));
+    this.memStartMb = new Float64Array(data("mem_start_mb"));
+    this.memPeakMb = new Float64Array(data("mem_peak_mb"));
+    this.parentId = new Int32Array(data("parent_id"));
+    this.status = new Uint8Array(data("status"));
+    this.arrivalMs = new Float64Array(data("arrival_ms"));
+    this.placedMs = new Float64Array(data("placed_ms"));
+    this.startMs = new Float64Array(data("start_ms"));
+    this.endMs = new Float64Array(data("end_ms"));
+    this.machine = new Int32Array(data("machine"));
+    this.preemptions = new Int32Array(data("preemptions"));
+    this.swappedOutMb = new Float64Array(data("swapped_out_mb"));
+    this.swapOuts = new Int32Array(data("swap_outs"));
+    this.costMicroCents = new Float64Array(data("cost_micro_cents"));
+    this.cpuMs = new Float64Array(data("cpu_ms"));
+    this.ranClassValid = valid("ran_class");
+    this.parentIdValid = valid("parent_id");
+    this.placedMsValid = valid("placed_ms");
+    this.startMsValid = valid("start_ms");
+    this.endMsValid = valid("end_ms");
+    this.machineValid = valid("machine");
+    this.cpuMsValid = valid("cpu_ms");
+  }
+}
+
+/** Sets or clears row `i`'s bit in a validity bitmask. */
+function mark(bits: Uint8Array, i: number, present: boolean): void {
+  if (present) bits[i >> 3]! |= 1 << (i & 7);
+  else bits[i >> 3]! &= ~(1 << (i & 7));
+}
+
+/** The store's side of a writer: the file the thread opens while the store has lent it. */
+export interface RunWriterTarget {
+  readonly storePath: string;
+  readonly options: Readonly<Record<string, string>>;
+  /** Every function already in the store, by tenant → app → fn. */
+  readonly functionIds: Map<string, Map<string, Map<string, number>>>;
+  readonly nextFunctionId: number;
+  /** Reopens the store in the replay thread once the writer thread has closed the file. */
+  readonly reclaim: () => Promise<void>;
+}
+
+/**
+ * Appends one run's records. Outcome rows are written into shared typed column blocks that a
+ * worker thread appends to the store, so the simulator does not wait for DuckDB; samples and new
+ * functions go to the same thread. The store lends its file to the thread for the run and
+ * reopens it on `close`; the run's status says whether the rows are whole.
+ */
+export class RunWriter implements OutcomeSink {
+  /** Outcome rows appended: the replay checks it equals the invocations sent (conservation). */
+  outcomes = 0;
+  private readonly views: BlockViews[];
+  private readonly state: Int32Array;
+  private readonly failure: Uint8Array;
+  private current = 0;
+  private rows = 0;
+  private nextFunctionId: number;
+  private readonly newFunctions: FunctionRow[] = [];
+  private machineSamples: SampleRow[] = [];
+  private classSamples: SampleRow[] = [];
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    readonly runId: number,
+    private readonly target: RunWriterTarget,
+    private readonly worker: Worker,
+    init: RowWriterInit,
+    private readonly threadDone: Promise<FromRowWriter>,
+  ) {
+    this.views = init.blocks.map((b) => new BlockViews(b));
+    this.state = new Int32Array(init.state);
+    this.failure = new Uint8Array(init.failure);
+    this.nextFunctionId = target.nextFunctionId;
+  }
+
+  /**
+   * Starts the writer thread on the lent store file. A thread that cannot start fails the run at
+   * its first full block or at `close()`, which reclaims the file either way.
+   */
+  static async start(runId: number, target: RunWriterTarget): Promise<RunWriter> {
+    const init: RowWriterInit = {
+      storePath: target.storePath,
+      options: target.options,
+      runId,
+      blocks: Array.from({ length: blockCount }, allocateBlock),
+      state: new SharedArrayBuffer(4 * (blockCount + 1)),
+      failure: new SharedArrayBuffer(1024),
+    };
+    const worker = new Worker(bootstrap, { eval: true, workerData: init });
+    // Not awaited: the simulator starts filling blocks while the thread loads and opens the file.
+    // How the thread ended is its last message (or an exit without one).
+    const threadDone = new Promise<FromRowWriter>((resolve) => {
+      worker.on("message", (m: FromRowWriter) => {
+        if (m.kind !== "ready") resolve(m);
+      });
+      worker.on("error", (e) => resolve({ kind: "failed", message: e.message }));
+      worker.on("exit", () => resolve({ kind: "failed", message: "the row writer thread exited before it closed the store" }));
+    });
+    return new RunWriter(runId, target, worker, init, threadDone);
+  }
+
+  private functionId(inv: Invocation): number {
+    const ids = this.target.functionIds;
+    let apps = ids.get(inv.tenant);
+    if (apps === undefined) ids.set(inv.tenant, (apps = new Map()));
+    let fns = apps.get(inv.app);
+    if (fns === undefined) apps.set(inv.app, (fns = new Map()));
+    let id = fns.get(inv.fn);
+    if (id === undefined) {
+      id = this.nextFunctionId++;
+      fns.set(inv.fn, id);
+      this.newFunctions.push([id, inv.tenant, inv.app, inv.fn]);
+    }
+    return id;
+  }
+
+  outcome(inv: Invocation, o: Outcome): void {
+    const v = this.views[this.current]!;
+    const i = this.rows;
+    v.invocationId[2 * i] = inv.id >>> 0;
+    v.invocationId[2 * i + 1] = Math.floor(inv.id / 4294967296);
+    v.functionId[i] = this.functionId(inv);
+    v.priceClass[i] = inv.priceClass;
+    mark(v.ranClassValid, i, o.ranClass !== undefined);
+    v.ranClass[i] = o.ranClass ?? 0;
+    v.workMs[i] = inv.workMs;
+    v.memStartMb[i] = inv.memStartMb;
+    v.memPeakMb[i] = inv.memPeakMb;
+    const parent = inv.parentId;
+    mark(v.parentIdValid, i, parent !== undefined);
+    v.parentId[2 * i] = parent === undefined ? 0 : parent >>> 0;
+    v.parentId[2 * i + 1] = parent === undefined ? 0 : Math.floor(parent / 4294967296);
+    v.status[i] = statusIndex[o.status];
+    v.arrivalMs[i] = inv.arrivalMs;
+    mark(v.placedMsValid, i, o.placedMs !== undefined);
+    v.placedMs[i] = o.placedMs ?? 0;
+    mark(v.startMsValid, i, o.startMs !== undefined);
+    v.startMs[i] = o.startMs ?? 0;
+    mark(v.endMsValid, i, o.endMs !== undefined);
+    v.endMs[i] = o.endMs ?? 0;
+    mark(v.machineValid, i, o.machine !== undefined);
+    v.machine[i] = o.machine ?? 0;
+    v.preemptions[i] = o.preemptions;
+    v.swappedOutMb[i] = o.swappedOutMb;
+    v.swapOuts[i] = o.swapOuts ?? 0;
+    v.costMicroCents[i] = o.costMicroCents;
+    mark(v.cpuMsValid, i, o.cpuMs !== undefined);
+    v.cpuMs[i] = o.cpuMs ?? 0;
+    if (o.error !== undefined) v.errors.push([i, o.error]);
+    this.outcomes++;
+    if (++this.rows === blockRows) this.sendBlock();
+  }
+
+  /** Hands the current block to the writer thread and waits, if it must, for the next one to be free. */
+  private sendBlock(): void {
+    this.throwIfThreadFailed();
+    const v = this.views[this.current]!;
+    Atomics.store(this.state, this.current, 1);
+    const message: ToRowWriter = { kind: "block", index: this.current, rows: this.rows, errors: v.errors };
+    this.worker.postMessage(message);
+    v.errors = [];
+    this.rows = 0;
+    this.current = (this.current + 1) % blockCount;
+    // Backpressure: the simulator stops until the writer thread has appended this block's last use.
+    while (Atomics.load(this.state, this.current) === 1) {
+      Atomics.wait(this.state, this.current, 1, 100);
+      this.throwIfThreadFailed();
+    }
+  }
+
+  private throwIfThreadFailed(): void {
+    if (Atomics.load(this.state, blockCount) !== 1) return;
+    const length = new Int32Array(this.failure.buffer as SharedArrayBuffer, 0, 1)[0]!;
+    const text = new TextDecoder().decode(this.failure.slice(4, 4 + length));
+    throw new Error(`the store's row writer failed: ${text || "unknown error"}`);
+  }
+
+  sample(s: MachineSample): void {
+    this.machineSamples.push([s.tMs, s.machine, s.running, s.queued, s.utilization, s.memUsedMb ?? null, s.swapUsedMb ?? null]);
+    if (this.machineSamples.length >= samplesPerMessage) this.sendSamples();
+  }
+
+  classSample(s: ClassSample): void {
+    this.classSamples.push([s.tMs, s.machine, s.priceClass, s.functions, s.residentMb, s.waitingResidentMb, s.swappedMb, s.swapOuts, s.swapIns, s.kills]);
+    if (this.classSamples.length >= samplesPerMessage) this.sendSamples();
+  }
+
+  private sendSamples(): void {
+    this.throwIfThreadFailed();
+    const message: ToRowWriter = { kind: "samples", machine: this.machineSamples, classes: this.classSamples };
+    this.worker.postMessage(message);
+    this.machineSamples = [];
+    this.classSamples = [];
+  }
+
+  /**
+   * Sends the last rows and the new functions, waits for the writer thread to close the file and
+   * reopens the store. Safe to call twice (error paths close too); a failed run's rows so far
+   * are kept, as its status says they are partial.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.finish();
+    return this.closing;
+  }
+
+  private async finish(): Promise<void> {
+    let ended: FromRowWriter;
+    try {
+      if (Atomics.load(this.state, blockCount) !== 1) {
+        if (this.rows > 0) {
+          const v = this.views[this.current]!;
+          Atomics.store(this.state, this.current, 1);
+          const message: ToRowWriter = { kind: "block", index: this.current, rows: this.rows, errors: v.errors };
+          this.worker.postMessage(message);
+          this.rows = 0;
+        }
+        const samples: ToRowWriter = { kind: "samples", machine: this.machineSamples, classes: this.classSamples };
+        this.worker.postMessage(samples);
+        const close: ToRowWriter = { kind: "close", functions: this.newFunctions };
+        this.worker.postMessage(close);
+      }
+      ended = await this.threadDone;
+    } finally {
+      await this.worker.terminate();
+      await this.target.reclaim();
+    }
+    if (ended.kind !== "closed") throw new Error(`the store's row writer failed: ${ended.kind === "failed" ? ended.message : "it did not close"}`);
+  }
+}

@@ -1,0 +1,125 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Outcome, OutcomeStatus } from "../../../adapters/backend.ts";
+import { RunStore } from "../../../harness/store/run-store.ts";
+import type { Invocation } from "../../../traces/invocation.ts";
+import { useTempDirs } from "../../support/temp-dir.ts";
+
+const tempDir = useTempDirs();
+const statuses: OutcomeStatus[] = ["ok", "killed", "throttled", "failed", "timeout"];
+
+/** Row i of a hand-made run: every nullable column is absent on its own pattern of rows. */
+function row(i: number): [Invocation, Outcome] {
+  const inv: Invocation = {
+    id: i,
+    arrivalMs: i * 0.5,
+    tenant: `tenant-${i % 3}`,
+    app: `app-${i % 5}`,
+    fn: `fn-${i % 7}`,
+    priceClass: i % 4,
+    workMs: 10 + (i % 11),
+    memStartMb: 100,
+    memPeakMb: 100 + (i % 13),
+    ...(i % 9 === 0 ? { parentId: i + 2 ** 33 } : {}),
+  };
+  const outcome: Outcome = {
+    status: statuses[i % 5]!,
+    ...(i % 3 !== 0 ? { placedMs: i * 0.5 + 1 } : {}),
+    ...(i % 4 !== 0 ? { startMs: i * 0.5 + 2, endMs: i * 0.5 + 30 } : {}),
+    ...(i % 6 !== 0 ? { machine: i % 100 } : {}),
+    preemptions: i % 2,
+    swappedOutMb: i % 17,
+    swapOuts: i % 19,
+    costMicroCents: i * 1.5,
+    ...(i % 2 === 0 ? { ranClass: (i + 1) % 4 } : {}),
+    ...(i % 7 !== 0 ? { cpuMs: i * 0.25 } : {}),
+    ...(i % 10_000 === 1 ? { error: `error at ${i}` } : {}),
+  };
+  return [inv, outcome];
+}
+
+describe("RunWriter (typed blocks appended on a writer thread)", () => {
+  it("stores every column of every row exactly, across block and vector boundaries, with NULL where a value was absent", async () => {
+    const db = join(tempDir(), "w.duckdb");
+    const n = 40_000; // 2 full 16,384-row blocks and a partial one
+    const store = await RunStore.open(db);
+    try {
+      const runId = await store.beginRun({ backend: "test:hand-made", traceKind: "test", seed: 1, config: {}, manifest: {} });
+      const writer = await store.openRunWriter(runId);
+      for (let i = 0; i < n; i++) writer.outcome(...row(i));
+      writer.sample({ tMs: 1000, machine: 3, running: 2, queued: 1, utilization: 0.5 });
+      writer.classSample({ tMs: 1000, machine: 3, priceClass: 2, functions: 4, residentMb: 10, waitingResidentMb: 5, swappedMb: 1, swapOuts: 1, swapIns: 0, kills: 0 });
+      await writer.close();
+      expect(writer.outcomes).toBe(n);
+      const stored = await store.query(
+        `SELECT invocation_id::DOUBLE AS id, tenant, app, fn, price_class, ran_class, work_ms, mem_start_mb, mem_peak_mb,
+                parent_id::DOUBLE AS parent_id, status::VARCHAR AS status, arrival_ms, placed_ms, start_ms, end_ms, machine,
+                preemptions, swapped_out_mb, swap_outs, cost_micro_cents, cpu_ms, error
+         FROM invocations WHERE run_id = $id ORDER BY invocation_id`,
+        { id: runId },
+      );
+      expect(stored.length).toBe(n);
+      const mismatches: string[] = [];
+      stored.forEach((r, i) => {
+        const [inv, o] = row(i);
+        const expected = {
+          id: i,
+          tenant: inv.tenant,
+          app: inv.app,
+          fn: inv.fn,
+          price_class: inv.priceClass,
+          ran_class: o.ranClass ?? null,
+          work_ms: inv.workMs,
+          mem_start_mb: inv.memStartMb,
+          mem_peak_mb: inv.memPeakMb,
+          parent_id: inv.parentId ?? null,
+          status: o.status,
+          arrival_ms: inv.arrivalMs,
+          placed_ms: o.placedMs ?? null,
+          start_ms: o.startMs ?? null,
+          end_ms: o.endMs ?? null,
+          machine: o.machine ?? null,
+          preemptions: o.preemptions,
+          swapped_out_mb: o.swappedOutMb,
+          swap_outs: o.swapOuts,
+          cost_micro_cents: o.costMicroCents,
+          cpu_ms: o.cpuMs ?? null,
+          error: o.error ?? null,
+        };
+        if (JSON.stringify(r) !== JSON.stringify(expected) && mismatches.length < 3) mismatches.push(`${JSON.stringify(r)} != ${JSON.stringify(expected)}`);
+      });
+      expect(mismatches).toEqual([]);
+      // 3 × 5 × 7 coprime patterns: every combination of (tenant, app, fn) occurs, once in functions.
+      expect(await store.query(`SELECT count(*)::INTEGER AS n FROM functions`)).toEqual([{ n: 105 }]);
+      expect(await store.query(`SELECT machine, running, utilization FROM machine_samples`)).toEqual([{ machine: 3, running: 2, utilization: 0.5 }]);
+      expect(await store.query(`SELECT price_class, functions FROM class_samples`)).toEqual([{ price_class: 2, functions: 4 }]);
+      const [outcome] = await store.query(`SELECT shard_wait_ms, wait_ms, latency_ms FROM outcomes WHERE run_id = $id AND invocation_id = 5`, { id: runId });
+      expect(outcome).toEqual({ shard_wait_ms: 1, wait_ms: 2, latency_ms: 30 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it("reuses the store's function ids in a second run and adds only new functions", async () => {
+    const db = join(tempDir(), "f.duckdb");
+    const store = await RunStore.open(db);
+    try {
+      for (const count of [10, 20]) {
+        const runId = await store.beginRun({ backend: "test:hand-made", traceKind: "test", seed: 1, config: {}, manifest: {} });
+        const writer = await store.openRunWriter(runId);
+        for (let i = 0; i < count; i++) {
+          const [inv, o] = row(i);
+          writer.outcome({ ...inv, tenant: "t", app: "a", fn: `fn-${i}` }, o);
+        }
+        await writer.close();
+      }
+      expect(await store.query(`SELECT count(*)::INTEGER AS n, max(function_id)::INTEGER AS top FROM functions`)).toEqual([{ n: 20, top: 20 }]);
+      const same = await store.query(
+        `SELECT count(DISTINCT function_id)::INTEGER AS n FROM invocation_rows WHERE invocation_id < 10 GROUP BY invocation_id ORDER BY invocation_id LIMIT 1`,
+      );
+      expect(same).toEqual([{ n: 1 }]);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -1,0 +1,147 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { describe, expect, it } from "vitest";
+import { schemaV1Statements } from "../../../harness/store/migrations/schema-v1.ts";
+import { importRuns } from "../../../harness/store/import-runs.ts";
+import { RunStore, StoreError } from "../../../harness/store/run-store.ts";
+import { schemaVersion } from "../../../harness/store/schema.ts";
+import { useTempDirs } from "../../support/temp-dir.ts";
+
+const tempDir = useTempDirs();
+
+/** Outcome rows as version 1 stored them: (run, id, tenant, app, fn, status, arrival, placed, start, end). */
+const v1Rows: readonly [number, number, string, string, string, string, number, number | null, number | null, number | null][] = [
+  [1, 0, "t1", "a1", "f1", "ok", 0, 0, 1, 11],
+  [1, 1, "t1", "a1", "f2", "killed", 5, 6, 7, 9],
+  [1, 2, "t2", "a2", "f1", "throttled", 8, null, null, 8],
+  [2, 0, "t1", "a1", "f1", "ok", 0, 2, 3, 13],
+  [2, 1, "t1", "a1", "f2", "timeout", 5, 5, 6, 50],
+];
+
+/** A store file written by the version 1 DDL, as the xxbench of before wrote it. */
+async function writeV1Store(path: string, options: { status?: string; version?: string } = {}): Promise<void> {
+  const instance = await DuckDBInstance.create(path);
+  const c = await instance.connect();
+  for (const sql of schemaV1Statements) await c.run(sql);
+  await c.run(`INSERT INTO meta VALUES ('schema_version', '${options.version ?? "1"}')`);
+  for (const run of [1, 2]) {
+    await c.run(
+      `INSERT INTO runs (backend, batch_id, trace_kind, seed, status, started_at, config, manifest)
+       VALUES ('sim:xx', 1, 'synthetic', 1, 'complete', now()::TIMESTAMP, '{}', '{}')`,
+    );
+    await c.run(`INSERT INTO machine_samples VALUES (${run}, 1000, 0, 1, 0, 0.5, NULL, NULL)`);
+    await c.run(`INSERT INTO costs VALUES (${run}, 'xx', 't1', 0, 2, 0.5, 0.1, 0.001)`);
+  }
+  for (const [run, id, tenant, app, fn, status, arrival, placed, start, end] of v1Rows) {
+    await c.run(
+      `INSERT INTO invocations VALUES ($run, $id, $tenant, $app, $fn, 0, NULL, 10, 100, 120, NULL, $status, $arrival, $placed, $start, $end, 3, 0, 0, 0, 42, NULL)`,
+      { run, id, tenant, app, fn, status: options.status !== undefined && id === 1 ? options.status : status, arrival, placed, start, end },
+    );
+  }
+  c.closeSync();
+  instance.closeSync();
+}
+
+async function storeVersion(path: string): Promise<string> {
+  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+  const c = await instance.connect();
+  const rows = (await c.runAndReadAll(`SELECT value FROM meta WHERE key = 'schema_version'`)).getRows();
+  c.closeSync();
+  instance.closeSync();
+  return String(rows[0]![0]);
+}
+
+describe("store schema migrations", () => {
+  it("upgrades a version 1 store in place: the same rows read through invocations and outcomes, functions keyed once", async () => {
+    const path = join(tempDir(), "v1.duckdb");
+    await writeV1Store(path);
+    const store = await RunStore.open(path);
+    try {
+      const rows = await store.query(
+        `SELECT run_id, invocation_id::INTEGER AS id, tenant, app, fn, status, arrival_ms, placed_ms, start_ms, end_ms, cpu_ms
+         FROM invocations ORDER BY run_id, invocation_id`,
+      );
+      expect(rows).toEqual(
+        v1Rows.map(([run_id, id, tenant, app, fn, status, arrival_ms, placed_ms, start_ms, end_ms]) => ({
+          run_id,
+          id,
+          tenant,
+          app,
+          fn,
+          status,
+          arrival_ms,
+          placed_ms,
+          start_ms,
+          end_ms,
+          cpu_ms: null,
+        })),
+      );
+      expect(await store.query(`SELECT tenant, app, fn FROM functions ORDER BY function_id`)).toEqual([
+        { tenant: "t1", app: "a1", fn: "f1" },
+        { tenant: "t1", app: "a1", fn: "f2" },
+        { tenant: "t2", app: "a2", fn: "f1" },
+      ]);
+      const outcomes = await store.query(`SELECT latency_ms, wait_ms, shard_wait_ms FROM outcomes WHERE run_id = 1 ORDER BY invocation_id`);
+      expect(outcomes).toEqual([
+        { latency_ms: 11, wait_ms: 1, shard_wait_ms: 0 },
+        { latency_ms: 4, wait_ms: 2, shard_wait_ms: 1 },
+        { latency_ms: 0, wait_ms: null, shard_wait_ms: null },
+      ]);
+      expect(await store.query(`SELECT count(*)::INTEGER AS n FROM machine_samples`)).toEqual([{ n: 2 }]);
+      expect(await store.query(`SELECT sum(cost_usd) AS usd FROM costs`)).toEqual([{ usd: 0.002 }]);
+    } finally {
+      store.close();
+    }
+    expect(await storeVersion(path)).toBe(String(schemaVersion));
+  });
+
+  it("refuses to upgrade a store opened read-only, in one line, and leaves the file untouched", async () => {
+    const path = join(tempDir(), "v1.duckdb");
+    await writeV1Store(path);
+    const before = readFileSync(path);
+    const opening = RunStore.open(path, { readOnly: true });
+    await expect(opening).rejects.toThrow(StoreError);
+    await expect(opening).rejects.toThrow(/has store schema 1 and was opened read-only.*open it once with a writing command/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(await storeVersion(path)).toBe("1");
+  });
+
+  it("rolls the whole upgrade back when a step fails, and says how to export and re-import", async () => {
+    const path = join(tempDir(), "v1-bad.duckdb");
+    // A status version 2's ENUM does not have: the row copy fails after the new tables exist.
+    await writeV1Store(path, { status: "vanished" });
+    const opening = RunStore.open(path);
+    await expect(opening).rejects.toThrow(StoreError);
+    await expect(opening).rejects.toThrow(/upgrading store schema 1 to 2 failed, the file is unchanged.*`xxbench export --db .*`xxbench import DIR --db NEW`/);
+    expect(await storeVersion(path)).toBe("1");
+    const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+    const c = await instance.connect();
+    const tables = (await c.runAndReadAll(`SELECT table_name FROM duckdb_tables() ORDER BY 1`)).getRows().map((r) => r[0]);
+    c.closeSync();
+    instance.closeSync();
+    expect(tables).toEqual(["class_samples", "costs", "invocations", "machine_samples", "meta", "runs", "traces"]);
+  });
+
+  it("refuses a store from a newer xxbench", async () => {
+    const path = join(tempDir(), "v99.duckdb");
+    await writeV1Store(path, { version: "99" });
+    await expect(RunStore.open(path)).rejects.toThrow(/has store schema 99, newer than this xxbench reads \(2\): update xxbench/);
+  });
+
+  it("imports the runs of a version 1 file (an old sweep worker's or export's) into a version 2 store", async () => {
+    const dir = tempDir();
+    const old = join(dir, "v1.duckdb");
+    await writeV1Store(old);
+    const store = await RunStore.open(join(dir, "v2.duckdb"));
+    try {
+      const imported = await importRuns(store, old, { batchId: null });
+      expect(imported.map((r) => r.runId)).toEqual([1, 2]);
+      const rows = await store.query(`SELECT run_id, invocation_id::INTEGER AS id, tenant, fn, status FROM invocations ORDER BY run_id, invocation_id`);
+      expect(rows).toEqual(v1Rows.map(([run_id, id, tenant, , fn, status]) => ({ run_id, id, tenant, fn, status })));
+      expect(await store.query(`SELECT count(*)::INTEGER AS n FROM functions`)).toEqual([{ n: 3 }]);
+    } finally {
+      store.close();
+    }
+  });
+});
