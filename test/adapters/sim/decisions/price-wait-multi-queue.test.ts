@@ -29,6 +29,20 @@ describe("a shard's multi-queue", () => {
     expect(order).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it("keeps each function's enqueue time through wrap-around and growth of its class's ring", () => {
+    // Equal prices, so the score is the time waited alone and only correct times give this order.
+    const q = new PriceWaitMultiQueue([1, 1], false);
+    for (let i = 0; i < 5; i++) q.push(i, 0, i);
+    expect([q.pickNext(5), q.pickNext(5), q.pickNext(5)]).toEqual([0, 1, 2]);
+    for (let i = 0; i < 10; i++) q.push(100 + i, 0, 10 + i); // wraps the 8-slot ring, then grows it
+    q.push(500, 1, 10.5);
+    const order: number[] = [];
+    for (let slot = q.pickNext(100); slot >= 0; slot = q.pickNext(100)) order.push(slot);
+    // At t = 100: waits 97, 96, 90 (class 0), then 89.5 (class 1) beats 89 (class 0's next).
+    expect(order).toEqual([3, 4, 100, 500, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
+    expect(q.length).toBe(0);
+  });
+
   it("in the strict variant always takes the highest non-empty class", () => {
     const q = new PriceWaitMultiQueue(prices, true);
     q.push(10, 0, 0);
