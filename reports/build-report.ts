@@ -44,14 +44,15 @@ export interface ReportOptions {
  * store gives the same report.
  */
 export async function buildReport(store: RunStore, runs: readonly ReportRun[], options: ReportOptions = {}): Promise<BuiltReport> {
-  if (runs.length === 0) throw new Error("a report needs at least one run");
+  const [first] = runs;
+  if (first === undefined) throw new Error("a report needs at least one run");
   const classRows = await store.query(
     `SELECT DISTINCT price_class::INTEGER AS c FROM invocations WHERE run_id IN (${runs.map((r) => r.runId).join(",")}) ORDER BY 1`,
   );
-  const ctx: ReportContext = { store, runs, classes: classRows.map((r) => Number(r.c)), prices: runs[0]!.prices };
+  const ctx: ReportContext = { store, runs, classes: classRows.map((r) => Number(r.c)), prices: first.prices };
   const streams = streamGroups(runs);
   const warnings: string[] = [];
-  const oneSweep = runs.every((r) => r.sweep !== null && r.sweep === runs[0]!.sweep);
+  const oneSweep = runs.every((r) => r.sweep !== null && r.sweep === first.sweep);
   // A sweep varies the workload on purpose (one stream per grid cell); anything else should not.
   if (streams.length > 1 && !oneSweep) {
     warnings.push(

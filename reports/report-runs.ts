@@ -70,6 +70,7 @@ export async function loadReportRuns(store: RunStore, choice: RunChoice): Promis
     const spec = manifest.trace?.spec ?? {};
     const tickMs = spec.tickMs ?? 1000;
     const phases = (spec.phases ?? []).map((p) => ({ startMs: p.tick * tickMs, load: p.load }));
+    const [onlyPhase, ...laterPhases] = phases;
     return {
       runId: Number(r.run_id),
       backend: String(r.backend),
@@ -82,7 +83,7 @@ export async function loadReportRuns(store: RunStore, choice: RunChoice): Promis
       recordedInvocations: r.invocations === null ? null : Number(r.invocations),
       prices: manifest.backend?.config?.prices ?? spec.prices ?? [],
       phases,
-      constantLoad: phases.length === 1 ? phases[0]!.load : null,
+      constantLoad: onlyPhase !== undefined && laterPhases.length === 0 ? onlyPhase.load : null,
       lastArrivalMs: manifest.stream?.lastArrivalMs ?? Number.POSITIVE_INFINITY,
       ramMb: manifest.backend?.config?.ramMb ?? null,
       series: String(r.backend),
@@ -108,7 +109,7 @@ function withSeriesNames(runs: ReportRun[]): ReportRun[] {
   const perBackend = new Map<string, number>();
   for (const r of runs) perBackend.set(r.backend, (perBackend.get(r.backend) ?? 0) + 1);
   return runs.map((r) =>
-    perBackend.get(r.backend)! > 1 ? { ...r, series: `${r.backend} ${r.label ?? ""} #${r.runId}`.replace(/\s+/g, " ") } : r,
+    (perBackend.get(r.backend) ?? 0) > 1 ? { ...r, series: `${r.backend} ${r.label ?? ""} #${r.runId}`.replace(/\s+/g, " ") } : r,
   );
 }
 

@@ -24,12 +24,12 @@ export async function runsWithMemory(store: RunStore, runs: readonly ReportRun[]
 /** Spread of memory used (MB) across machines per sample time: the seeds' memory-utilization panel. */
 export async function memorySpread(store: RunStore, runs: readonly ReportRun[]): Promise<MemorySpread[]> {
   const rows = await store.query(
-    `SELECT run_id::INTEGER AS run_id, t_ms, quantile_cont(mem_used_mb, [0, 0.1, 0.5, 0.9, 1]) AS qs
-     FROM machine_samples WHERE run_id IN (${runIdList(runs)}) AND mem_used_mb IS NOT NULL
-     GROUP BY ALL ORDER BY 1, 2`,
+    `SELECT run_id, t_ms, qs[1] AS min, qs[2] AS p10, qs[3] AS p50, qs[4] AS p90, qs[5] AS max
+     FROM (SELECT run_id::INTEGER AS run_id, t_ms, quantile_cont(mem_used_mb, [0, 0.1, 0.5, 0.9, 1]) AS qs
+           FROM machine_samples WHERE run_id IN (${runIdList(runs)}) AND mem_used_mb IS NOT NULL
+           GROUP BY ALL)
+     ORDER BY 1, 2`,
   );
-  return rows.map((r) => {
-    const q = (r.qs as number[]).map((v) => significant(Number(v), 5));
-    return { runId: Number(r.run_id), tS: significant(Number(r.t_ms) / 1000), min: q[0]!, p10: q[1]!, p50: q[2]!, p90: q[3]!, max: q[4]! };
-  });
+  const mb = (v: unknown): number => significant(Number(v), 5);
+  return rows.map((r) => ({ runId: Number(r.run_id), tS: significant(Number(r.t_ms) / 1000), min: mb(r.min), p10: mb(r.p10), p50: mb(r.p50), p90: mb(r.p90), max: mb(r.max) }));
 }

@@ -42,14 +42,23 @@ export async function pairedLatencies(store: RunStore, runA: number, runB: numbe
 /** Per-invocation latency ratios B ÷ A by class. */
 async function pairedRatios(store: RunStore): Promise<PairedRatios[]> {
   const rows = await store.query(
-    `SELECT price_class, count(*)::DOUBLE AS n, avg(CASE WHEN lb < la THEN 1 ELSE 0 END) AS faster,
-            quantile_cont(lb / la, [0.01, 0.1, 0.5, 0.9, 0.99]) AS qs
-     FROM paired GROUP BY ALL ORDER BY 1`,
+    `SELECT price_class, n, faster, qs[1] AS p01, qs[2] AS p10, qs[3] AS p50, qs[4] AS p90, qs[5] AS p99
+     FROM (SELECT price_class, count(*)::DOUBLE AS n, avg(CASE WHEN lb < la THEN 1 ELSE 0 END) AS faster,
+                  quantile_cont(lb / la, [0.01, 0.1, 0.5, 0.9, 0.99]) AS qs
+           FROM paired GROUP BY ALL)
+     ORDER BY 1`,
   );
-  return rows.map((r) => {
-    const q = (r.qs as number[]).map((v) => significant(Number(v), 4));
-    return { priceClass: Number(r.price_class), pairs: Number(r.n), fasterUnderB: significant(Number(r.faster), 4), p01: q[0]!, p10: q[1]!, p50: q[2]!, p90: q[3]!, p99: q[4]! };
-  });
+  const ratio = (v: unknown): number => significant(Number(v), 4);
+  return rows.map((r) => ({
+    priceClass: Number(r.price_class),
+    pairs: Number(r.n),
+    fasterUnderB: significant(Number(r.faster), 4),
+    p01: ratio(r.p01),
+    p10: ratio(r.p10),
+    p50: ratio(r.p50),
+    p90: ratio(r.p90),
+    p99: ratio(r.p99),
+  }));
 }
 
 /**
@@ -69,8 +78,9 @@ async function pairedTails(store: RunStore): Promise<Map<number, PairedTail>> {
   const tails = new Map<number, { n: number; items: { a: number; b: number }[] }>();
   for (const r of rows) {
     const cls = Number(r.price_class);
-    if (!tails.has(cls)) tails.set(cls, { n: Number(r.n), items: [] });
-    tails.get(cls)!.items.push({ a: Number(r.la), b: Number(r.lb) });
+    const tail = tails.get(cls) ?? { n: Number(r.n), items: [] };
+    tail.items.push({ a: Number(r.la), b: Number(r.lb) });
+    tails.set(cls, tail);
   }
   return tails;
 }

@@ -14,8 +14,9 @@ export async function storeShape(store: RunStore): Promise<StoreShape> {
   const shape = new Map<string, Set<string>>();
   for (const r of rows) {
     const table = String(r.table_name);
-    if (!shape.has(table)) shape.set(table, new Set());
-    shape.get(table)!.add(String(r.column_name));
+    const columns = shape.get(table) ?? new Set<string>();
+    columns.add(String(r.column_name));
+    shape.set(table, columns);
   }
   return shape;
 }

@@ -5,6 +5,7 @@ import { formatUsd } from "../format-usd.ts";
 import { billingModels, costPerTenantClass, type TenantClassCost } from "../queries/cost-query.ts";
 import { storeShape } from "../queries/store-shape.ts";
 import { markdownTable } from "../render/markdown-table.ts";
+import { runLookup } from "../run-lookup.ts";
 import type { ReportContext, ReportSection } from "./report-section.ts";
 
 export interface CostSummary {
@@ -20,28 +21,27 @@ export async function costSection(ctx: ReportContext): Promise<ReportSection<Cos
     const why = "No cost data: these runs were not billed (the store has no costs for them)";
     return { key: "cost", charts: [{ id: "cost", title, caption: `${why}.`, spec: noDataChart(title, `${why}.`) }], summary: { models: [], perTenantClass: [] }, markdown: `## Cost\n\n${why}.\n` };
   }
-  const byRun = new Map(ctx.runs.map((r) => [r.runId, r]));
+  const runOf = runLookup(ctx.runs);
   const label = (cls: number): string => classLabel(cls, ctx.prices);
   const costs = await costPerTenantClass(ctx.store, ctx.runs);
   const tenants = [...new Set(costs.map((c) => c.tenant))].sort((a, b) => tenantKey(a) - tenantKey(b) || a.localeCompare(b));
   const spec = costChart(
-    costs.map((c) => ({ series: byRun.get(c.runId)!.series, model: c.model, tenant: c.tenant, priceClass: label(c.priceClass), usd: c.usd, usdText: formatUsd(c.usd) })),
+    costs.map((c) => ({ series: runOf(c.runId).series, model: c.model, tenant: c.tenant, priceClass: label(c.priceClass), usd: c.usd, usdText: formatUsd(c.usd) })),
     models,
     ctx.runs.map((r) => r.series),
     ctx.classes.map(label),
     tenants,
   );
-  const totals = new Map<string, number>();
+  const totals = new Map<string, { runId: number; model: string; priceClass: number; usd: number }>();
   for (const c of costs) {
     const key = `${c.runId}\u0000${c.model}\u0000${c.priceClass}`;
-    totals.set(key, (totals.get(key) ?? 0) + c.usd);
+    const total = totals.get(key);
+    if (total === undefined) totals.set(key, { runId: c.runId, model: c.model, priceClass: c.priceClass, usd: c.usd });
+    else total.usd += c.usd;
   }
   const table = markdownTable(
     ["backend", "billing model", "class", "cost"],
-    [...totals].map(([key, v]) => {
-      const [runId, model, cls] = key.split("\u0000");
-      return [byRun.get(Number(runId))!.series, model!, cls!, formatUsd(v)];
-    }),
+    [...totals.values()].map((t) => [runOf(t.runId).series, t.model, String(t.priceClass), formatUsd(t.usd)]),
   );
   return {
     key: "cost",

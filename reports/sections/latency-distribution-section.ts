@@ -6,6 +6,7 @@ import { formatNumber } from "../format-number.ts";
 import { classPercentiles, type ClassPercentiles } from "../queries/class-percentiles-query.ts";
 import { latencyCdf } from "../queries/latency-cdf-query.ts";
 import { markdownTable } from "../render/markdown-table.ts";
+import { runLookup } from "../run-lookup.ts";
 import type { ReportContext, ReportSection } from "./report-section.ts";
 
 export interface PercentileSummary extends ClassPercentiles {
@@ -13,47 +14,49 @@ export interface PercentileSummary extends ClassPercentiles {
   readonly streamDigest: string | null;
 }
 
-const columns = ["stream", "count", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "slowdown p50", "slowdown p99"];
+/** The table's columns, each with how a row's cell is written. */
+const columnCells: readonly (readonly [string, (s: PercentileSummary) => string])[] = [
+  ["stream", (s) => s.streamDigest?.slice(0, 12) ?? "–"],
+  ["count", (s) => s.count.toLocaleString("en-US")],
+  ["p50 ms", (s) => formatNumber(s.p50Ms)],
+  ["p90 ms", (s) => formatNumber(s.p90Ms)],
+  ["p99 ms", (s) => formatNumber(s.p99Ms)],
+  ["p99.9 ms", (s) => formatNumber(s.p999Ms)],
+  ["slowdown p50", (s) => formatNumber(s.p50Slowdown)],
+  ["slowdown p99", (s) => formatNumber(s.p99Slowdown)],
+];
+const columns = columnCells.map(([name]) => name);
 
 /** Latency CDFs and the percentile table, both per backend × price class. */
 export async function latencyDistributionSection(ctx: ReportContext): Promise<ReportSection<PercentileSummary[]>> {
-  const byRun = new Map(ctx.runs.map((r) => [r.runId, r]));
+  const runOf = runLookup(ctx.runs);
   const label = (cls: number): string => classLabel(cls, ctx.prices);
   const cdf = await latencyCdf(ctx.store, ctx.runs);
   const cdfChart = latencyCdfChart(
-    cdf.map((p) => ({ series: byRun.get(p.runId)!.series, priceClass: label(p.priceClass), p: p.p, latencyMs: p.latencyMs })),
+    cdf.map((p) => ({ series: runOf(p.runId).series, priceClass: label(p.priceClass), p: p.p, latencyMs: p.latencyMs })),
     ctx.classes.map(label),
     ctx.runs.map((r) => r.series),
   );
   const ccdfChart = latencyCcdfChart(
-    cdf.filter((p) => p.slower > 0).map((p) => ({ series: byRun.get(p.runId)!.series, priceClass: label(p.priceClass), slower: p.slower, latencyMs: p.latencyMs })),
+    cdf.filter((p) => p.slower > 0).map((p) => ({ series: runOf(p.runId).series, priceClass: label(p.priceClass), slower: p.slower, latencyMs: p.latencyMs })),
     ctx.classes.map(label),
     ctx.runs.map((r) => r.series),
   );
 
   const rows: PercentileSummary[] = (await classPercentiles(ctx.store, ctx.runs)).map((s) => ({
     ...s,
-    backend: byRun.get(s.runId)!.backend,
-    streamDigest: byRun.get(s.runId)!.streamDigest,
+    backend: runOf(s.runId).backend,
+    streamDigest: runOf(s.runId).streamDigest,
   }));
-  const cellsOf = (s: PercentileSummary): string[] => [
-    s.streamDigest?.slice(0, 12) ?? "–",
-    s.count.toLocaleString("en-US"),
-    formatNumber(s.p50Ms),
-    formatNumber(s.p90Ms),
-    formatNumber(s.p99Ms),
-    formatNumber(s.p999Ms),
-    formatNumber(s.p50Slowdown),
-    formatNumber(s.p99Slowdown),
-  ];
-  const rowName = (s: PercentileSummary): string => `${byRun.get(s.runId)!.series} · class ${s.priceClass}`;
+  const cellsOf = (s: PercentileSummary): string[] => columnCells.map(([, cell]) => cell(s));
+  const rowName = (s: PercentileSummary): string => `${runOf(s.runId).series} · class ${s.priceClass}`;
   const digests = new Set(ctx.runs.map((r) => r.streamDigest));
   const subtitle =
     digests.size === 1
       ? `every run replayed the identical invocation stream ${[...digests][0]?.slice(0, 12) ?? "?"}… (SHA-256 of the stream, from each run's manifest)`
       : `the runs replayed ${digests.size} different streams (see the stream column): compare only rows with equal prefixes`;
   const tableChart = percentileTableChart(
-    rows.map((s) => ({ row: rowName(s), cells: Object.fromEntries(columns.map((c, i) => [c, cellsOf(s)[i]!])) })),
+    rows.map((s) => ({ row: rowName(s), cells: Object.fromEntries(columnCells.map(([name, cell]) => [name, cell(s)])) })),
     columns,
     subtitle,
   );

@@ -10,6 +10,7 @@ import { memorySpread, runsWithMemory } from "../queries/memory-spread-query.ts"
 import { storeShape, hasColumn } from "../queries/store-shape.ts";
 import { swapPerClassOverTime, swapPerClassTotal, swapPerMachine, type ClassSwapTotal } from "../queries/swap-query.ts";
 import { markdownTable } from "../render/markdown-table.ts";
+import { runLookup } from "../run-lookup.ts";
 import type { ReportContext, ReportSection } from "./report-section.ts";
 
 export interface MemorySummary {
@@ -26,8 +27,8 @@ export interface MemorySummary {
  * instead of drawing zeros that would look like a perfect result.
  */
 export async function memorySection(ctx: ReportContext): Promise<ReportSection<MemorySummary>> {
-  const byRun = new Map(ctx.runs.map((r) => [r.runId, r]));
-  const series = (id: number): string => byRun.get(id)!.series;
+  const runOf = runLookup(ctx.runs);
+  const series = (id: number): string => runOf(id).series;
   const label = (cls: number): string => classLabel(cls, ctx.prices);
   const seriesOrder = ctx.runs.map((r) => r.series);
   const classOrder = ctx.classes.map(label);
@@ -51,16 +52,19 @@ export async function memorySection(ctx: ReportContext): Promise<ReportSection<M
       title: spreadTitle,
       caption: "Memory used across machines at each sample: a tight band means even placement; the dashed line is RAM per machine, above which machines swap.",
       spec: memorySpreadChart(
-        spread.map((s) => ({
-          series: series(s.runId),
-          tS: s.tS,
-          minGb: gb(s.min),
-          p10Gb: gb(s.p10),
-          p50Gb: gb(s.p50),
-          p90Gb: gb(s.p90),
-          maxGb: gb(s.max),
-          ramGb: byRun.get(s.runId)!.ramMb === null ? null : gb(byRun.get(s.runId)!.ramMb!),
-        })),
+        spread.map((s) => {
+          const run = runOf(s.runId);
+          return {
+            series: run.series,
+            tS: s.tS,
+            minGb: gb(s.min),
+            p10Gb: gb(s.p10),
+            p50Gb: gb(s.p50),
+            p90Gb: gb(s.p90),
+            maxGb: gb(s.max),
+            ramGb: run.ramMb === null ? null : gb(run.ramMb),
+          };
+        }),
         seriesOrder,
       ),
     });

@@ -8,6 +8,7 @@ import type { ReportRun } from "../report-runs.ts";
 import { significant } from "../significant.ts";
 import { pairedP99Bootstrap, type P99DifferenceCi } from "../stats/paired-p99-bootstrap.ts";
 import { streamGroups } from "../stream-groups.ts";
+import { runLookup } from "../run-lookup.ts";
 import type { ReportContext, ReportSection } from "./report-section.ts";
 
 export interface PairComparison {
@@ -26,14 +27,19 @@ export interface PairedSummary {
 /** More pairs than this (a large sweep) are left to `--runs`: the figure would be unreadable. */
 export const maxPairs = 12;
 
+/** A run whose manifest names the stream it replayed: only such runs can be paired. */
+type StreamRun = ReportRun & { readonly streamDigest: string };
+
+const hasStreamDigest = (r: ReportRun): r is StreamRun => r.streamDigest !== null;
+
 /** Every pair of runs that replayed the identical stream, in run order (A the earlier run). */
-export function comparablePairs(runs: readonly ReportRun[]): [ReportRun, ReportRun][] {
-  const byId = new Map(runs.map((r) => [r.runId, r]));
-  const pairs: [ReportRun, ReportRun][] = [];
+export function comparablePairs(runs: readonly ReportRun[]): [StreamRun, StreamRun][] {
+  const runOf = runLookup(runs.filter(hasStreamDigest));
+  const pairs: [StreamRun, StreamRun][] = [];
   for (const group of streamGroups(runs)) {
     if (group.digest === null) continue;
-    for (let i = 0; i < group.runIds.length; i++) {
-      for (let j = i + 1; j < group.runIds.length; j++) pairs.push([byId.get(group.runIds[i]!)!, byId.get(group.runIds[j]!)!]);
+    for (const [i, idA] of group.runIds.entries()) {
+      for (const idB of group.runIds.slice(i + 1)) pairs.push([runOf(idA), runOf(idB)]);
     }
   }
   return pairs;
@@ -69,9 +75,12 @@ export async function pairedSection(ctx: ReportContext): Promise<ReportSection<P
       runA: a.runId,
       runB: b.runId,
       label: `A = ${a.series}, B = ${b.series}`,
-      streamDigest: a.streamDigest!,
+      streamDigest: a.streamDigest,
       classes: ratios.map((r) => {
-        const ci = pairedP99Bootstrap(tails.get(r.priceClass)!, a.runId * 1_000_003 + b.runId * 101 + r.priceClass);
+        // Every class with a ratio has a tail: its slowest invocation is always above the threshold.
+        const tail = tails.get(r.priceClass);
+        if (tail === undefined) throw new Error(`the paired join of runs ${a.runId} and ${b.runId} gave latency ratios for class ${r.priceClass} but no tail`);
+        const ci = pairedP99Bootstrap(tail, a.runId * 1_000_003 + b.runId * 101 + r.priceClass);
         return { ...r, p99Difference: { differenceMs: significant(ci.differenceMs), lowMs: significant(ci.lowMs), highMs: significant(ci.highMs), replicates: ci.replicates } };
       }),
     });

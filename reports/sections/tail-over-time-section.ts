@@ -24,14 +24,15 @@ export interface TailOverTimeSummary {
  */
 export function commonPhases(runs: readonly ReportRun[], endMs: number): { bands: PhaseBand[]; note: string | null } {
   const keys = new Set(runs.map((r) => JSON.stringify(r.phases)));
-  if (keys.size !== 1) return { bands: [], note: "the runs follow different load schedules, so no phases are shaded" };
-  const phases = runs[0]!.phases;
+  const [first] = runs;
+  if (keys.size !== 1 || first === undefined) return { bands: [], note: "the runs follow different load schedules, so no phases are shaded" };
+  const phases = first.phases;
   if (phases.length === 0) return { bands: [], note: "the trace records no load schedule" };
-  const bands = phases.map((p, i) => ({
-    startS: p.startMs / 1000,
-    endS: (i + 1 < phases.length ? phases[i + 1]!.startMs : Math.max(endMs, p.startMs)) / 1000,
-    load: p.load,
-  }));
+  // A phase ends where the next begins; the last one at the end of the trace.
+  const bands = phases.map((p, i) => {
+    const next = phases[i + 1];
+    return { startS: p.startMs / 1000, endS: (next !== undefined ? next.startMs : Math.max(endMs, p.startMs)) / 1000, load: p.load };
+  });
   return { bands, note: null };
 }
 
@@ -46,11 +47,10 @@ export async function tailOverTimeSection(ctx: ReportContext): Promise<ReportSec
   );
   const window = windowMs(endMs, sparsest);
   const windowCount = Math.max(1, Math.ceil(endMs / window));
-  const byRun = new Map(ctx.runs.map((r) => [r.runId, r]));
   const label = (cls: number): string => classLabel(cls, ctx.prices);
   const topDown = [...ctx.classes].reverse();
   const panels = tailOverTimePanels(await tailOverTime(ctx.store, ctx.runs, window), {
-    runs: ctx.runs.map((r) => ({ runId: r.runId, series: byRun.get(r.runId)!.series })),
+    runs: ctx.runs.map((r) => ({ runId: r.runId, series: r.series })),
     classes: topDown.map((c) => ({ priceClass: c, label: label(c) })),
     windowMs: window,
     windowCount,
