@@ -59,6 +59,7 @@ export interface SyntheticArgs {
 
 export function syntheticConfigFromArgs(args: SyntheticArgs, seed: number, cores: number): SyntheticConfig {
   if (args.load !== undefined && args.phases !== undefined) throw new UsageError("give --load or --phases, not both");
+  throwIfErrors(syntheticFlagErrors(args));
   const prices = numberList("--prices", args.prices);
   const config: SyntheticConfig = {
     ...syntheticDefaults,
@@ -86,6 +87,40 @@ export function syntheticConfigFromArgs(args: SyntheticArgs, seed: number, cores
   throwIfErrors(validateSyntheticConfig(config));
   return config;
 }
+
+/**
+ * Every problem with a single synthetic flag, worded in the flag's own name and units (the
+ * config holds ms where the flag says s). Checks across flags stay in `validateSyntheticConfig`.
+ */
+export function syntheticFlagErrors(args: SyntheticArgs): string[] {
+  const errors: string[] = [];
+  const check = (flag: keyof SyntheticArgs, ok: (v: number) => boolean, rule: string): void => {
+    const v = args[flag];
+    if (typeof v === "number" && !(Number.isFinite(v) && ok(v))) errors.push(`--${flag} must be ${rule} (got ${v})`);
+  };
+  const positiveInteger = (v: number): boolean => Number.isInteger(v) && v > 0;
+  check("invocations", positiveInteger, "a positive integer");
+  check("duration-s", (v) => v > 0, "> 0 s");
+  check("load", (v) => v >= 0, ">= 0");
+  check("tick-ms", (v) => v > 0, "> 0 ms");
+  check("functions", positiveInteger, "a positive integer");
+  check("tenants", positiveInteger, "a positive integer");
+  // Each function is an object held for the whole run (≈ 200 B): bounded so a typo cannot exhaust memory.
+  check("functions", (v) => v <= syntheticFunctionLimit, `at most ${syntheticFunctionLimit.toLocaleString("en-US")} (a day of the Azure 2019 trace has about 46 000)`);
+  if (args.tenants > args.functions && Number.isInteger(args.functions)) errors.push(`--tenants ${args.tenants} is more than --functions ${args.functions}: every tenant owns at least one function`);
+  check("work-mean-ms", (v) => v > 0, "> 0 ms");
+  check("work-sd-ms", (v) => v >= 0, ">= 0 ms");
+  check("sigma", (v) => v > 0, "> 0");
+  check("mem-max-mb", (v) => v > 0, "> 0 MB");
+  check("chain-share", (v) => v >= 0 && v <= 1, "in [0, 1]");
+  check("chain-fan-out", positiveInteger, "a positive integer");
+  check("chain-depth", positiveInteger, "a positive integer");
+  if (args.work === "pareto") check("alpha", (v) => v > 1, "> 1 for a finite Pareto mean");
+  return errors;
+}
+
+/** The most distinct functions a synthetic trace may have. */
+export const syntheticFunctionLimit = 1_000_000;
 
 function parsePhasesOrThrow(text: string): ReturnType<typeof parsePhases> {
   try {

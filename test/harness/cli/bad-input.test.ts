@@ -1,0 +1,151 @@
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { simPolicies, type SimPolicyName } from "../../../adapters/sim/policies/index.ts";
+import { simDefaults, type SimConfig } from "../../../adapters/sim/sim-config.ts";
+import { refuseInapplicableOptions } from "../../../harness/backends/backend-registry.ts";
+import { simConfigKeysApplied } from "../../../harness/backends/sim-config-applicability.ts";
+import { clusterMemoryErrors } from "../../../harness/cli/options/cluster-memory-bound.ts";
+import { simConfigFromArgs, simFlagErrors, withSimDefaults, type SimFlag } from "../../../harness/cli/options/sim-options.ts";
+import { main } from "../../../harness/cli/xxbench-cli.ts";
+import { RunStore } from "../../../harness/store/run-store.ts";
+import { simulate } from "../../support/simulate.ts";
+import { useTempDirs } from "../../support/temp-dir.ts";
+
+const tempDir = useTempDirs();
+
+/** Runs the CLI in this process (the exit code and stderr are what is tested, not process start-up). */
+async function runMain(args: readonly string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+  let stderr = "";
+  let stdout = "";
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main([...args]);
+    return { code, stderr, stdout };
+  } finally {
+    err.mockRestore();
+    out.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("bad flags get one line in the user's own units and exit 2", () => {
+  it.each([
+    [["replay", "--duration-s", "-5"], "--duration-s must be > 0 s (got -5)"],
+    [["replay", "--load", "abc"], '--load must be a number (got "abc")'],
+    [["replay", "--machines=xyz"], '--machines must be a number (got "xyz")'],
+    [["replay", "--machines", "2", "-k", "20"], "-k 20 is more than --machines 2"],
+    [["replay", "--machines", "1e9"], "--machines 1000000000 × --cores 8 (--shards 4) needs about"],
+    [["replay", "--ram-gb", "-1"], "--ram-gb must be > 0 GB (got -1)"],
+    [["replay", "--swap-gb", "-2"], "--swap-gb must be >= 0 GB (got -2)"],
+    [["replay", "--functions", "1e9"], "--functions must be at most 1,000,000"],
+    [["replay", "--ram-gb", "32", "--backend", "sim:edf"], "--ram-gb has no effect on sim:edf (only sim:xx, sim:hermod use it)"],
+    // Given at its default value still counts as given.
+    [["replay", "--strict", "false", "--backend", "sim:hermod"], "--strict has no effect on sim:hermod (only sim:xx uses it)"],
+    [["replay", "--shards", "4", "--backend", "sim:edf", "--backend", "sim:knative"], "--shards has no effect on sim:edf, sim:knative"],
+    [["replay", "constructor:foo"], 'unknown trace "constructor:foo"'],
+    [["replay", "__proto__:foo"], 'unknown trace "__proto__:foo"'],
+    [["replay", "--backend", "sim:constructor"], 'unknown backend "sim:constructor"'],
+    [["sweep", "--backend", "sim:edf", "--idle-list", "--dry-run"], "--idle-list has no effect on sim:edf (only sim:xx uses it)"],
+    [["sweep", "--backend", "sim:constructor", "--dry-run"], 'unknown backend "sim:constructor"'],
+  ])("%j", async (args, message) => {
+    const r = await runMain([...args, "--db", join(tempDir(), "x.duckdb")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/NaN|internal error|    at /);
+  });
+});
+
+describe("a backend's stored config holds only the options it applies", () => {
+  it("--ram-gb with sim:xx and sim:edf is legal, and only the sim:xx run stores a RAM size", async () => {
+    const db = join(tempDir(), "applies.duckdb");
+    const r = await runMain(["replay", "--ram-gb", "32", "--backend", "sim:xx", "--backend", "sim:edf", "--invocations", "500", "--machines", "4", "--quiet", "--db", db]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const store = await RunStore.open(db);
+    try {
+      const rows = await store.query("SELECT backend, config::VARCHAR AS config FROM runs ORDER BY run_id");
+      const configs = rows.map((row) => [row.backend, JSON.parse(String(row.config)) as Record<string, unknown>] as const);
+      expect(configs.map(([b]) => b)).toEqual(["sim:xx", "sim:edf"]);
+      expect(configs[0]![1]).toMatchObject({ policy: "xx", ramMb: 32 * 1024, machines: 4, shards: 4 });
+      expect(Object.keys(configs[1]![1]).sort()).toEqual(["cores", "machines", "policy", "prices", "sampleIntervalMs", "seed"]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it.each([
+    ["--ram-gb", "ram-gb", "ramMb", ["sim:hermod"], true],
+    ["--ram-gb", "ram-gb", "ramMb", ["sim:edf", "sim:openwhisk"], false],
+    ["-k", "k", "k", ["sim:knative"], false],
+    ["-k", "k", "k", ["sim:hermod", "sim:knative"], true],
+    ["--budget", "budget", "budgetsUsd", ["sim:hermod"], false],
+    ["--machines", "machines", "machines", ["sim:edf"], true],
+  ] as const)("%s (%s, %s) with %j: legal %s", (_text, flag, key, backends, legal) => {
+    const check = (): void => refuseInapplicableOptions(backends, [{ flag, key }]);
+    if (legal) expect(check).not.toThrow();
+    else expect(check).toThrow(/has no effect on/);
+  });
+
+  // The table must not claim a policy ignores a key it reads: perturbing every key a policy is
+  // said not to apply must leave every outcome exactly as it was.
+  const perturbed: { [K in keyof SimConfig]?: SimConfig[K] } = {
+    shards: 3,
+    k: 1,
+    shardCostMs: 0.5,
+    strict: true,
+    ramMb: 600,
+    swapMb: 0,
+    swapMbPerMs: 0.01,
+    idleList: true,
+    idleFreeShare: 0.9,
+    idleStepShare: 0.5,
+    budgetsUsd: { "tenant-0": 0 },
+  };
+  it.each(Object.keys(simPolicies) as SimPolicyName[])("sim:%s ignores every key the table says it does not apply", async (policy) => {
+    const applied = simConfigKeysApplied[policy] as readonly string[];
+    const ignored = (Object.keys(perturbed) as (keyof SimConfig)[]).filter((key) => !applied.includes(key));
+    const scenario = { policy, trace: { invocations: 3000, memMaxMb: 500, phases: [{ tick: 0, load: 1.1 }] }, seed: 3 } as const;
+    const base = await simulate({ ...scenario, sim: { machines: 4, cores: 2 } });
+    const changed = await simulate({ ...scenario, sim: { machines: 4, cores: 2, ...Object.fromEntries(ignored.map((k) => [k, perturbed[k]])) } });
+    expect(changed.sink.outcomes.map((o) => o.outcome)).toEqual(base.sink.outcomes.map((o) => o.outcome));
+  });
+});
+
+describe("cluster flags", () => {
+  const args = (over: Record<string, unknown> = {}) => withSimDefaults(over);
+  it.each([
+    [{ machines: 0 }, [], "--machines must be a positive integer (got 0)"],
+    [{ cores: 1.5 }, [], "--cores must be a positive integer (got 1.5)"],
+    [{ machines: 2, k: 3 }, ["k"], "-k 3 is more than --machines 2"],
+    [{ "shard-cost-ms": -1 }, [], "--shard-cost-ms must be >= 0 ms (got -1)"],
+    [{ "swap-mb-per-s": -1 }, [], "--swap-mb-per-s must be >= 0 MB/s (got -1)"],
+    [{ "idle-free-share": 1 }, [], "--idle-free-share must be in [0, 1) (got 1)"],
+  ] as const)("%j is refused", (over, given, message) => {
+    expect(simFlagErrors(args(over), given as readonly SimFlag[]).join("; ")).toContain(message);
+  });
+
+  it("a default k above the machine count is lowered to it, an explicit one is refused", () => {
+    expect(simConfigFromArgs(args({ machines: 1 }), 1, []).k).toBe(1);
+    expect(simConfigFromArgs(args({ machines: 5 }), 1, []).k).toBe(simDefaults.k);
+    expect(() => simConfigFromArgs(args({ machines: 1, k: 3 }), 1, ["k"])).toThrow(/-k 3 is more than --machines 1/);
+  });
+
+  it.each([
+    [{ machines: 100, cores: 8, shards: 4 }, 1024 ** 3, null],
+    [{ machines: 1e6, cores: 8, shards: 4 }, 1024 ** 3, "at most 209,061 machines fit at --cores 8 and --shards 4"],
+    [{ machines: 1, cores: 1e9, shards: 4 }, 1024 ** 3, "even one machine does not fit: lower --cores (at most 2,796,197)"],
+  ])("%j within %d bytes: %s", (cluster, budget, message) => {
+    const errors = clusterMemoryErrors(cluster, budget);
+    if (message === null) expect(errors).toEqual([]);
+    else expect(errors.join("")).toContain(message);
+  });
+});
