@@ -1,12 +1,14 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { useTempDirs } from "../support/temp-dir.ts";
 import { parseRealTraceOptions, realTraceOptionDefinitions, withRealTraceDefaults } from "../../traces/real-trace-options.ts";
 import { isTraceUserError, TraceOptionError } from "../../traces/trace-option-error.ts";
 import { openTraceSpec } from "../../traces/trace-spec.ts";
 import { defaultTriggerClasses, loadTriggerClasses } from "../../traces/trigger-classes.ts";
 import { sample2021, sample3 } from "./support/samples.ts";
+
+const tempDir = useTempDirs();
 
 describe("openTraceSpec", () => {
   it("opens both prefixes", async () => {
@@ -56,7 +58,7 @@ describe("trigger classes", () => {
   });
 
   it("a JSON file overrides and adds triggers, and bad classes are refused with every entry named", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "xxbench-tc-"));
+    const dir = tempDir();
     writeFileSync(join(dir, "ok.json"), JSON.stringify({ timer: 1, kafka: 2 }));
     expect(await loadTriggerClasses(join(dir, "ok.json"), 4)).toMatchObject({ http: 3, timer: 1, kafka: 2 });
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ timer: 4, http: "high" }));

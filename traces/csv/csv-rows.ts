@@ -2,6 +2,8 @@ import { createReadStream } from "node:fs";
 import Papa from "papaparse";
 import { TraceFormatError } from "../trace-format-error.ts";
 
+const byteOrderMark = "\uFEFF";
+
 /** One parsed CSV line, with its 1-based line number for error messages. */
 export interface CsvRow {
   readonly line: number;
@@ -14,7 +16,8 @@ export interface CsvRow {
  * typing, the fastest papaparse mode (DESIGN.md); callers parse the cells they need.
  *
  * Line numbers assume no quoted newlines, which holds for every Azure trace file (no quoting
- * at all). Blank lines are skipped but still counted.
+ * at all). Blank lines are skipped but still counted. A UTF-8 byte-order mark, which Excel and
+ * PowerShell write, is dropped from the first cell rather than read as part of the first column name.
  */
 export async function* csvRows(path: string, displayName: string = path): AsyncGenerator<CsvRow> {
   const input = createReadStream(path);
@@ -30,6 +33,7 @@ export async function* csvRows(path: string, displayName: string = path): AsyncG
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
       line++;
+      if (line === 1 && cells[0]?.startsWith(byteOrderMark)) cells[0] = cells[0].slice(1);
       if (cells.length === 1 && cells[0] === "") continue;
       yield { line, cells };
     }
