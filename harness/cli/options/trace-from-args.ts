@@ -1,6 +1,7 @@
 import type { TraceSource } from "../../../traces/invocation.ts";
 import { syntheticTrace } from "../../../traces/synthetic/synthetic-trace.ts";
 import { openTraceSpec, parseRealTraceOptions, realTraceOptionDefinitions, realTracePrefixes } from "../../../traces/trace-spec.ts";
+import { traceReadNotes } from "../../../traces/trace-read-notes.ts";
 import { UsageError } from "../usage-error.ts";
 import { syntheticConfigFromArgs, type SyntheticArgs } from "./synthetic-options.ts";
 
@@ -22,5 +23,7 @@ export async function traceFromArgs(spec: string, args: SyntheticArgs & Record<s
     );
   }
   const prices = args.prices.split(",").map(Number);
-  return openTraceSpec(spec, parseRealTraceOptions(args, { seed, cores, prices }));
+  const source = await openTraceSpec(spec, parseRealTraceOptions(args, { seed, cores, prices }));
+  for (const note of traceReadNotes(source)) process.stderr.write(`xxbench: ${note}\n`);
+  return source;
 }
