@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { simPolicies, type SimPolicyName } from "../../../adapters/sim/policies/index.ts";
@@ -10,6 +11,7 @@ import { main } from "../../../harness/cli/xxbench-cli.ts";
 import { RunStore } from "../../../harness/store/run-store.ts";
 import { simulate } from "../../support/simulate.ts";
 import { useTempDirs } from "../../support/temp-dir.ts";
+import { sample2021 } from "../../traces/support/samples.ts";
 
 const tempDir = useTempDirs();
 
@@ -61,6 +63,28 @@ describe("bad flags get one line in the user's own units and exit 2", () => {
     expect(r.stderr).toContain(message);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).not.toMatch(/NaN|internal error|    at /);
+  });
+});
+
+describe("real traces through the command line", () => {
+  it("--on-bad-row skip says on stderr how many rows were skipped, and the run completes", async () => {
+    const dir = tempDir();
+    const lines = readFileSync(sample2021, "utf8").split("\n").slice(0, 30);
+    writeFileSync(join(dir, "t.csv"), [...lines, "a,b,zz,1", "a,b,1"].join("\n"));
+    const r = await runMain(["replay", `azure2021:${join(dir, "t.csv")}`, "--on-bad-row", "skip", "--backend", "sim:edf", "--machines", "2", "--quiet", "--db", join(dir, "x.duckdb")]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^xxbench: skipped 2 malformed rows \(--on-bad-row skip\): 2 in .*t\.csv; first: .*t\.csv:31:5: expected/);
+    expect(r.stdout).toContain("stored runs 1");
+  });
+
+  it("a trace with a header only exits 2 before any run is stored", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "t.csv"), "app,func,end_timestamp,duration\n");
+    const db = join(dir, "x.duckdb");
+    const r = await runMain(["replay", `azure2021:${join(dir, "t.csv")}`, "--backend", "sim:edf", "--db", db]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^xxbench: azure2021: .*t\.csv has no invocation rows: zero invocations is not a run\n$/);
+    expect(existsSync(db)).toBe(false);
   });
 });
 
