@@ -110,6 +110,26 @@ describe("counts and sizes are capped at documented limits", () => {
   });
 });
 
+describe("2021 rate scaling", () => {
+  it("hands a row scaled into many copies over in batches, and refuses a factor over the cap", async () => {
+    const path = file2021(head2021);
+    const load = ((await openTraceSpec(`azure2021:${path}`, withRealTraceDefaults({ cores: 8 }))).spec["offeredLoad"] as { load: number }).load;
+    const source = await openTraceSpec(`azure2021:${path}`, withRealTraceDefaults({ cores: 8, targetLoad: load * 5000 }));
+    let n = 0;
+    let largest = 0;
+    for await (const batch of source.open()) {
+      n += batch.length;
+      largest = Math.max(largest, batch.length);
+    }
+    expect(n).toBe(source.expectedInvocations);
+    expect(n).toBeGreaterThan(100_000);
+    expect(largest).toBe(4096);
+    await expect(openTraceSpec(`azure2021:${path}`, withRealTraceDefaults({ cores: 8, targetLoad: load * 2e7 }))).rejects.toThrow(
+      /would replay each row of .*t\.csv about 20,000,000 times, over the limit of 10,000,000 copies per row$/,
+    );
+  });
+});
+
 describe("what a reader refuses, accepts and says", () => {
   it("accepts a UTF-8 byte-order mark in both formats, with the same invocations as without", async () => {
     const bom = "\uFEFF";

@@ -12,8 +12,11 @@ import { offeredLoad, scaledTotal } from "../transforms/rate-scaling.ts";
 import type { TraceTransform } from "../transforms/trace-transform.ts";
 import { readAzure2021Rows, type Azure2021Row } from "./azure2021-rows.ts";
 import { ReorderBuffer } from "./reorder-buffer.ts";
+import { maxInvocationsPerFunctionMinute } from "../azure2019/invocation-counts-file.ts";
 
 const batchSize = 4096;
+/** Rate scaling turns a row into ⌊factor⌋ or ⌈factor⌉ invocations; the same bound as a 2019 function-minute. */
+const maxCopiesPerRow = maxInvocationsPerFunctionMinute;
 const minuteS = 60;
 
 /**
@@ -173,6 +176,11 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
   if (options.targetLoad !== undefined) {
     if (!(sourceLoad > 0)) throw new TraceOptionError("--target-load: the selected trace offers no load to scale (all durations are 0)");
     rateFactor = options.targetLoad / sourceLoad;
+    if (rateFactor > maxCopiesPerRow) {
+      throw new TraceOptionError(
+        `--target-load ${options.targetLoad} would replay each row of ${file} about ${Math.round(rateFactor).toLocaleString("en-US")} times, over the limit of ${maxCopiesPerRow.toLocaleString("en-US")} copies per row`,
+      );
+    }
     expected = 0;
     let scaledWork = 0;
     for (let f = 0; f < functionIds.length; f++) {
@@ -293,7 +301,8 @@ async function* generate(plan: Plan): AsyncGenerator<InvocationBatch> {
   const mem = options.memory2021Mb;
   let id = 0;
   let batch: Invocation[] = [];
-  const emit = (row: Azure2021Row): void => {
+  // A generator, so a row scaled into many copies is handed over a batch at a time, never held whole.
+  function* emit(row: Azure2021Row): Generator<Invocation[]> {
     if (!(row.startS >= plan.fromS && row.startS < plan.endS)) return;
     const f = plan.functionIndex.get(`${row.app}/${row.func}`)!;
     if (!plan.replayed[f]) return;
@@ -316,14 +325,14 @@ async function* generate(plan: Plan): AsyncGenerator<InvocationBatch> {
         memStartMb: mem,
         memPeakMb: mem,
       });
-    }
-  };
-  for await (const rows of orderedRows(plan.file, options.reorderWindowS, quiet)) {
-    for (const r of rows) emit(r);
-    if (batch.length >= batchSize) {
-      yield batch;
-      batch = [];
+      if (batch.length === batchSize) {
+        yield batch;
+        batch = [];
+      }
     }
   }
-  for (let i = 0; i < batch.length; i += batchSize) yield batch.slice(i, i + batchSize);
+  for await (const rows of orderedRows(plan.file, options.reorderWindowS, quiet)) {
+    for (const r of rows) yield* emit(r);
+  }
+  if (batch.length > 0) yield batch;
 }
