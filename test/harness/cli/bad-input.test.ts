@@ -7,34 +7,13 @@ import { refuseInapplicableOptions } from "../../../harness/backends/backend-reg
 import { simConfigKeysApplied } from "../../../harness/backends/sim-config-applicability.ts";
 import { clusterMemoryErrors } from "../../../harness/cli/options/cluster-memory-bound.ts";
 import { simConfigFromArgs, simFlagErrors, withSimDefaults, type SimFlag } from "../../../harness/cli/options/sim-options.ts";
-import { main } from "../../../harness/cli/xxbench-cli.ts";
 import { RunStore } from "../../../harness/store/run-store.ts";
 import { simulate } from "../../support/simulate.ts";
 import { useTempDirs } from "../../support/temp-dir.ts";
+import { runMain } from "./run-main.ts";
 import { sample2021 } from "../../traces/support/samples.ts";
 
 const tempDir = useTempDirs();
-
-/** Runs the CLI in this process (the exit code and stderr are what is tested, not process start-up). */
-async function runMain(args: readonly string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  let stderr = "";
-  let stdout = "";
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main([...args]);
-    return { code, stderr, stdout };
-  } finally {
-    err.mockRestore();
-    out.mockRestore();
-  }
-}
 
 afterEach(() => vi.restoreAllMocks());
 
