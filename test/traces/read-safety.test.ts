@@ -5,6 +5,7 @@ import { MinuteArrivalMerge, StreamedMinuteArrivals, materializedRunLimit } from
 import { arrivalsInMinuteModes, writeMinuteArrivals } from "../../traces/azure2019/minute-arrivals.ts";
 import { mergeSortedRuns } from "../../traces/azure2019/sorted-runs-merge.ts";
 import { withRealTraceDefaults } from "../../traces/real-trace-options.ts";
+import { maxLineBytes } from "../../traces/csv/csv-rows.ts";
 import { SeededRandom } from "../../traces/seeded-random.ts";
 import { TraceFormatError } from "../../traces/trace-format-error.ts";
 import { TraceOptionError } from "../../traces/trace-option-error.ts";
@@ -107,6 +108,16 @@ describe("counts and sizes are capped at documented limits", () => {
     await expect(openTraceSpec(`azure2019:${dir}`, withRealTraceDefaults({ missingStats: "default", targetLoad: 1e6, cores: 8 }))).rejects.toThrow(
       /--target-load \(rate × [\d.e+]+\) would put up to [\d,]+ invocations of one function in one minute \(the busiest has 10,000,000\), over the limit of 10,000,000 per function-minute/,
     );
+  });
+});
+
+describe("a file without line breaks", () => {
+  it("stops at the 16 MB line limit instead of buffering the file", async () => {
+    const path = join(tempDir(), "t.csv");
+    writeFileSync(path, `${head2021.slice(0, 3).join("\n")}\n${"a".repeat(maxLineBytes + 1)}`);
+    const error = await openTraceSpec(`azure2021:${path}`, withRealTraceDefaults()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TraceFormatError);
+    expect((error as Error).message).toMatch(/t\.csv:4:1: expected a line break within 16 MB \(the limit on a line\)$/);
   });
 });
 

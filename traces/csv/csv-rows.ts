@@ -1,8 +1,34 @@
 import { createReadStream } from "node:fs";
+import { Transform, type TransformCallback } from "node:stream";
 import Papa from "papaparse";
 import { TraceFormatError } from "../trace-format-error.ts";
 
 const byteOrderMark = "\uFEFF";
+
+/**
+ * The longest line a trace file may have. A 2019 day row is about 10 kB; the cap only stops a
+ * file without line breaks (a binary or a mangled download) from being buffered whole.
+ */
+export const maxLineBytes = 16 * 1024 * 1024;
+
+class LineTooLongError extends Error {}
+
+/** Fails the stream once a line passes `maxLineBytes` (only a line spanning chunks can: chunks are 64 kB). */
+class LineLengthGuard extends Transform {
+  private sinceNewline = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    const first = chunk.indexOf(10);
+    if (first < 0) {
+      this.sinceNewline += chunk.length;
+    } else {
+      if (this.sinceNewline + first > maxLineBytes) return done(new LineTooLongError());
+      this.sinceNewline = chunk.length - chunk.lastIndexOf(10) - 1;
+    }
+    if (this.sinceNewline > maxLineBytes) return done(new LineTooLongError());
+    done(null, chunk);
+  }
+}
 
 /** One parsed CSV line, with its 1-based line number for error messages. */
 export interface CsvRow {
@@ -24,11 +50,14 @@ export async function* csvRows(path: string, displayName: string = path): AsyncG
   const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { header: false, skipEmptyLines: false });
   // A read error (missing file, EISDIR) must reach the consumer rather than hang the parser.
   let readError: Error | undefined;
-  input.on("error", (error) => {
-    readError = error;
-    parser.destroy(error);
-  });
-  input.pipe(parser);
+  const guard = new LineLengthGuard();
+  for (const stream of [input, guard]) {
+    stream.on("error", (error: Error) => {
+      readError = error;
+      parser.destroy(error);
+    });
+  }
+  input.pipe(guard).pipe(parser);
   let line = 0;
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
@@ -38,9 +67,13 @@ export async function* csvRows(path: string, displayName: string = path): AsyncG
       yield { line, cells };
     }
   } catch (error) {
+    if (readError instanceof LineTooLongError) {
+      throw new TraceFormatError(displayName, line + 1, 1, `a line break within ${maxLineBytes / 1024 / 1024} MB (the limit on a line)`);
+    }
     throw new TraceFormatError(displayName, line + 1, 1, "a readable CSV file", (readError ?? (error as Error)).message);
   } finally {
     input.destroy();
+    guard.destroy();
     parser.destroy();
   }
 }
