@@ -116,8 +116,18 @@ export function syntheticFlagErrors(args: SyntheticArgs): string[] {
   check("chain-fan-out", positiveInteger, "a positive integer");
   check("chain-depth", positiveInteger, "a positive integer");
   if (args.work === "pareto") check("alpha", (v) => v > 1, "> 1 for a finite Pareto mean");
+  // A chain's calls are pending together: fan-out^depth of them must fit in memory.
+  const perChain = args["chain-fan-out"] ** args["chain-depth"];
+  if (args["chain-share"] > 0 && perChain > maxCallsPerChainLevel) {
+    errors.push(
+      `--chain-fan-out ${args["chain-fan-out"]} and --chain-depth ${args["chain-depth"]} make ${perChain.toLocaleString("en-US")} calls at a chain's deepest level, more than the limit of ${maxCallsPerChainLevel.toLocaleString("en-US")}`,
+    );
+  }
   return errors;
 }
+
+/** The most calls one chain may make at its deepest level (fan-out^depth). */
+export const maxCallsPerChainLevel = 100_000;
 
 /** The most distinct functions a synthetic trace may have. */
 export const syntheticFunctionLimit = 1_000_000;
