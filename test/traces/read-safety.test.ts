@@ -1,7 +1,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MinuteArrivalMerge, StreamedMinuteArrivals, materializedRunLimit } from "../../traces/azure2019/minute-arrival-merge.ts";
+import { MinuteArrivalMerge, StreamedMinuteArrivals } from "../../traces/azure2019/minute-arrival-merge.ts";
 import { arrivalsInMinuteModes, writeMinuteArrivals } from "../../traces/azure2019/minute-arrivals.ts";
 import { mergeSortedRuns } from "../../traces/azure2019/sorted-runs-merge.ts";
 import { withRealTraceDefaults } from "../../traces/real-trace-options.ts";
@@ -39,20 +39,21 @@ function arrayMerge(mode: (typeof arrivalsInMinuteModes)[number], counts: number
 function streamedMerge(mode: (typeof arrivalsInMinuteModes)[number], counts: number[], seed: number, phased: boolean): [number, number][] {
   const gaps = SeededRandom.forPurpose(seed, "arrivals");
   const phase = phased ? SeededRandom.forPurpose(seed, "arrival-phase") : undefined;
-  const merge = new MinuteArrivalMerge(mode, Uint32Array.from(counts), gaps, phase, new Float64Array(16));
+  // Low limits: runs over 64 stream, and so does every run once 256 offsets are written out.
+  const merge = new MinuteArrivalMerge(mode, Uint32Array.from(counts), gaps, phase, new Float64Array(16), { run: 64, minute: 256 });
   const out: [number, number][] = [];
   for (; !merge.empty; merge.next()) out.push([merge.run, merge.offsetMs]);
   return out;
 }
 
 describe("a minute's arrivals, streamed", () => {
-  // Counts on both sides of the written-out limit, zeros and a single arrival among them.
-  const big = materializedRunLimit + 1;
+  // Counts on both sides of the run limit (64), past the minute's budget (256), zeros and a single arrival among them.
   it.each(
     arrivalsInMinuteModes.flatMap((mode) => [
-      [mode, [3, 0, big, 1, 40], true],
-      [mode, [big, 2 * big], false],
-      [mode, [1, big, 7], true],
+      [mode, [3, 0, 65, 1, 40], true],
+      [mode, [65, 130, 5000], false],
+      [mode, [1, 65, 7, 64, 64, 64, 64, 3], true],
+      [mode, [200, 2], true],
     ] as const),
   )("%s %j (phase %s) gives exactly the offsets of the array version", (mode, counts, phased) => {
     for (const seed of [1, 2, 3]) expect(streamedMerge(mode, [...counts], seed, phased)).toEqual(arrayMerge(mode, [...counts], seed, phased));

@@ -404,6 +404,8 @@ async function* generate(plan: GenerationPlan): AsyncGenerator<InvocationBatch> 
     const work = SeededRandom.forPurpose(options.seed, "work");
     const memory = SeededRandom.forPurpose(options.seed, "memory");
     let slab: Float64Array = new Float64Array(1024);
+    const takenRuns = new Int32Array(batchSize);
+    const takenOffsets = new Float64Array(batchSize);
     let id = 0;
     let batch: Invocation[] = [];
     for await (const { minute, functions, counts } of store.byMinute()) {
@@ -411,24 +413,26 @@ async function* generate(plan: GenerationPlan): AsyncGenerator<InvocationBatch> 
       const merge = new MinuteArrivalMerge(options.arrivalsInMinute, counts, gaps, phase, slab);
       slab = merge.buffer;
       const minuteStart = minute * minuteMs;
-      for (; !merge.empty; merge.next()) {
-        const p = profiles[functions[merge.run]!]!;
-        const peak = p.memory.sample(memory.next());
-        batch.push({
-          id: id++,
-          arrivalMs: (minuteStart + merge.offsetMs) / plan.timeScale,
-          tenant: p.tenant,
-          app: p.app,
-          fn: p.fn,
-          trigger: p.trigger,
-          priceClass: p.priceClass,
-          workMs: p.work.sample(work.next()),
-          memStartMb: p.memStartMb,
-          memPeakMb: peak,
-        });
-        if (batch.length === batchSize) {
-          yield batch;
-          batch = [];
+      for (let n = merge.take(takenRuns, takenOffsets); n > 0; n = merge.take(takenRuns, takenOffsets)) {
+        for (let i = 0; i < n; i++) {
+          const p = profiles[functions[takenRuns[i]!]!]!;
+          const peak = p.memory.sample(memory.next());
+          batch.push({
+            id: id++,
+            arrivalMs: (minuteStart + takenOffsets[i]!) / plan.timeScale,
+            tenant: p.tenant,
+            app: p.app,
+            fn: p.fn,
+            trigger: p.trigger,
+            priceClass: p.priceClass,
+            workMs: p.work.sample(work.next()),
+            memStartMb: p.memStartMb,
+            memPeakMb: peak,
+          });
+          if (batch.length === batchSize) {
+            yield batch;
+            batch = [];
+          }
         }
       }
     }

@@ -3,9 +3,9 @@ import { minuteMs, writeMinuteArrivals, type ArrivalsInMinute } from "./minute-a
 
 const lastOffsetMs = minuteMs - 1e-6;
 
-/** Arrivals of one function-minute written out whole; larger counts are streamed. */
-export const materializedRunLimit = 4096;
-/** Offsets one minute may hold written out (8 B each) before every further function is streamed. */
+/** Arrivals of one function-minute written out whole (512 kB at most); larger counts are streamed. */
+export const materializedRunLimit = 1 << 16;
+/** Offsets one minute may hold written out (8 B each, 8 MB in all) before every further function is streamed. */
 export const materializedMinuteLimit = 1 << 20;
 
 /**
@@ -117,7 +117,9 @@ export class MinuteArrivalMerge {
   private slab: Float64Array;
   private readonly cursor: Int32Array;
   private readonly stop: Int32Array;
-  private readonly streamed: (StreamedMinuteArrivals | undefined)[];
+  private readonly streamed: (StreamedMinuteArrivals | null)[];
+  /** 1 where run k streams: a typed flag, so the hot path never reads the object array for a written-out run. */
+  private readonly isStreamed: Uint8Array;
   private readonly head: Float64Array;
   private readonly heap: Int32Array;
   private size = 0;
@@ -126,20 +128,30 @@ export class MinuteArrivalMerge {
    * Draws every run's gaps and phase now, in function order, so the random streams advance
    * exactly as the array version's did.
    */
-  constructor(mode: ArrivalsInMinute, counts: Uint32Array, gaps: SeededRandom, phase: SeededRandom | undefined, slab: Float64Array) {
+  constructor(
+    mode: ArrivalsInMinute,
+    counts: Uint32Array,
+    gaps: SeededRandom,
+    phase: SeededRandom | undefined,
+    slab: Float64Array,
+    /** What is written out rather than streamed; tests lower it to reach the streamed path cheaply. */
+    limits: { readonly run: number; readonly minute: number } = { run: materializedRunLimit, minute: materializedMinuteLimit },
+  ) {
     const runs = counts.length;
     this.cursor = new Int32Array(runs);
     this.stop = new Int32Array(runs);
-    this.streamed = new Array<StreamedMinuteArrivals | undefined>(runs);
+    // Packed (filled), not holey: reading a hole is a slow prototype lookup.
+    this.streamed = new Array<StreamedMinuteArrivals | null>(runs).fill(null);
+    this.isStreamed = new Uint8Array(runs);
     this.head = new Float64Array(runs);
     this.heap = new Int32Array(runs);
     let used = 0;
     for (let k = 0; k < runs; k++) {
       const n = counts[k]!;
       if (n === 0) continue;
-      if (n <= materializedRunLimit && used + n <= materializedMinuteLimit) {
+      if (n <= limits.run && used + n <= limits.minute) {
         if (used + n > slab.length) {
-          const grown = new Float64Array(Math.min(materializedMinuteLimit, Math.max(used + n, slab.length * 2)));
+          const grown = new Float64Array(Math.min(limits.minute, Math.max(used + n, slab.length * 2)));
           grown.set(slab.subarray(0, used));
           slab = grown;
         }
@@ -151,6 +163,7 @@ export class MinuteArrivalMerge {
       } else {
         const run = new StreamedMinuteArrivals(mode, n, gaps, phase);
         this.streamed[k] = run;
+        this.isStreamed[k] = 1;
         this.head[k] = run.value;
       }
       this.heap[this.size++] = k;
@@ -178,12 +191,29 @@ export class MinuteArrivalMerge {
     return this.head[this.heap[0]!]!;
   }
 
+  /**
+   * Moves the next arrivals, earliest first, into `runs` and `offsetsMs` (up to their length);
+   * returns how many. The caller's loop is an async generator, which V8 optimizes poorly, so
+   * the heap work stays in this plain method.
+   */
+  take(runs: Int32Array, offsetsMs: Float64Array): number {
+    const n = Math.min(runs.length, offsetsMs.length);
+    let i = 0;
+    for (; i < n && this.size > 0; i++) {
+      const k = this.heap[0]!;
+      runs[i] = k;
+      offsetsMs[i] = this.head[k]!;
+      this.next();
+    }
+    return i;
+  }
+
   /** Drops the earliest arrival. */
   next(): void {
     const k = this.heap[0]!;
-    const run = this.streamed[k];
     let more: boolean;
-    if (run !== undefined) {
+    if (this.isStreamed[k] === 1) {
+      const run = this.streamed[k]!;
       more = run.advance();
       if (more) this.head[k] = run.value;
     } else {
@@ -195,24 +225,34 @@ export class MinuteArrivalMerge {
     this.siftDown(0);
   }
 
-  private less(a: number, b: number): boolean {
-    const va = this.head[a]!;
-    const vb = this.head[b]!;
-    return va < vb || (va === vb && a < b);
-  }
 
   private siftDown(i: number): void {
     const heap = this.heap;
+    const head = this.head;
+    const size = this.size;
+    // The moving entry is held aside and written once at its place (a hole, not swaps).
+    const k = heap[i]!;
+    const v = head[k]!;
     for (;;) {
       const l = 2 * i + 1;
-      if (l >= this.size) return;
+      if (l >= size) break;
       const r = l + 1;
-      const c = r < this.size && this.less(heap[r]!, heap[l]!) ? r : l;
-      if (!this.less(heap[c]!, heap[i]!)) return;
-      const t = heap[c]!;
-      heap[c] = heap[i]!;
-      heap[i] = t;
+      let c = l;
+      let ck = heap[l]!;
+      let cv = head[ck]!;
+      if (r < size) {
+        const rk = heap[r]!;
+        const rv = head[rk]!;
+        if (rv < cv || (rv === cv && rk < ck)) {
+          c = r;
+          ck = rk;
+          cv = rv;
+        }
+      }
+      if (!(cv < v || (cv === v && ck < k))) break;
+      heap[i] = ck;
       i = c;
     }
+    heap[i] = k;
   }
 }
