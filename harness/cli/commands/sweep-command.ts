@@ -10,9 +10,9 @@ import type { SweepRunArgs } from "../../sweep/sweep-protocol.ts";
 import { abortOnInterrupt } from "../interrupt.ts";
 import { dbOption } from "../options/common-options.ts";
 import { givenSimOptions, simConfigFromArgs, simOptionsGivenOnly, withSimDefaults, type SimArgs } from "../options/sim-options.ts";
-import { syntheticOptions } from "../options/synthetic-options.ts";
+import { syntheticFlagErrors, syntheticOptions } from "../options/synthetic-options.ts";
 import { textTable } from "../text-table.ts";
-import { UsageError } from "../usage-error.ts";
+import { throwIfErrors, UsageError } from "../usage-error.ts";
 import { printReportWritten, reportForCli } from "./report-command.ts";
 
 type SweepArgs = SweepRunArgs & {
@@ -101,6 +101,10 @@ export async function runSweepCommand(givenArgs: SweepCliArgs): Promise<void> {
  * above the machine count is lowered to it, as replay does.
  */
 function sweepArgsWithDefaults(args: SweepCliArgs): SweepArgs {
+  // Checked here, not in each worker: a bad flag is one line before anything runs, not N failed runs.
+  const errors = syntheticFlagErrors(args);
+  if (args.jobs !== undefined && !(Number.isInteger(args.jobs) && args.jobs > 0)) errors.push(`--jobs must be a positive integer (got ${args.jobs})`);
+  throwIfErrors(errors);
   const given = givenSimOptions(args).map((g) => g.flag);
   const filled = withSimDefaults(args);
   const sim = simConfigFromArgs(filled, 1, given);

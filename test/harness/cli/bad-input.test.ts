@@ -38,12 +38,26 @@ describe("bad flags get one line in the user's own units and exit 2", () => {
     [["replay", "--backend", "sim:constructor"], 'unknown backend "sim:constructor"'],
     [["sweep", "--backend", "sim:edf", "--idle-list", "--dry-run"], "--idle-list has no effect on sim:edf (only sim:xx uses it)"],
     [["sweep", "--backend", "sim:constructor", "--dry-run"], 'unknown backend "sim:constructor"'],
+    [["sweep", "--jobs", "0", "--dry-run"], "--jobs must be a positive integer (got 0)"],
+    [["sweep", "--duration-s", "-1", "--dry-run"], "--duration-s must be > 0 s (got -1)"],
+    [["sweep", "--machines", "2", "-k", "3", "--dry-run"], "-k 3 is more than --machines 2"],
   ])("%j", async (args, message) => {
     const r = await runMain([...args, "--db", join(tempDir(), "x.duckdb")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).not.toMatch(/NaN|internal error|    at /);
+  });
+});
+
+describe("trace inspect", () => {
+  it.each([
+    [["--machines", "0"], "--machines must be a positive integer (got 0)"],
+    [["--cores", "x"], '--cores must be a number (got "x")'],
+  ])("%j is refused in one line", async (args, message) => {
+    const r = await runMain(["trace", "inspect", "synthetic", ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`xxbench: ${message}\n`);
   });
 });
 
