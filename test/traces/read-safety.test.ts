@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MinuteArrivalMerge, StreamedMinuteArrivals } from "../../traces/azure2019/minute-arrival-merge.ts";
 import { arrivalsInMinuteModes, writeMinuteArrivals } from "../../traces/azure2019/minute-arrivals.ts";
-import { mergeSortedRuns } from "../../traces/azure2019/sorted-runs-merge.ts";
+import { mergeSortedRuns } from "./support/sorted-runs-merge.ts";
 import { withRealTraceDefaults } from "../../traces/real-trace-options.ts";
 import { maxLineBytes } from "../../traces/csv/csv-rows.ts";
 import { SeededRandom } from "../../traces/seeded-random.ts";
