@@ -51,6 +51,24 @@ describe("parseRealTraceOptions", () => {
   });
 });
 
+describe("option messages quote what was typed", () => {
+  it.each([
+    [{ "classes-2021": "abc" }, `--classes-2021 must be 'uniform' or a class index (got "abc")`],
+    [{ "sample-chain": "a,b", sample: 2 }, `--sample-chain must list positive integers, e.g. 400,200,100 (got "a,b")`],
+  ])("%j", (argv, message) => {
+    const error = (() => {
+      try {
+        parseRealTraceOptions(argv, { seed: 1, cores: 8 });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("expected a TraceOptionError");
+    })();
+    expect(error.message).toContain(message);
+    expect(error.message).not.toContain("NaN");
+  });
+});
+
 describe("trigger classes", () => {
   it("defaults: http highest, orchestration middle, background lowest", () => {
     expect(defaultTriggerClasses(4)).toEqual({ http: 3, orchestration: 2, timer: 0, queue: 0, event: 0, storage: 0, others: 0 });
