@@ -142,7 +142,9 @@ function parsePhasesOrThrow(text: string): ReturnType<typeof parsePhases> {
 }
 
 function numberList(flag: string, text: string): number[] {
-  const values = text.split(",").map((s) => Number(s.trim()));
-  if (values.some((v) => !Number.isFinite(v))) throw new UsageError(`${flag} must be comma-separated numbers (got "${text}")`);
+  const cells = text.split(",").map((s) => s.trim());
+  const values = cells.map(Number);
+  // Number("") is 0: an empty entry is a typo, not a zero.
+  if (values.some((v) => !Number.isFinite(v)) || cells.includes("")) throw new UsageError(`${flag} must be comma-separated numbers (got "${text}")`);
   return values;
 }
