@@ -60,7 +60,7 @@ export interface SyntheticArgs {
 export function syntheticConfigFromArgs(args: SyntheticArgs, seed: number, cores: number): SyntheticConfig {
   if (args.load !== undefined && args.phases !== undefined) throw new UsageError("give --load or --phases, not both");
   throwIfErrors(syntheticFlagErrors(args));
-  const prices = numberList("--prices", args.prices);
+  const prices = pricesFromFlag(args.prices);
   const config: SyntheticConfig = {
     ...syntheticDefaults,
     seed,
@@ -139,6 +139,14 @@ function parsePhasesOrThrow(text: string): ReturnType<typeof parsePhases> {
   } catch (e) {
     throw new UsageError(`--phases: ${(e as Error).message}`);
   }
+}
+
+/** The `--prices` table: numbers, > 0, ascending with the class. Real traces use it too. */
+export function pricesFromFlag(text: string): number[] {
+  const prices = numberList("--prices", text);
+  const ascending = prices.every((p, i) => p > 0 && (i === 0 || p > prices[i - 1]!));
+  if (!ascending) throw new UsageError(`--prices must be > 0 and increase with the class, e.g. 0.5,1,1.5,2 (got "${text}")`);
+  return prices;
 }
 
 function numberList(flag: string, text: string): number[] {

@@ -29,6 +29,8 @@ describe("bad flags get one line in the user's own units and exit 2", () => {
     [["replay", "--functions", "1e9"], "--functions must be at most 1,000,000"],
     [["replay", "--tenants", "2e6"], "--tenants must be at most 1,000,000"],
     [["replay", "--prices", "1,,2"], '--prices must be comma-separated numbers (got "1,,2")'],
+    [["replay", "--prices", "2,1"], '--prices must be > 0 and increase with the class, e.g. 0.5,1,1.5,2 (got "2,1")'],
+    [["replay", "azure2019:traces/samples/vhive-loader-azure2019-10fn", "--prices", "abc"], '--prices must be comma-separated numbers (got "abc")'],
     [["replay", "--chain-share", "0.1", "--chain-fan-out", "100", "--chain-depth", "4"], "make 100,000,000 calls at a chain's deepest level, more than the limit of 100,000"],
     [["replay", "--ram-gb", "32", "--backend", "sim:edf"], "--ram-gb has no effect on sim:edf (only sim:xx, sim:hermod use it)"],
     // Given at its default value still counts as given.
