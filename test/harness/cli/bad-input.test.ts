@@ -6,7 +6,10 @@ import { simDefaults, type SimConfig } from "../../../adapters/sim/sim-config.ts
 import { refuseInapplicableOptions } from "../../../harness/backends/backend-registry.ts";
 import { simConfigKeysApplied } from "../../../harness/backends/sim-config-applicability.ts";
 import { clusterMemoryErrors } from "../../../harness/cli/options/cluster-memory-bound.ts";
-import { simConfigFromArgs, simFlagErrors, withSimDefaults, type SimFlag } from "../../../harness/cli/options/sim-options.ts";
+import { simConfigFromArgs, simFlagErrors, simOptions, withSimDefaults, type SimFlag } from "../../../harness/cli/options/sim-options.ts";
+import { syntheticOptions } from "../../../harness/cli/options/synthetic-options.ts";
+import { replayCommandFor, type SweepPlan } from "../../../harness/sweep/sweep-plan.ts";
+import type { SweepRunArgs } from "../../../harness/sweep/sweep-protocol.ts";
 import { RunStore } from "../../../harness/store/run-store.ts";
 import { simulate } from "../../support/simulate.ts";
 import { useTempDirs } from "../../support/temp-dir.ts";
@@ -139,6 +142,21 @@ describe("a backend's stored config holds only the options it applies", () => {
     const base = await simulate({ ...scenario, sim: { machines: 4, cores: 2 } });
     const changed = await simulate({ ...scenario, sim: { machines: 4, cores: 2, ...Object.fromEntries(ignored.map((k) => [k, perturbed[k]])) } });
     expect(changed.sink.outcomes.map((o) => o.outcome)).toEqual(base.sink.outcomes.map((o) => o.outcome));
+  });
+});
+
+describe("a sweep cell's stored replay command", () => {
+  it.each(["sim:edf", "sim:hermod", "sim:xx"])("for %s spells out only options the backend applies, and replays as written", async (backend) => {
+    const defaults = Object.fromEntries(
+      Object.entries({ ...simOptions, ...syntheticOptions }).flatMap(([flag, d]) => ("default" in d ? [[flag, d.default]] : [])),
+    ) as unknown as SweepRunArgs;
+    const plan: SweepPlan = { name: "t", grid: { loads: [0.5], backends: [backend], seeds: [1] }, cells: [], args: { ...defaults, machines: 4, invocations: 300 } };
+    const command = replayCommandFor(plan, { index: 0, load: 0.5, phases: null, backend, seed: 1, label: "load=0.5 seed=1" });
+    expect(command.includes("--shards")).toBe(backend === "sim:xx");
+    expect(command.includes("--k")).toBe(backend !== "sim:edf");
+    const r = await runMain([...command, "--quiet", "--db", join(tempDir(), "cell.duckdb")]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
   });
 });
 
