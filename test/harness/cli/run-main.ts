@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import { main } from "../../../harness/cli/xxbench-cli.ts";
+import { main } from "../../../harness/cli/main.ts";
 
 /** Runs the CLI in this process (the exit code and stderr are what is tested, not process start-up). */
 export async function runMain(args: readonly string[]): Promise<{ code: number; stderr: string; stdout: string }> {
