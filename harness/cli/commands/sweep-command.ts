@@ -50,12 +50,14 @@ export function sweepPlanFromArgs(args: SweepArgs): SweepPlan {
 
 /** Runs a sweep into the store and (unless --no-report) writes its report. Shared with `report --preset`. */
 export async function runSweepCommand(givenArgs: SweepCliArgs): Promise<void> {
-  const args = sweepArgsWithDefaults(givenArgs);
-  const plan = sweepPlanFromArgs(args);
-  for (const backend of plan.grid.backends) {
+  // As replay does: backends and the options they apply first, then the cluster's own rules.
+  const backends = sweepPlanFromArgs(withSimDefaults(givenArgs)).grid.backends;
+  for (const backend of backends) {
     if (!Object.hasOwn(knownBackends(), backend)) throw new UsageError(`unknown backend "${backend}"; known: ${Object.keys(knownBackends()).join(", ")}`);
   }
-  refuseInapplicableOptions(plan.grid.backends, givenSimOptions(givenArgs));
+  refuseInapplicableOptions(backends, givenSimOptions(givenArgs));
+  const args = sweepArgsWithDefaults(givenArgs);
+  const plan = sweepPlanFromArgs(args);
   const table = textTable(["#", "backend", "workload", "seed"], plan.cells.map((c) => [c.index + 1, c.backend, c.label, c.seed]));
   if (args["dry-run"]) {
     process.stdout.write(`sweep "${plan.name}": ${plan.cells.length} runs (dry run: nothing is run)\n${table}\n`);
