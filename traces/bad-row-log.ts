@@ -31,7 +31,8 @@ export class BadRowLog {
 
   reject(error: TraceFormatError): void {
     if (this.policy === "stop") throw error;
-    this.skipped.perFile[error.file] = (this.skipped.perFile[error.file] ?? 0) + 1;
+    const perFile = this.skipped.perFile;
+    perFile[error.file] = (Object.hasOwn(perFile, error.file) ? perFile[error.file]! : 0) + 1;
     this.skipped.total++;
     if (this.skipped.examples.length < keptExamples) this.skipped.examples.push(error.message);
   }

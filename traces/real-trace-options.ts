@@ -147,8 +147,17 @@ export function parseRealTraceOptions(argv: RealTraceArgv, owned: { seed: number
     return v as T;
   };
   const classesText = str("classes-2021") ?? String(realTraceDefaults.classes2021);
-  const classes2021: Classes2021 = classesText === "uniform" ? "uniform" : Number(classesText);
-  const chainText = str("sample-chain");
+  let classes2021: Classes2021 = classesText === "uniform" ? "uniform" : Number(classesText);
+  // Quote what was typed: Number("abc") would reach the message as NaN.
+  if (classes2021 !== "uniform" && !/^\d+$/.test(classesText.trim())) {
+    errors.push(`--classes-2021 must be 'uniform' or a class index (got "${classesText}")`);
+    classes2021 = "uniform";
+  }
+  let chainText = str("sample-chain");
+  if (chainText !== undefined && !/^\s*\d+\s*(,\s*\d+\s*)*$/.test(chainText)) {
+    errors.push(`--sample-chain must list positive integers, e.g. 400,200,100 (got "${chainText}")`);
+    chainText = undefined;
+  }
   const options: RealTraceOptions = {
     seed: owned.seed,
     cores: owned.cores,

@@ -45,6 +45,16 @@ export class SeededRandom {
     return t;
   }
 
+  /** An independent generator at this one's position: it draws what this one would draw next. */
+  clone(): SeededRandom {
+    const copy = Object.create(SeededRandom.prototype) as SeededRandom;
+    copy.a = this.a;
+    copy.b = this.b;
+    copy.c = this.c;
+    copy.d = this.d;
+    return copy;
+  }
+
   /** Uniform in [0, 1) with 53 random bits. */
   next(): number {
     const hi = this.nextUint32() >>> 5;

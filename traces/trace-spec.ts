@@ -41,7 +41,7 @@ export async function openTraceSpec(spec: string, options: RealTraceOptions): Pr
   const colon = spec.indexOf(":");
   const prefix = colon < 0 ? spec : spec.slice(0, colon);
   const path = colon < 0 ? "" : spec.slice(colon + 1);
-  if (!(prefix in readers)) {
+  if (!Object.hasOwn(readers, prefix)) {
     throw new TraceOptionError(`unknown trace "${spec}": expected ${realTracePrefixes.map((p) => `${p}:<path>`).join(" or ")}`);
   }
   if (path === "") throw new TraceOptionError(`trace "${spec}" names no path, e.g. ${prefix}:traces/samples/…`);

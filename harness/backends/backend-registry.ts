@@ -1,8 +1,10 @@
 import type { Backend } from "../../adapters/backend.ts";
-import { isSimPolicyName, simPolicies } from "../../adapters/sim/policies/index.ts";
+import { isSimPolicyName, simPolicies, type SimPolicyName } from "../../adapters/sim/policies/index.ts";
 import { SimBackend } from "../../adapters/sim/sim-backend.ts";
 import type { SimConfig } from "../../adapters/sim/sim-config.ts";
+import { flagText } from "../cli/options/sim-options.ts";
 import { UsageError } from "../cli/usage-error.ts";
+import { appliedSimConfig, appliesSimConfigKey } from "./sim-config-applicability.ts";
 
 export interface BackendContext {
   readonly sim: SimConfig;
@@ -15,8 +17,41 @@ export function knownBackends(): Record<string, string> {
 }
 
 export function createBackend(id: string, context: BackendContext): Backend {
+  const policy = simPolicyOf(id);
+  const backend = new SimBackend(policy, context.sim, context.prices);
+  // The stored config says only what this policy applied; the run itself is unchanged.
+  const config = { policy, ...appliedSimConfig(policy, context.sim), prices: context.prices };
+  return { id: backend.id, config, run: (invocations, sink, signal) => backend.run(invocations, sink, signal) };
+}
+
+/** An option the user gave (its name without dashes), with the SimConfig key it sets. */
+export interface GivenSimOption {
+  readonly flag: string;
+  readonly key: keyof SimConfig;
+}
+
+/**
+ * Refuses every given option that none of `backendIds` applies (`--ram-gb` with only
+ * `sim:edf`), so no run is stored as if it had applied. One backend using it is enough:
+ * `--ram-gb 32 --backend sim:xx --backend sim:edf` is legal, and only the sim:xx run stores it.
+ */
+export function refuseInapplicableOptions(backendIds: readonly string[], given: readonly GivenSimOption[]): void {
+  const policies = backendIds.map(simPolicyOf);
+  const unused = given.filter(({ key }) => !policies.some((p) => appliesSimConfigKey(p, key)));
+  if (unused.length === 0) return;
+  const users = (key: keyof SimConfig): string =>
+    (Object.keys(simPolicies) as SimPolicyName[])
+      .filter((p) => appliesSimConfigKey(p, key))
+      .map((p) => `sim:${p}`)
+      .join(", ");
+  throw new UsageError(
+    unused.map(({ flag, key }) => `${flagText(flag)} has no effect on ${backendIds.join(", ")} (only ${users(key)} use${users(key).includes(",") ? "" : "s"} it)`).join("; "),
+  );
+}
+
+function simPolicyOf(id: string): SimPolicyName {
   const [kind, rest] = splitOnce(id, ":");
-  if (kind === "sim" && isSimPolicyName(rest)) return new SimBackend(rest, context.sim, context.prices);
+  if (kind === "sim" && isSimPolicyName(rest)) return rest;
   throw new UsageError(`unknown backend "${id}"; known: ${Object.keys(knownBackends()).join(", ")}`);
 }
 

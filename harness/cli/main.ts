@@ -13,6 +13,7 @@ import { UsageError } from "./usage-error.ts";
 import { StoreError } from "../store/run-store.ts";
 import { isTraceUserError } from "../../traces/trace-spec.ts";
 import { traceInspectCommand } from "./commands/trace-inspect-command.ts";
+import { refuseNotANumber } from "./not-a-number.ts";
 
 /** Errors whose message is the whole story for the user: no stack trace. */
 function isUserFacing(error: unknown): error is Error {
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(importCommand)
     .demandCommand(1, "name a command: demo, replay, runs, summary, sql, report, sweep, export, import (xxbench --help lists them)")
     .strict()
+    .middleware((args) => refuseNotANumber(args, argv), true)
     .recommendCommands()
     .fail((message: string | null, error: Error | undefined) => {
       // yargs calls this for its own validation (message set) and for errors thrown by handlers.

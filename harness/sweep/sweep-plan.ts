@@ -1,4 +1,5 @@
-import { simOptions } from "../cli/options/sim-options.ts";
+import { simFlagConfigKeys, simOptions } from "../cli/options/sim-options.ts";
+import { backendAppliesSimConfigKey } from "../backends/sim-config-applicability.ts";
 import { syntheticOptions } from "../cli/options/synthetic-options.ts";
 import { parseLoads, parseSeeds, sweepCells, type SweepCell, type SweepGrid } from "./sweep-grid.ts";
 import { sweepPresets, type SweepPreset, type SweepPresetName } from "./sweep-presets.ts";
@@ -46,6 +47,8 @@ export function replayCommandFor(plan: SweepPlan, cell: SweepCell): string[] {
   const args = plan.args as unknown as Record<string, unknown>;
   for (const key of [...Object.keys(simOptions), ...Object.keys(syntheticOptions)].sort()) {
     if (key === "load" || key === "phases") continue;
+    // replay refuses a cluster option the cell's backend does not apply.
+    if (Object.hasOwn(simFlagConfigKeys, key) && !backendAppliesSimConfigKey(cell.backend, simFlagConfigKeys[key as keyof typeof simFlagConfigKeys])) continue;
     const value = args[key];
     if (value === undefined || value === null) continue;
     if (typeof value === "boolean") command.push(value ? `--${key}` : `--no-${key}`);

@@ -1,19 +1,21 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { useTempDirs } from "../support/temp-dir.ts";
 import type { TraceSource } from "../../traces/invocation.ts";
 import { withRealTraceDefaults, type RealTraceOptions } from "../../traces/real-trace-options.ts";
 import { SeededRandom } from "../../traces/seeded-random.ts";
 import { TraceFormatError } from "../../traces/trace-format-error.ts";
+import { TraceOptionError } from "../../traces/trace-option-error.ts";
 import { openTraceSpec } from "../../traces/trace-spec.ts";
 import { sample2021, sample3, sample500 } from "./support/samples.ts";
 
+const tempDir = useTempDirs();
 const files = ["invocations.csv", "durations.csv", "memory.csv"] as const;
 
 /** A copy of a 2019 sample with one line of one file replaced. */
 function mutated2019(dir: string, file: string, line: number, edit: (cells: string[]) => string[]): string {
-  const out = mkdtempSync(join(tmpdir(), "xxbench-bad-"));
+  const out = tempDir();
   for (const f of files) copyFileSync(join(dir, f), join(out, f));
   const lines = readFileSync(join(out, file), "utf8").split("\n");
   lines[line - 1] = edit(lines[line - 1]!.split(",")).join(",");
@@ -43,8 +45,8 @@ describe("malformed rows stop the read with file:line:column and what was expect
   // Field 11 of line 2 of the 3-function sample starts at character 214.
   it.each([
     ["invocations.csv", 3, (c: string[]) => c.slice(0, -1), /invocations\.csv:3:\d+: expected 154 fields \(4 keys and 150 minute counts\), found 153$/],
-    ["invocations.csv", 2, set(10, "x"), /invocations\.csv:2:214: expected a non-negative integer invocation count, found "x"$/],
-    ["invocations.csv", 2, set(10, "2.5"), /invocations\.csv:2:214: expected a non-negative integer invocation count, found "2.5"$/],
+    ["invocations.csv", 2, set(10, "x"), /invocations\.csv:2:214: expected a non-negative integer invocation count of at most 10,000,000 per function-minute, found "x"$/],
+    ["invocations.csv", 2, set(10, "2.5"), /invocations\.csv:2:214: expected a non-negative integer invocation count of at most 10,000,000 per function-minute, found "2.5"$/],
     ["invocations.csv", 4, set(3, "cron"), /invocations\.csv:4:196: expected a trigger \(http\|orchestration\|timer\|queue\|event\|storage\|others\), found "cron"$/],
     ["durations.csv", 2, set(3, "-5"), /durations\.csv:2:196: expected a non-negative Average duration in ms, found "-5"$/],
     ["durations.csv", 2, set(9, "1"), /durations\.csv:2:232: expected percentile_Average_25 ≥ the previous percentile \(90640\), found "1"$/],
@@ -57,7 +59,7 @@ describe("malformed rows stop the read with file:line:column and what was expect
   });
 
   it("reports a 2021 negative duration at its line and column", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "xxbench-bad21-"));
+    const dir = tempDir();
     const lines = readFileSync(sample2021, "utf8").split("\n");
     const cells = lines[9]!.split(",");
     cells[3] = "-0.5";
@@ -109,7 +111,7 @@ describe("fuzz: mutated real rows either parse or fail with a located one-line m
   it("2019: 1,500 mutations of rows of the 500-function sample", async () => {
     const rng = SeededRandom.forPurpose(42, "fuzz-2019");
     // Three real functions from the 500-function sample: the same rows of the three files.
-    const base = mkdtempSync(join(tmpdir(), "xxbench-fuzz19-"));
+    const base = tempDir();
     const picked = [1, 250, 499];
     for (const f of files) {
       const lines = readFileSync(join(sample500, f), "utf8").split("\n");
@@ -128,6 +130,8 @@ describe("fuzz: mutated real rows either parse or fail with a located one-line m
         if (skip) outcomes.skippedRuns++;
         else outcomes.parsed++;
       } catch (error) {
+        // Skipping every row of a tiny file leaves nothing to replay: refused, in one line.
+        if (error instanceof TraceOptionError && /zero invocations is not a run$/.test(error.message)) continue;
         if (!(error instanceof TraceFormatError)) throw new Error(`trial ${trial} (${file}:${line}) crashed: ${String(error)}`);
         expect(error.message).toMatch(oneLine);
         expect(error.line).toBeGreaterThanOrEqual(1);
@@ -140,7 +144,7 @@ describe("fuzz: mutated real rows either parse or fail with a located one-line m
   it("2021: 1,500 mutations of rows of the 2021 head", async () => {
     const rng = SeededRandom.forPurpose(42, "fuzz-2021");
     const lines = readFileSync(sample2021, "utf8").split("\n").slice(0, 41);
-    const dir = mkdtempSync(join(tmpdir(), "xxbench-fuzz21-"));
+    const dir = tempDir();
     let rejected = 0;
     for (let trial = 0; trial < 1500; trial++) {
       const copy = [...lines];

@@ -1,12 +1,14 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { useTempDirs } from "../support/temp-dir.ts";
 import { parseRealTraceOptions, realTraceOptionDefinitions, withRealTraceDefaults } from "../../traces/real-trace-options.ts";
 import { isTraceUserError, TraceOptionError } from "../../traces/trace-option-error.ts";
 import { openTraceSpec } from "../../traces/trace-spec.ts";
 import { defaultTriggerClasses, loadTriggerClasses } from "../../traces/trigger-classes.ts";
 import { sample2021, sample3 } from "./support/samples.ts";
+
+const tempDir = useTempDirs();
 
 describe("openTraceSpec", () => {
   it("opens both prefixes", async () => {
@@ -49,6 +51,24 @@ describe("parseRealTraceOptions", () => {
   });
 });
 
+describe("option messages quote what was typed", () => {
+  it.each([
+    [{ "classes-2021": "abc" }, `--classes-2021 must be 'uniform' or a class index (got "abc")`],
+    [{ "sample-chain": "a,b", sample: 2 }, `--sample-chain must list positive integers, e.g. 400,200,100 (got "a,b")`],
+  ])("%j", (argv, message) => {
+    const error = (() => {
+      try {
+        parseRealTraceOptions(argv, { seed: 1, cores: 8 });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("expected a TraceOptionError");
+    })();
+    expect(error.message).toContain(message);
+    expect(error.message).not.toContain("NaN");
+  });
+});
+
 describe("trigger classes", () => {
   it("defaults: http highest, orchestration middle, background lowest", () => {
     expect(defaultTriggerClasses(4)).toEqual({ http: 3, orchestration: 2, timer: 0, queue: 0, event: 0, storage: 0, others: 0 });
@@ -56,7 +76,7 @@ describe("trigger classes", () => {
   });
 
   it("a JSON file overrides and adds triggers, and bad classes are refused with every entry named", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "xxbench-tc-"));
+    const dir = tempDir();
     writeFileSync(join(dir, "ok.json"), JSON.stringify({ timer: 1, kafka: 2 }));
     expect(await loadTriggerClasses(join(dir, "ok.json"), 4)).toMatchObject({ http: 3, timer: 1, kafka: 2 });
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ timer: 4, http: "high" }));

@@ -14,13 +14,13 @@ import { findAzure2019Files, type Azure2019Files } from "./azure2019-files.ts";
 import { readDurationPercentiles, type DurationStats } from "./duration-percentiles-file.ts";
 import type { FunctionProfile } from "./function-profile.ts";
 import { functionKey } from "./function-key.ts";
-import { readInvocationCounts, readInvocationCountsHeader, type InvocationCountsHeader } from "./invocation-counts-file.ts";
+import { maxInvocationsPerFunctionMinute, readInvocationCounts, readInvocationCountsHeader, type InvocationCountsHeader } from "./invocation-counts-file.ts";
 import { readMemoryPercentiles, type MemoryPercentiles, type MemoryStats } from "./memory-percentiles-file.ts";
-import { minuteMs, writeMinuteArrivals } from "./minute-arrivals.ts";
+import { MinuteArrivalMerge } from "./minute-arrival-merge.ts";
+import { minuteMs } from "./minute-arrivals.ts";
 import { MinuteMajorCounts, type MinuteMajorCountsOptions } from "./minute-major-counts.ts";
 import type { MissingStatsReport } from "./missing-stats-policy.ts";
 import { PercentileDistribution } from "./percentile-distribution.ts";
-import { mergeSortedRuns } from "./sorted-runs-merge.ts";
 
 const batchSize = 4096;
 
@@ -63,6 +63,11 @@ export async function readAzure2019(dir: string, options: RealTraceOptions, tuni
   const known = new Set(Object.keys(triggerClasses));
 
   const scan = await scanFunctions(files, header, window, known, log, durations, memory, triggerClasses, options, tuning);
+  if (scan.rows === 0) {
+    throw new TraceOptionError(
+      `azure2019: ${files.invocations} has no function rows${log.skipped.total > 0 ? ` (all ${log.skipped.total} were skipped as malformed)` : ""}: zero invocations is not a run`,
+    );
+  }
   const transforms: TraceTransform[] = [{ transform: "window", fromMinute: window.fromMinute, minutes: window.minutes, fileMinutes: { fromMinute: header.firstMinute, minutes: header.minutes } }];
 
   // Which scanned rows are replayed: every eligible one, or the chosen sample.
@@ -70,21 +75,26 @@ export async function readAzure2019(dir: string, options: RealTraceOptions, tuni
   let sample: ChosenSample | undefined;
   if (options.sample !== undefined) {
     const sizes = options.sampleChain ? options.sampleChain.slice(0, options.sampleChain.indexOf(options.sample) + 1) : [options.sample];
-    if (sizes[0]! > scan.eligible.length) {
-      throw new TraceOptionError(`--sample ${sizes[0]} is larger than the ${scan.eligible.length} replayable functions of ${dir}`);
-    }
     const counts = scan.counts!;
-    const chain = await representativeSamples(
-      {
-        functions: scan.eligible.length,
-        resourcePerInvocation: Float64Array.from(scan.eligible, (r) => scan.profiles[r]!.resourcePerInvocation),
-        minutes: () => counts.byMinute(),
-      },
-      sizes,
-      options.sampleTrials,
-      SeededRandom.forPurpose(options.seed, "function-sample"),
-    );
-    counts.dispose();
+    let chain: Awaited<ReturnType<typeof representativeSamples>>;
+    try {
+      if (sizes[0]! > scan.eligible.length) {
+        throw new TraceOptionError(`--sample ${sizes[0]} is larger than the ${scan.eligible.length} replayable functions of ${dir}`);
+      }
+      chain = await representativeSamples(
+        {
+          functions: scan.eligible.length,
+          resourcePerInvocation: Float64Array.from(scan.eligible, (r) => scan.profiles[r]!.resourcePerInvocation),
+          minutes: () => counts.byMinute(),
+        },
+        sizes,
+        options.sampleTrials,
+        SeededRandom.forPurpose(options.seed, "function-sample"),
+      );
+    } finally {
+      // Its spill files, if any, must go whether the sample succeeds or not.
+      counts.dispose();
+    }
     sample = chain[chain.length - 1]!;
     for (const e of sample.members) replayed[scan.eligible[e]!] = 1;
     transforms.push({
@@ -156,6 +166,11 @@ export async function readAzure2019(dir: string, options: RealTraceOptions, tuni
     });
   }
 
+  refuseCountsOverCap(scan, replayed, thumbnails ? options.compress : 1, rateFactor);
+  if (expected === 0) {
+    throw new TraceOptionError(`azure2019: no invocation of ${dir} is replayed (window from minute ${window.fromMinute}, ${window.minutes} minutes${sample ? `, a sample of ${sample.size}` : ""}): zero invocations is not a run`);
+  }
+
   const spec = {
     source: "azure2019",
     dir,
@@ -219,6 +234,8 @@ interface FunctionScan {
   readonly profiles: (FunctionProfile | undefined)[];
   /** Per row: invocations in the window. */
   readonly totals: Float64Array;
+  /** Per row: its largest minute count in the window. */
+  readonly busiestMinute: Float64Array;
   /** Rows with a profile, ascending: the sampler's dense function ids. */
   readonly eligible: number[];
   readonly missing: MissingStatsReport;
@@ -254,56 +271,86 @@ async function scanFunctions(
   const seen = new Set<string>();
   const profiles: (FunctionProfile | undefined)[] = [];
   const totals: number[] = [];
+  const busiestMinute: number[] = [];
   const eligible: number[] = [];
   let duplicateRows = 0;
-  for await (const row of readInvocationCounts(files.invocations, files.invocations, header, window, known, log)) {
-    const key = functionKey(row.owner, row.app, row.fn);
-    if (seen.has(key)) {
-      duplicateRows++;
-      continue;
+  try {
+    for await (const row of readInvocationCounts(files.invocations, files.invocations, header, window, known, log)) {
+      const key = functionKey(row.owner, row.app, row.fn);
+      if (seen.has(key)) {
+        duplicateRows++;
+        continue;
+      }
+      seen.add(key);
+      let total = 0;
+      let busiest = 0;
+      for (let m = 0; m < row.counts.length; m++) {
+        total += row.counts[m]!;
+        if (row.counts[m]! > busiest) busiest = row.counts[m]!;
+      }
+      const d: DurationStats | undefined = durations.get(key);
+      const mem: MemoryStats | undefined = memory?.lookup(row.owner, row.app, row.fn);
+      if (!d) missing.functionsWithoutDurations++;
+      if (!mem) missing.functionsWithoutMemory++;
+      let profile: FunctionProfile | undefined;
+      if ((!d || !mem) && options.missingStats === "skip") {
+        missing.functionsSkipped++;
+        missing.invocationsSkipped += total;
+      } else {
+        if (!d || !mem) missing.functionsDefaulted++;
+        const work = d?.percentiles ?? defaultWork;
+        const mb = mem?.percentiles ?? defaultMemory;
+        profile = {
+          tenant: row.owner,
+          app: row.app,
+          fn: row.fn,
+          trigger: row.trigger,
+          priceClass: triggerClasses[row.trigger]!,
+          work,
+          memory: mb,
+          memStartMb: mb.values[0]!,
+          meanWorkMs: work.mean(),
+          resourcePerInvocation: ((d?.averageMs ?? options.missingWorkMs) * (mem?.averageMb ?? options.missingMemoryMb)) / 1e6,
+        };
+        counts?.addFunction(eligible.length, row.counts);
+        eligible.push(profiles.length);
+      }
+      profiles.push(profile);
+      totals.push(total);
+      busiestMinute.push(busiest);
     }
-    seen.add(key);
-    let total = 0;
-    for (let m = 0; m < row.counts.length; m++) total += row.counts[m]!;
-    const d: DurationStats | undefined = durations.get(key);
-    const mem: MemoryStats | undefined = memory?.lookup(row.owner, row.app, row.fn);
-    if (!d) missing.functionsWithoutDurations++;
-    if (!mem) missing.functionsWithoutMemory++;
-    let profile: FunctionProfile | undefined;
-    if ((!d || !mem) && options.missingStats === "skip") {
-      missing.functionsSkipped++;
-      missing.invocationsSkipped += total;
-    } else {
-      if (!d || !mem) missing.functionsDefaulted++;
-      const work = d?.percentiles ?? defaultWork;
-      const mb = mem?.percentiles ?? defaultMemory;
-      profile = {
-        tenant: row.owner,
-        app: row.app,
-        fn: row.fn,
-        trigger: row.trigger,
-        priceClass: triggerClasses[row.trigger]!,
-        work,
-        memory: mb,
-        memStartMb: mb.values[0]!,
-        meanWorkMs: work.mean(),
-        resourcePerInvocation: ((d?.averageMs ?? options.missingWorkMs) * (mem?.averageMb ?? options.missingMemoryMb)) / 1e6,
-      };
-      counts?.addFunction(eligible.length, row.counts);
-      eligible.push(profiles.length);
-    }
-    profiles.push(profile);
-    totals.push(total);
+  } catch (error) {
+    // A bad row stops the scan: the sample's spill files go with it.
+    counts?.dispose();
+    throw error;
   }
   return {
     rows: profiles.length,
     duplicateRows,
     profiles,
     totals: Float64Array.from(totals),
+    busiestMinute: Float64Array.from(busiestMinute),
     eligible,
     missing,
     ...(counts ? { counts } : {}),
   };
+}
+
+/**
+ * Merging minutes (thumbnails) and scaling the rate multiply minute counts; refuse, before any
+ * arrival is made, a replay whose counts could pass the per-function-minute cap (they are held
+ * as uint32, which would otherwise wrap silently). The bound is the busiest minute times the
+ * minutes merged times the rate factor, plus one for rounding.
+ */
+function refuseCountsOverCap(scan: FunctionScan, replayed: Uint8Array, compress: number, rateFactor: number): void {
+  let busiest = 0;
+  for (let r = 0; r < scan.rows; r++) if (replayed[r] && scan.busiestMinute[r]! > busiest) busiest = scan.busiestMinute[r]!;
+  const bound = Math.ceil(busiest * Math.ceil(compress) * rateFactor) + 1;
+  if (bound <= maxInvocationsPerFunctionMinute || (compress === 1 && rateFactor === 1)) return;
+  const flags = [compress !== 1 ? `--compress ${compress}` : "", rateFactor !== 1 ? `--target-load (rate × ${rateFactor.toPrecision(3)})` : ""].filter(Boolean).join(" and ");
+  throw new TraceOptionError(
+    `${flags} would put up to ${bound.toLocaleString("en-US")} invocations of one function in one minute (the busiest has ${busiest.toLocaleString("en-US")}), over the limit of ${maxInvocationsPerFunctionMinute.toLocaleString("en-US")} per function-minute`,
+  );
 }
 
 /** One systematic-rounding offset per row, drawn in row order from its own stream. */
@@ -356,49 +403,36 @@ async function* generate(plan: GenerationPlan): AsyncGenerator<InvocationBatch> 
     const phase = options.phaseShift ? SeededRandom.forPurpose(options.seed, "arrival-phase") : undefined;
     const work = SeededRandom.forPurpose(options.seed, "work");
     const memory = SeededRandom.forPurpose(options.seed, "memory");
-    let offsetsMs = new Float64Array(1024);
-    let order = new Int32Array(1024);
-    let runOf = new Int32Array(1024);
+    let slab: Float64Array = new Float64Array(1024);
+    const takenRuns = new Int32Array(batchSize);
+    const takenOffsets = new Float64Array(batchSize);
     let id = 0;
     let batch: Invocation[] = [];
     for await (const { minute, functions, counts } of store.byMinute()) {
-      let total = 0;
-      for (let k = 0; k < counts.length; k++) total += counts[k]!;
-      if (total === 0) continue;
-      if (total > offsetsMs.length) {
-        const size = Math.max(total, offsetsMs.length * 2);
-        offsetsMs = new Float64Array(size);
-        order = new Int32Array(size);
-        runOf = new Int32Array(size);
-      }
-      const starts = new Int32Array(functions.length + 1);
-      let at = 0;
-      for (let k = 0; k < functions.length; k++) {
-        starts[k] = at;
-        writeMinuteArrivals(options.arrivalsInMinute, counts[k]!, gaps, phase, offsetsMs, at);
-        at += counts[k]!;
-      }
-      starts[functions.length] = at;
-      mergeSortedRuns(offsetsMs, starts, functions.length, order, runOf);
+      // Small runs are written out, large ones streamed: no count is held as one array.
+      const merge = new MinuteArrivalMerge(options.arrivalsInMinute, counts, gaps, phase, slab);
+      slab = merge.buffer;
       const minuteStart = minute * minuteMs;
-      for (let i = 0; i < total; i++) {
-        const p = profiles[functions[runOf[i]!]!]!;
-        const peak = p.memory.sample(memory.next());
-        batch.push({
-          id: id++,
-          arrivalMs: (minuteStart + offsetsMs[order[i]!]!) / plan.timeScale,
-          tenant: p.tenant,
-          app: p.app,
-          fn: p.fn,
-          trigger: p.trigger,
-          priceClass: p.priceClass,
-          workMs: p.work.sample(work.next()),
-          memStartMb: p.memStartMb,
-          memPeakMb: peak,
-        });
-        if (batch.length === batchSize) {
-          yield batch;
-          batch = [];
+      for (let n = merge.take(takenRuns, takenOffsets); n > 0; n = merge.take(takenRuns, takenOffsets)) {
+        for (let i = 0; i < n; i++) {
+          const p = profiles[functions[takenRuns[i]!]!]!;
+          const peak = p.memory.sample(memory.next());
+          batch.push({
+            id: id++,
+            arrivalMs: (minuteStart + takenOffsets[i]!) / plan.timeScale,
+            tenant: p.tenant,
+            app: p.app,
+            fn: p.fn,
+            trigger: p.trigger,
+            priceClass: p.priceClass,
+            workMs: p.work.sample(work.next()),
+            memStartMb: p.memStartMb,
+            memPeakMb: peak,
+          });
+          if (batch.length === batchSize) {
+            yield batch;
+            batch = [];
+          }
         }
       }
     }

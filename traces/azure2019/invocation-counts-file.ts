@@ -27,6 +27,14 @@ export interface FunctionCountsRow {
 
 const keyColumns = ["HashOwner", "HashApp", "HashFunction", "Trigger"] as const;
 
+/**
+ * The most invocations one function may have in one minute (≈ 167 k/s). Arrivals are streamed,
+ * so the cap bounds replay time, not memory: a corrupt cell of 2,000,000,000 would otherwise
+ * keep a replay busy for hours. README, "Real traces", documents it.
+ */
+export const maxInvocationsPerFunctionMinute = 10_000_000;
+const countRule = `a non-negative integer invocation count of at most ${maxInvocationsPerFunctionMinute.toLocaleString("en-US")} per function-minute`;
+
 /** Reads the header line: the four key columns, then consecutive minute labels (1..1440, or 480..959 in In-Vitro samples). */
 export async function readInvocationCountsHeader(path: string, name: string): Promise<InvocationCountsHeader> {
   for await (const row of csvRows(path, name)) {
@@ -77,7 +85,11 @@ export async function* readInvocationCounts(
       const trigger = fields.ownedText(3, `a trigger (${triggerList})`);
       if (!knownTriggers.has(trigger)) throw fields.error(3, `a trigger (${triggerList})`, trigger);
       const counts = new Uint32Array(window.minutes);
-      for (let m = 0; m < window.minutes; m++) counts[m] = fields.count(firstCell + m, "a non-negative integer invocation count");
+      for (let m = 0; m < window.minutes; m++) {
+        const count = fields.count(firstCell + m, countRule);
+        if (count > maxInvocationsPerFunctionMinute) throw fields.error(firstCell + m, countRule, fields.cells[firstCell + m]);
+        counts[m] = count;
+      }
       yield { line: row.line, owner, app, fn, trigger, counts };
     } catch (error) {
       if (!(error instanceof TraceFormatError)) throw error;

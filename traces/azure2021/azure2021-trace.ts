@@ -12,8 +12,11 @@ import { offeredLoad, scaledTotal } from "../transforms/rate-scaling.ts";
 import type { TraceTransform } from "../transforms/trace-transform.ts";
 import { readAzure2021Rows, type Azure2021Row } from "./azure2021-rows.ts";
 import { ReorderBuffer } from "./reorder-buffer.ts";
+import { maxInvocationsPerFunctionMinute } from "../azure2019/invocation-counts-file.ts";
 
 const batchSize = 4096;
+/** Rate scaling turns a row into ⌊factor⌋ or ⌈factor⌉ invocations; the same bound as a 2019 function-minute. */
+const maxCopiesPerRow = maxInvocationsPerFunctionMinute;
 const minuteS = 60;
 
 /**
@@ -52,8 +55,10 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
   const workMs: number[] = [];
   const perMinute: Uint32Array[] = [];
   let outside = 0;
+  let rows = 0;
   let lastStartS = Number.NEGATIVE_INFINITY;
   await forEachOrderedRow(file, options.reorderWindowS, log, (row) => {
+    rows++;
     const key = `${row.app}/${row.func}`;
     let f = functionIndex.get(key);
     if (f === undefined) {
@@ -84,6 +89,9 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
     }
   });
   const invocationsInWindow = totals.reduce((a, b) => a + b, 0);
+  if (rows === 0) {
+    throw new TraceOptionError(`azure2021: ${file} has no invocation rows${log.skipped.total > 0 ? ` (all ${log.skipped.total} were skipped as malformed)` : ""}: zero invocations is not a run`);
+  }
   if (invocationsInWindow === 0) throw new TraceOptionError(`azure2021: no invocation of ${file} starts in the window from minute ${fromS / minuteS}`);
   const minutes = options.minutes ?? Math.floor((lastStartS - fromS) / minuteS) + 1;
   const transforms: TraceTransform[] = [
@@ -168,6 +176,11 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
   if (options.targetLoad !== undefined) {
     if (!(sourceLoad > 0)) throw new TraceOptionError("--target-load: the selected trace offers no load to scale (all durations are 0)");
     rateFactor = options.targetLoad / sourceLoad;
+    if (rateFactor > maxCopiesPerRow) {
+      throw new TraceOptionError(
+        `--target-load ${options.targetLoad} would replay each row of ${file} about ${Math.round(rateFactor).toLocaleString("en-US")} times, over the limit of ${maxCopiesPerRow.toLocaleString("en-US")} copies per row`,
+      );
+    }
     expected = 0;
     let scaledWork = 0;
     for (let f = 0; f < functionIds.length; f++) {
@@ -228,22 +241,41 @@ function owned(text: string): string {
 
 /** Feeds every good row, in start order, to `visit`; rows too far out of order are rejected through `log`. */
 async function forEachOrderedRow(file: string, windowS: number, log: BadRowLog, visit: (row: Azure2021Row) => void): Promise<void> {
-  const buffer = new ReorderBuffer<Azure2021Row>(windowS);
-  for await (const row of readAzure2021Rows(file, file, log)) {
-    if (!buffer.push(row.startS, row)) log.reject(outOfOrder(file, row, windowS));
-    for (const r of buffer.release()) visit(r);
-  }
-  for (const r of buffer.release(true)) visit(r);
+  for await (const rows of orderedRows(file, windowS, log)) for (const row of rows) visit(row);
 }
 
-function outOfOrder(file: string, row: Azure2021Row, windowS: number): TraceFormatError {
-  return new TraceFormatError(
-    file,
-    row.line,
-    1,
-    `rows in start-time order (end_timestamp - duration) within --reorder-window-s ${windowS}`,
-    `start ${row.startS}`,
-  );
+/** A row with the start of the row before it in the file, to tell which of two disordered rows is out of place. */
+interface FileOrderedRow {
+  readonly row: Azure2021Row;
+  readonly previousStartS: number;
+}
+
+/** Every good row in start order, a file row's worth at a time; rows too far out of order are rejected through `log`. */
+async function* orderedRows(file: string, windowS: number, log: BadRowLog): AsyncGenerator<Azure2021Row[]> {
+  const buffer = new ReorderBuffer<FileOrderedRow>(windowS);
+  let previousStartS = Number.NEGATIVE_INFINITY;
+  for await (const row of readAzure2021Rows(file, file, log)) {
+    if (!buffer.push(row.startS, { row, previousStartS })) log.reject(outOfOrder(file, row, buffer.lastReleasedItem!, windowS, log.policy));
+    else previousStartS = row.startS;
+    yield Array.from(buffer.release(), (r) => r.row);
+  }
+  yield Array.from(buffer.release(true), (r) => r.row);
+}
+
+/**
+ * The error for `row`, which starts before `released`, a row already replayed. The row that
+ * cannot be placed is not always the one out of place: a row that jumped ahead makes every
+ * ordinary row after it look late. When `row` is in order with the row before the jumper, the
+ * jumper is named, so the user opens the file at the row to fix; under --on-bad-row skip the
+ * row skipped is `row`, so that is the one named.
+ */
+export function outOfOrder(file: string, row: Azure2021Row, released: FileOrderedRow, windowS: number, policy: BadRowLog["policy"]): TraceFormatError {
+  const rule = `rows in start-time order (end_timestamp - duration) within --reorder-window-s ${windowS}`;
+  const jumper = released.row;
+  if (policy === "stop" && row.startS >= released.previousStartS - windowS) {
+    return new TraceFormatError(file, jumper.line, 1, `${rule}; line ${row.line} after it starts at ${row.startS} s`, `start ${jumper.startS} s`);
+  }
+  return new TraceFormatError(file, row.line, 1, `${rule}; line ${jumper.line} before it starts at ${jumper.startS} s`, `start ${row.startS} s`);
 }
 
 interface Plan {
@@ -264,13 +296,13 @@ async function* generate(plan: Plan): AsyncGenerator<InvocationBatch> {
   const { options } = plan;
   // Construction reported every bad row; this pass meets the same rows and skips them quietly.
   const quiet = new BadRowLog(options.onBadRow);
-  const buffer = new ReorderBuffer<Azure2021Row>(options.reorderWindowS);
   // Per function, how many of its invocations have been seen: the systematic-rounding position.
   const seen = new Float64Array(plan.functionIds.length);
   const mem = options.memory2021Mb;
   let id = 0;
   let batch: Invocation[] = [];
-  const emit = (row: Azure2021Row): void => {
+  // A generator, so a row scaled into many copies is handed over a batch at a time, never held whole.
+  function* emit(row: Azure2021Row): Generator<Invocation[]> {
     if (!(row.startS >= plan.fromS && row.startS < plan.endS)) return;
     const f = plan.functionIndex.get(`${row.app}/${row.func}`)!;
     if (!plan.replayed[f]) return;
@@ -293,16 +325,14 @@ async function* generate(plan: Plan): AsyncGenerator<InvocationBatch> {
         memStartMb: mem,
         memPeakMb: mem,
       });
-    }
-  };
-  for await (const row of readAzure2021Rows(plan.file, plan.file, quiet)) {
-    if (!buffer.push(row.startS, row)) quiet.reject(outOfOrder(plan.file, row, options.reorderWindowS));
-    for (const r of buffer.release()) emit(r);
-    if (batch.length >= batchSize) {
-      yield batch;
-      batch = [];
+      if (batch.length === batchSize) {
+        yield batch;
+        batch = [];
+      }
     }
   }
-  for (const r of buffer.release(true)) emit(r);
-  for (let i = 0; i < batch.length; i += batchSize) yield batch.slice(i, i + batchSize);
+  for await (const rows of orderedRows(plan.file, options.reorderWindowS, quiet)) {
+    for (const r of rows) yield* emit(r);
+  }
+  if (batch.length > 0) yield batch;
 }

@@ -11,6 +11,7 @@ export class ReorderBuffer<T> {
   private seq = 0;
   private maxSeen = Number.NEGATIVE_INFINITY;
   private lastReleased = Number.NEGATIVE_INFINITY;
+  private lastItem: T | undefined;
 
   constructor(private readonly windowS: number) {}
 
@@ -51,8 +52,14 @@ export class ReorderBuffer<T> {
         }
       }
       this.lastReleased = top.start;
+      this.lastItem = top.item;
       yield top.item;
     }
+  }
+
+  /** The item released last, the latest start so far: what a refused item falls before. */
+  get lastReleasedItem(): T | undefined {
+    return this.lastItem;
   }
 
   get size(): number {

@@ -76,7 +76,7 @@ export async function inspectTrace(source: TraceSource, cluster: InspectionClust
       memory.add(inv.memPeakMb);
       totalWork += inv.workMs;
       const trigger = inv.trigger ?? "(none)";
-      triggers[trigger] = (triggers[trigger] ?? 0) + 1;
+      triggers[trigger] = (Object.hasOwn(triggers, trigger) ? triggers[trigger]! : 0) + 1;
       classes[inv.priceClass] = (classes[inv.priceClass] ?? 0) + 1;
       let b = Math.floor(inv.arrivalMs / bucketMs);
       while (b >= maxBuckets) {

@@ -72,7 +72,9 @@ async function* generate(
 
   const chains = SeededRandom.forPurpose(config.seed, "chains");
   const pending = new PendingCalls();
-  const tenantFunctions = Array.from({ length: config.tenants }, (_, t) => functions.filter((f) => f.tenantIndex === t));
+  // One pass, not a filter per tenant: tenants × functions would be quadratic.
+  const tenantFunctions = Array.from({ length: config.tenants }, (): SyntheticFunction[] => []);
+  for (const f of functions) tenantFunctions[f.tenantIndex]!.push(f);
 
   let phase = 0;
   let t = phaseStarts[0]!;

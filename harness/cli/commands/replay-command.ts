@@ -1,11 +1,11 @@
 import type { Argv } from "yargs";
-import { createBackend, knownBackends } from "../../backends/backend-registry.ts";
+import { createBackend, knownBackends, refuseInapplicableOptions } from "../../backends/backend-registry.ts";
 import { replay } from "../../replay/replay.ts";
 import { stderrProgress } from "../../replay/progress.ts";
 import { RunStore } from "../../store/run-store.ts";
 import { abortOnInterrupt } from "../interrupt.ts";
 import { dbOption, seedOption } from "../options/common-options.ts";
-import { simConfigFromArgs, simOptions, type SimArgs } from "../options/sim-options.ts";
+import { givenSimOptions, simConfigFromArgs, simOptionsGivenOnly, withSimDefaults, type SimArgs } from "../options/sim-options.ts";
 import { syntheticOptions, type SyntheticArgs } from "../options/synthetic-options.ts";
 import { realTraceOptions, traceFromArgs, traceSpecHelp } from "../options/trace-from-args.ts";
 import { UsageError } from "../usage-error.ts";
@@ -22,17 +22,20 @@ export function replayOptions<T>(y: Argv<T>) {
       quiet: { type: "boolean", default: false, describe: "No progress line and no summary table" },
       ...dbOption,
       ...seedOption,
-      ...simOptions,
+      ...simOptionsGivenOnly,
       ...syntheticOptions,
       ...realTraceOptions,
     });
 }
 
-type ReplayArgs = SimArgs & SyntheticArgs & Record<string, unknown> & { trace: string; backend: string[]; label?: string; quiet: boolean; db: string; seed: number };
+type ReplayArgs = Partial<SimArgs> & SyntheticArgs & Record<string, unknown> & { trace: string; backend: string[]; label?: string; quiet: boolean; db: string; seed: number };
 
 export async function runReplay(args: ReplayArgs): Promise<void> {
   if (!Number.isInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed must be a non-negative integer (got ${args.seed})`);
-  const sim = simConfigFromArgs(args, args.seed);
+  // Before defaults are filled: a flag given at its default value still counts as given.
+  const given = givenSimOptions(args);
+  refuseInapplicableOptions(args.backend, given);
+  const sim = simConfigFromArgs(withSimDefaults(args), args.seed, given.map((g) => g.flag));
   const trace = await traceFromArgs(args.trace, args, args.seed, sim.machines * sim.cores);
   const backends = args.backend.map((id) => createBackend(id, { sim, prices: trace.prices }));
   const store = await RunStore.open(args.db);

@@ -1,6 +1,6 @@
 import type { Argv } from "yargs";
 import { reportPresets } from "../../../reports/report-presets.ts";
-import { knownBackends } from "../../backends/backend-registry.ts";
+import { knownBackends, refuseInapplicableOptions } from "../../backends/backend-registry.ts";
 import { RunStore } from "../../store/run-store.ts";
 import { runSweep } from "../../sweep/run-sweep.ts";
 import { planSweep, replayCommandFor, type SweepPlan } from "../../sweep/sweep-plan.ts";
@@ -9,10 +9,10 @@ import { stderrSweepProgress } from "../../sweep/sweep-progress.ts";
 import type { SweepRunArgs } from "../../sweep/sweep-protocol.ts";
 import { abortOnInterrupt } from "../interrupt.ts";
 import { dbOption } from "../options/common-options.ts";
-import { simOptions } from "../options/sim-options.ts";
-import { syntheticOptions } from "../options/synthetic-options.ts";
+import { givenSimOptions, simConfigFromArgs, simOptionsGivenOnly, withSimDefaults, type SimArgs } from "../options/sim-options.ts";
+import { syntheticFlagErrors, syntheticOptions } from "../options/synthetic-options.ts";
 import { textTable } from "../text-table.ts";
-import { UsageError } from "../usage-error.ts";
+import { throwIfErrors, UsageError } from "../usage-error.ts";
 import { printReportWritten, reportForCli } from "./report-command.ts";
 
 type SweepArgs = SweepRunArgs & {
@@ -28,6 +28,9 @@ type SweepArgs = SweepRunArgs & {
   out: string;
   quiet: boolean;
 };
+
+/** As yargs hands them over: cluster flags the user left out are undefined until `sweepArgsWithDefaults`. */
+type SweepCliArgs = Omit<SweepArgs, keyof SimArgs> & Partial<SimArgs>;
 
 /** Builds the plan from the command line; bad lists become one-line usage errors. */
 export function sweepPlanFromArgs(args: SweepArgs): SweepPlan {
@@ -46,11 +49,15 @@ export function sweepPlanFromArgs(args: SweepArgs): SweepPlan {
 }
 
 /** Runs a sweep into the store and (unless --no-report) writes its report. Shared with `report --preset`. */
-export async function runSweepCommand(args: SweepArgs): Promise<void> {
-  const plan = sweepPlanFromArgs(args);
-  for (const backend of plan.grid.backends) {
-    if (!(backend in knownBackends())) throw new UsageError(`unknown backend "${backend}"; known: ${Object.keys(knownBackends()).join(", ")}`);
+export async function runSweepCommand(givenArgs: SweepCliArgs): Promise<void> {
+  // As replay does: backends and the options they apply first, then the cluster's own rules.
+  const backends = sweepPlanFromArgs(withSimDefaults(givenArgs)).grid.backends;
+  for (const backend of backends) {
+    if (!Object.hasOwn(knownBackends(), backend)) throw new UsageError(`unknown backend "${backend}"; known: ${Object.keys(knownBackends()).join(", ")}`);
   }
+  refuseInapplicableOptions(backends, givenSimOptions(givenArgs));
+  const args = sweepArgsWithDefaults(givenArgs);
+  const plan = sweepPlanFromArgs(args);
   const table = textTable(["#", "backend", "workload", "seed"], plan.cells.map((c) => [c.index + 1, c.backend, c.label, c.seed]));
   if (args["dry-run"]) {
     process.stdout.write(`sweep "${plan.name}": ${plan.cells.length} runs (dry run: nothing is run)\n${table}\n`);
@@ -90,6 +97,22 @@ export async function runSweepCommand(args: SweepArgs): Promise<void> {
   printReportWritten(report);
 }
 
+/**
+ * Checks the cluster flags as `replay` would (a flag given at its default still counts as given)
+ * and fills in the defaults, so every cell's stored command spells the cluster out. A default k
+ * above the machine count is lowered to it, as replay does.
+ */
+function sweepArgsWithDefaults(args: SweepCliArgs): SweepArgs {
+  // Checked here, not in each worker: a bad flag is one line before anything runs, not N failed runs.
+  const errors = syntheticFlagErrors(args);
+  if (args.jobs !== undefined && !(Number.isInteger(args.jobs) && args.jobs > 0)) errors.push(`--jobs must be a positive integer (got ${args.jobs})`);
+  throwIfErrors(errors);
+  const given = givenSimOptions(args).map((g) => g.flag);
+  const filled = withSimDefaults(args);
+  const sim = simConfigFromArgs(filled, 1, given);
+  return { ...filled, k: sim.k };
+}
+
 export function sweepOptions<T>(y: Argv<T>) {
   return y.options({
     ...dbOption,
@@ -103,7 +126,7 @@ export function sweepOptions<T>(y: Argv<T>) {
     report: { type: "boolean", default: true, describe: "Write the report when done (--no-report to skip)" },
     out: { type: "string", default: "runs/report", describe: "Report folder" },
     quiet: { type: "boolean", default: false, describe: "No grid listing and no progress line" },
-    ...simOptions,
+    ...simOptionsGivenOnly,
     ...syntheticOptions,
   });
 }
@@ -116,5 +139,5 @@ export const sweepCommand = {
       .example("$0 sweep --dry-run", "list the default grid: loads 0.5…1.2 × xx, hermod, edf")
       .example("$0 sweep --loads 0.5:1.2:0.1 --seeds 1,2 --duration-s 60", "16 workloads × 3 backends")
       .example("$0 sweep --preset fig4", "the seeds' Figure 4, written to runs/report"),
-  handler: (args: SweepArgs) => runSweepCommand(args),
+  handler: (args: SweepCliArgs) => runSweepCommand(args),
 };

@@ -5,6 +5,7 @@ import { seedOption } from "../options/common-options.ts";
 import { simOptions } from "../options/sim-options.ts";
 import { syntheticOptions, type SyntheticArgs } from "../options/synthetic-options.ts";
 import { realTraceOptions, traceFromArgs, traceSpecHelp } from "../options/trace-from-args.ts";
+import { throwIfErrors } from "../usage-error.ts";
 
 type InspectArgs = SyntheticArgs & Record<string, unknown> & { spec: string; seed: number; machines: number; cores: number; json: boolean };
 
@@ -26,6 +27,10 @@ export const traceInspectCommand = {
       .example("$0 trace inspect azure2021:traces/samples/invitro-azure2021-head --json", "the 2021 excerpt as JSON")
       .example("$0 trace inspect synthetic --phases 0:0.7,50:1.3,80:0.7 --duration-s 120", "the Figure 3 workload"),
   handler: async (args: InspectArgs) => {
+    // Only the cluster's size matters here (offered load); say so in the flags' own names.
+    throwIfErrors(
+      (["machines", "cores"] as const).filter((f) => !(Number.isInteger(args[f]) && args[f] > 0)).map((f) => `--${f} must be a positive integer (got ${args[f]})`),
+    );
     const cores = args.machines * args.cores;
     const source = await traceFromArgs(args.spec, args, args.seed, cores);
     const report = await inspectTrace(source, { cores });

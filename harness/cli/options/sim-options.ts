@@ -1,5 +1,6 @@
 import { simDefaults, validateSimConfig, type SimConfig } from "../../../adapters/sim/sim-config.ts";
 import { throwIfErrors, UsageError } from "../usage-error.ts";
+import { clusterMemoryErrors, processMemoryBudget } from "./cluster-memory-bound.ts";
 
 export const simOptions = {
   machines: { type: "number", default: simDefaults.machines, describe: "Simulated machines", group: "Cluster:" },
@@ -33,12 +34,73 @@ export interface SimArgs {
   readonly budget?: readonly string[];
 }
 
-export function simConfigFromArgs(args: SimArgs, seed: number): SimConfig {
+/** The SimConfig key each cluster flag sets: what the per-backend applicability table is checked against. */
+export const simFlagConfigKeys = {
+  machines: "machines",
+  cores: "cores",
+  shards: "shards",
+  k: "k",
+  "shard-cost-ms": "shardCostMs",
+  strict: "strict",
+  "sample-ms": "sampleIntervalMs",
+  "ram-gb": "ramMb",
+  "swap-gb": "swapMb",
+  "swap-mb-per-s": "swapMbPerMs",
+  "idle-list": "idleList",
+  "idle-free-share": "idleFreeShare",
+  budget: "budgetsUsd",
+} as const satisfies Record<keyof typeof simOptions, keyof SimConfig>;
+
+export type SimFlag = keyof typeof simOptions;
+const simFlags = Object.keys(simOptions) as SimFlag[];
+
+/**
+ * `simOptions` with each default shown in --help but not filled in by yargs, so a handler can
+ * tell a flag the user gave (even at its default value) from one left out: an option that no
+ * chosen backend applies is refused only when given. Handlers fill the defaults with
+ * `withSimDefaults` once they have looked.
+ */
+export const simOptionsGivenOnly = Object.fromEntries(
+  Object.entries(simOptions).map(([flag, definition]) => {
+    if (!("default" in definition)) return [flag, definition];
+    const { default: value, ...rest } = definition;
+    return [flag, { ...rest, defaultDescription: JSON.stringify(value) }];
+  }),
+) as { [F in SimFlag]: Omit<(typeof simOptions)[F], "default"> & { defaultDescription?: string } };
+
+/** The cluster flags the user gave (a value yargs did not default), each with the SimConfig key it sets. */
+export function givenSimOptions(args: Readonly<Record<string, unknown>>): { flag: SimFlag; key: keyof SimConfig }[] {
+  return simFlags.filter((flag) => args[flag] !== undefined).map((flag) => ({ flag, key: simFlagConfigKeys[flag] }));
+}
+
+/** A flag as the user types it: `-k`, `--machines`. */
+export function flagText(flag: string): string {
+  return flag.length === 1 ? `-${flag}` : `--${flag}`;
+}
+
+/** `args` with every cluster flag the user left out set to its default. */
+export function withSimDefaults<T extends Readonly<Record<string, unknown>>>(args: T): T & SimArgs {
+  const filled: Record<string, unknown> = { ...args };
+  for (const flag of simFlags) {
+    const definition = simOptions[flag];
+    if (filled[flag] === undefined && "default" in definition) filled[flag] = definition.default;
+  }
+  return filled as T & SimArgs;
+}
+
+/**
+ * The simulator's configuration from the cluster flags. Every flag is checked in its own units
+ * (GB, s, ms, …) before conversion, so a message quotes what the user typed. An explicit `-k`
+ * above `--machines` is refused; the default k is lowered to the machine count, so a one-machine
+ * cluster needs no `-k 1`.
+ */
+export function simConfigFromArgs(args: SimArgs, seed: number, given: readonly SimFlag[] = []): SimConfig {
+  throwIfErrors(simFlagErrors(args, given));
   const config: SimConfig = {
     machines: args.machines,
     cores: args.cores,
     shards: args.shards,
-    k: args.k,
+    k: Math.min(args.k, args.machines),
     shardCostMs: args["shard-cost-ms"],
     strict: args.strict,
     sampleIntervalMs: args["sample-ms"],
@@ -52,11 +114,41 @@ export function simConfigFromArgs(args: SimArgs, seed: number): SimConfig {
     seed,
   };
   throwIfErrors(validateSimConfig(config));
+  throwIfErrors(clusterMemoryErrors(config, processMemoryBudget()));
   return config;
 }
 
+/** Every problem with the cluster flags, worded in the flags' own names and units. */
+export function simFlagErrors(args: SimArgs, given: readonly SimFlag[]): string[] {
+  const errors: string[] = [];
+  const positiveInteger = (flag: "machines" | "cores" | "shards" | "k"): void => {
+    const v = args[flag];
+    if (!(Number.isInteger(v) && v > 0)) errors.push(`${flag === "k" ? "-k" : `--${flag}`} must be a positive integer (got ${v})`);
+  };
+  positiveInteger("machines");
+  positiveInteger("cores");
+  positiveInteger("shards");
+  positiveInteger("k");
+  if (given.includes("k") && Number.isInteger(args.machines) && args.k > args.machines) {
+    errors.push(`-k ${args.k} is more than --machines ${args.machines}: power-of-k placement polls k distinct machines`);
+  }
+  const atLeastZero = (flag: "shard-cost-ms" | "sample-ms" | "swap-gb" | "swap-mb-per-s", unit: string): void => {
+    if (!(args[flag] >= 0 && Number.isFinite(args[flag]))) errors.push(`--${flag} must be >= 0${unit} (got ${args[flag]})`);
+  };
+  atLeastZero("shard-cost-ms", " ms");
+  atLeastZero("sample-ms", " ms");
+  atLeastZero("swap-gb", " GB");
+  atLeastZero("swap-mb-per-s", " MB/s");
+  const ram = args["ram-gb"];
+  if (ram !== undefined && !(ram > 0 && Number.isFinite(ram))) errors.push(`--ram-gb must be > 0 GB (got ${ram})`);
+  const share = args["idle-free-share"];
+  if (!(share >= 0 && share < 1)) errors.push(`--idle-free-share must be in [0, 1) (got ${share})`);
+  return errors;
+}
+
 function parseBudgets(entries: readonly string[]): Record<string, number> {
-  const budgets: Record<string, number> = {};
+  // No prototype: a tenant named "constructor" or "__proto__" is a tenant like any other.
+  const budgets: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const entry of entries) {
     const m = /^(.+)=(\d+(?:\.\d+)?)$/.exec(entry);
     if (!m) throw new UsageError(`--budget wants TENANT=USD, e.g. tenant-3=25 (got "${entry}")`);

@@ -59,7 +59,8 @@ export interface SyntheticArgs {
 
 export function syntheticConfigFromArgs(args: SyntheticArgs, seed: number, cores: number): SyntheticConfig {
   if (args.load !== undefined && args.phases !== undefined) throw new UsageError("give --load or --phases, not both");
-  const prices = numberList("--prices", args.prices);
+  throwIfErrors(syntheticFlagErrors(args));
+  const prices = pricesFromFlag(args.prices);
   const config: SyntheticConfig = {
     ...syntheticDefaults,
     seed,
@@ -87,6 +88,51 @@ export function syntheticConfigFromArgs(args: SyntheticArgs, seed: number, cores
   return config;
 }
 
+/**
+ * Every problem with a single synthetic flag, worded in the flag's own name and units (the
+ * config holds ms where the flag says s). Checks across flags stay in `validateSyntheticConfig`.
+ */
+export function syntheticFlagErrors(args: SyntheticArgs): string[] {
+  const errors: string[] = [];
+  const check = (flag: keyof SyntheticArgs, ok: (v: number) => boolean, rule: string): void => {
+    const v = args[flag];
+    if (typeof v === "number" && !(Number.isFinite(v) && ok(v))) errors.push(`--${flag} must be ${rule} (got ${v})`);
+  };
+  const positiveInteger = (v: number): boolean => Number.isInteger(v) && v > 0;
+  check("invocations", positiveInteger, "a positive integer");
+  check("duration-s", (v) => v > 0, "> 0 s");
+  check("load", (v) => v >= 0, ">= 0");
+  check("tick-ms", (v) => v > 0, "> 0 ms");
+  check("functions", positiveInteger, "a positive integer");
+  check("tenants", positiveInteger, "a positive integer");
+  // Tenants beyond the functions own none (the M/M/1 example has one function and 10 tenants): harmless, and grouped in one pass.
+  check("tenants", (v) => v <= syntheticFunctionLimit, `at most ${syntheticFunctionLimit.toLocaleString("en-US")}`);
+  // Each function is an object held for the whole run (≈ 200 B): bounded so a typo cannot exhaust memory.
+  check("functions", (v) => v <= syntheticFunctionLimit, `at most ${syntheticFunctionLimit.toLocaleString("en-US")} (a day of the Azure 2019 trace has about 46 000)`);
+  check("work-mean-ms", (v) => v > 0, "> 0 ms");
+  check("work-sd-ms", (v) => v >= 0, ">= 0 ms");
+  check("sigma", (v) => v > 0, "> 0");
+  check("mem-max-mb", (v) => v > 0, "> 0 MB");
+  check("chain-share", (v) => v >= 0 && v <= 1, "in [0, 1]");
+  check("chain-fan-out", positiveInteger, "a positive integer");
+  check("chain-depth", positiveInteger, "a positive integer");
+  if (args.work === "pareto") check("alpha", (v) => v > 1, "> 1 for a finite Pareto mean");
+  // A chain's calls are pending together: fan-out^depth of them must fit in memory.
+  const perChain = args["chain-fan-out"] ** args["chain-depth"];
+  if (args["chain-share"] > 0 && perChain > maxCallsPerChainLevel) {
+    errors.push(
+      `--chain-fan-out ${args["chain-fan-out"]} and --chain-depth ${args["chain-depth"]} make ${perChain.toLocaleString("en-US")} calls at a chain's deepest level, more than the limit of ${maxCallsPerChainLevel.toLocaleString("en-US")}`,
+    );
+  }
+  return errors;
+}
+
+/** The most calls one chain may make at its deepest level (fan-out^depth). */
+export const maxCallsPerChainLevel = 100_000;
+
+/** The most distinct functions a synthetic trace may have. */
+export const syntheticFunctionLimit = 1_000_000;
+
 function parsePhasesOrThrow(text: string): ReturnType<typeof parsePhases> {
   try {
     return parsePhases(text);
@@ -95,8 +141,18 @@ function parsePhasesOrThrow(text: string): ReturnType<typeof parsePhases> {
   }
 }
 
+/** The `--prices` table: numbers, > 0, ascending with the class. Real traces use it too. */
+export function pricesFromFlag(text: string): number[] {
+  const prices = numberList("--prices", text);
+  const ascending = prices.every((p, i) => p > 0 && (i === 0 || p > prices[i - 1]!));
+  if (!ascending) throw new UsageError(`--prices must be > 0 and increase with the class, e.g. 0.5,1,1.5,2 (got "${text}")`);
+  return prices;
+}
+
 function numberList(flag: string, text: string): number[] {
-  const values = text.split(",").map((s) => Number(s.trim()));
-  if (values.some((v) => !Number.isFinite(v))) throw new UsageError(`${flag} must be comma-separated numbers (got "${text}")`);
+  const cells = text.split(",").map((s) => s.trim());
+  const values = cells.map(Number);
+  // Number("") is 0: an empty entry is a typo, not a zero.
+  if (values.some((v) => !Number.isFinite(v)) || cells.includes("")) throw new UsageError(`${flag} must be comma-separated numbers (got "${text}")`);
   return values;
 }

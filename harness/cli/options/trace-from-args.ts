@@ -1,8 +1,9 @@
 import type { TraceSource } from "../../../traces/invocation.ts";
 import { syntheticTrace } from "../../../traces/synthetic/synthetic-trace.ts";
 import { openTraceSpec, parseRealTraceOptions, realTraceOptionDefinitions, realTracePrefixes } from "../../../traces/trace-spec.ts";
+import { traceReadNotes } from "../../../traces/trace-read-notes.ts";
 import { UsageError } from "../usage-error.ts";
-import { syntheticConfigFromArgs, type SyntheticArgs } from "./synthetic-options.ts";
+import { pricesFromFlag, syntheticConfigFromArgs, type SyntheticArgs } from "./synthetic-options.ts";
 
 export const realTraceOptions = Object.fromEntries(
   Object.entries(realTraceOptionDefinitions).map(([name, def]) => [name, { ...def, group: "Real trace (azure2019:DIR, azure2021:FILE):" }]),
@@ -21,6 +22,8 @@ export async function traceFromArgs(spec: string, args: SyntheticArgs & Record<s
       `${stray.map((f) => `--${f}`).join(", ")} shape the synthetic trace only; for ${spec} use --target-load, --from/--minutes or --compress`,
     );
   }
-  const prices = args.prices.split(",").map(Number);
-  return openTraceSpec(spec, parseRealTraceOptions(args, { seed, cores, prices }));
+  const prices = pricesFromFlag(args.prices);
+  const source = await openTraceSpec(spec, parseRealTraceOptions(args, { seed, cores, prices }));
+  for (const note of traceReadNotes(source)) process.stderr.write(`xxbench: ${note}\n`);
+  return source;
 }

@@ -1,7 +1,7 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { useTempDirs } from "../../support/temp-dir.ts";
 import { readAzure2019 } from "../../../traces/azure2019/azure2019-trace.ts";
 import type { Invocation } from "../../../traces/invocation.ts";
 import { withRealTraceDefaults, type RealTraceOptions } from "../../../traces/real-trace-options.ts";
@@ -36,6 +36,8 @@ function expectSortedDense(invocations: readonly Invocation[]): void {
 }
 
 const options = (o: Partial<RealTraceOptions> = {}): RealTraceOptions => withRealTraceDefaults(o);
+
+const tempDir = useTempDirs();
 
 describe("readAzure2019 on the 500-function In-Vitro sample (minutes 480..959)", async () => {
   const source = await readAzure2019(sample500, options());
@@ -172,13 +174,13 @@ describe("determinism", () => {
 
 describe("layouts and missing rows", () => {
   function copyOf(dir: string): string {
-    const out = mkdtempSync(join(tmpdir(), "xxbench-az19-"));
+    const out = tempDir();
     for (const f of ["invocations.csv", "durations.csv", "memory.csv"]) copyFileSync(join(dir, f), join(out, f));
     return out;
   }
 
   it("reads the release's file names and a 12-column per-app memory file", async () => {
-    const out = mkdtempSync(join(tmpdir(), "xxbench-az19-"));
+    const out = tempDir();
     copyFileSync(join(sample10, "invocations.csv"), join(out, "invocations_per_function_md.anon.d03.csv"));
     copyFileSync(join(sample10, "durations.csv"), join(out, "function_durations_percentiles.anon.d03.csv"));
     // The raw layout, recovered from the excerpt by dropping its inserted HashFunction column.
@@ -223,7 +225,7 @@ describe("layouts and missing rows", () => {
   });
 
   it("overrides trigger classes from a JSON file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "xxbench-classes-"));
+    const dir = tempDir();
     writeFileSync(join(dir, "classes.json"), JSON.stringify({ http: 1, timer: 3 }));
     const source = await readAzure2019(sample500, options({ minutes: 5, triggerClasses: join(dir, "classes.json") }));
     const invocations = await collect(source);

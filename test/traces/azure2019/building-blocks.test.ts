@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MinuteMajorCounts } from "../../../traces/azure2019/minute-major-counts.ts";
 import { writeMinuteArrivals } from "../../../traces/azure2019/minute-arrivals.ts";
 import { PercentileDistribution, durationPercentileProbabilities } from "../../../traces/azure2019/percentile-distribution.ts";
-import { mergeSortedRuns } from "../../../traces/azure2019/sorted-runs-merge.ts";
+import { mergeSortedRuns } from "../support/sorted-runs-merge.ts";
 import { SeededRandom } from "../../../traces/seeded-random.ts";
 
 async function snapshot(store: MinuteMajorCounts): Promise<string[]> {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { useTempDirs } from "../../support/temp-dir.ts";
 import { readAzure2021 } from "../../../traces/azure2021/azure2021-trace.ts";
 import { withRealTraceDefaults, type RealTraceOptions } from "../../../traces/real-trace-options.ts";
 import { TraceFormatError } from "../../../traces/trace-format-error.ts";
@@ -9,6 +9,8 @@ import { collect, readTable, sample2021 } from "../support/samples.ts";
 
 const options = (o: Partial<RealTraceOptions> = {}): RealTraceOptions => withRealTraceDefaults(o);
 const rows = readTable(sample2021).rows;
+
+const tempDir = useTempDirs();
 
 describe("readAzure2021 on the 998-row head of the 2021 trace", async () => {
   const source = await readAzure2021(sample2021, options({ classes2021: 2, memory2021Mb: 256 }));
@@ -60,7 +62,7 @@ describe("readAzure2021 on the 998-row head of the 2021 trace", async () => {
   });
 
   it("stops at a row out of start order beyond the reorder window, with its line", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "xxbench-az21-"));
+    const dir = tempDir();
     const lines = readFileSync(sample2021, "utf8").split("\n");
     // Move data row 500 (line 501) to line 900: it now starts long before the rows around it.
     const moved = lines.splice(500, 1)[0]!;

@@ -1,4 +1,7 @@
 /**
+ * The array merge the 2019 reader used before it streamed a minute's arrivals
+ * (`MinuteArrivalMerge`); kept as the reference the streamed merge must match exactly.
+ *
  * Merges sorted runs held back to back in `values` (run r is values[starts[r] … starts[r+1]))
  * into one ascending order, ties going to the lower run, so the order is fully determined.
  * Writes the merged positions to `order` and their runs to `runOf`. A binary heap over run
