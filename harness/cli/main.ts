@@ -14,10 +14,16 @@ import { StoreError } from "../store/run-store.ts";
 import { isTraceUserError } from "../../traces/trace-spec.ts";
 import { traceInspectCommand } from "./commands/trace-inspect-command.ts";
 import { refuseNotANumber } from "./not-a-number.ts";
+import { ReportInputError } from "../../reports/report-input-error.ts";
 
 /** Errors whose message is the whole story for the user: no stack trace. */
 function isUserFacing(error: unknown): error is Error {
-  return error instanceof UsageError || error instanceof StoreError || (error instanceof Error && isTraceUserError(error));
+  return (
+    error instanceof UsageError ||
+    error instanceof StoreError ||
+    error instanceof ReportInputError ||
+    (error instanceof Error && isTraceUserError(error))
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -40,7 +46,11 @@ export async function main(argv: string[]): Promise<number> {
     .recommendCommands()
     .fail((message: string | null, error: Error | undefined) => {
       // yargs calls this for its own validation (message set) and for errors thrown by handlers.
-      throw error ?? new UsageError(`${(message ?? "invalid command line").replace(/\s*\n\s*/g, " ")} (see xxbench --help)`);
+      if (error) throw error;
+      let text = (message ?? "invalid command line").replace(/\s*\n\s*/g, " ");
+      // yargs's suggestion alone ("Did you mean sql?") does not say what was not understood.
+      if (/^Did you mean/.test(text)) text = `Unknown argument: ${argv.find((a) => !a.startsWith("-")) ?? argv[0] ?? ""}. ${text}`;
+      throw new UsageError(`${text} (see xxbench --help)`);
     })
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .epilogue("Docs: README.md. Every command takes --help.");

@@ -1,6 +1,7 @@
 import type { Argv } from "yargs";
 import { printReportWritten, reportForCli } from "./report-command.ts";
 import { runReplay, replayOptions } from "./replay-command.ts";
+import { checkReportFolder } from "../../../reports/report-folder.ts";
 
 /** The seeds' Figure 3 workload: medium load, raised above capacity at tick 50, lowered at tick 80. */
 export const figure3Phases = "0:0.7,50:1.3,80:0.7";
@@ -14,6 +15,7 @@ export const demoCommand = {
       .default({ phases: figure3Phases, "duration-s": 120 })
       .example("$0 demo", "about 800 k invocations per backend on 100 machines × 8 cores, into runs/xxbench.duckdb and runs/report/"),
   handler: async (args: Parameters<typeof runReplay>[0] & { out: string }) => {
+    checkReportFolder(args.out);
     await runReplay(args);
     process.stdout.write(
       "\nThe top class (3) keeps its latency through the spike under sim:xx; under sim:hermod every class slows alike.\n",

@@ -14,6 +14,7 @@ import { syntheticFlagErrors, syntheticOptions } from "../options/synthetic-opti
 import { textTable } from "../text-table.ts";
 import { throwIfErrors, UsageError } from "../usage-error.ts";
 import { printReportWritten, reportForCli } from "./report-command.ts";
+import { checkReportFolder } from "../../../reports/report-folder.ts";
 
 type SweepArgs = SweepRunArgs & {
   db: string;
@@ -63,6 +64,8 @@ export async function runSweepCommand(givenArgs: SweepCliArgs): Promise<void> {
     process.stdout.write(`sweep "${plan.name}": ${plan.cells.length} runs (dry run: nothing is run)\n${table}\n`);
     return;
   }
+  // A report folder that cannot be written is refused now, not after every cell has run.
+  checkReportFolder(args.out);
   if (!args.quiet) process.stderr.write(`sweep "${plan.name}": ${plan.cells.length} runs into ${args.db}\n${table}\n`);
   const store = await RunStore.open(args.db);
   const interrupt = abortOnInterrupt();

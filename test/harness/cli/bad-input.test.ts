@@ -13,7 +13,7 @@ import type { SweepRunArgs } from "../../../harness/sweep/sweep-protocol.ts";
 import { RunStore } from "../../../harness/store/run-store.ts";
 import { simulate } from "../../support/simulate.ts";
 import { useTempDirs } from "../../support/temp-dir.ts";
-import { runMain } from "./run-main.ts";
+import { runCliInProcess as runMain } from "../../support/run-cli-in-process.ts";
 import { sample2021 } from "../../traces/support/samples.ts";
 
 const tempDir = useTempDirs();

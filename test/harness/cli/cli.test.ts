@@ -1,8 +1,9 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../support/run-cli.ts";
 import { useTempDirs } from "../../support/temp-dir.ts";
-import { runMain } from "./run-main.ts";
+import { runCliInProcess as runMain } from "../../support/run-cli-in-process.ts";
 
 const tempDir = useTempDirs();
 
@@ -33,6 +34,17 @@ describe("xxbench command line", () => {
     expect(r.stderr).toContain(message);
     expect(r.stderr.trim().split("\n").filter((l) => l.startsWith("xxbench:"))).toHaveLength(1);
     expect(r.stderr).not.toContain("    at ");
+  });
+
+  it.each([["sweep", "--loads", "0.5", "--duration-s", "1"], ["demo"]])("%s refuses a file as --out before it runs anything", async (...args) => {
+    const dir = tempDir();
+    const file = join(dir, "not-a-folder");
+    writeFileSync(file, "mine");
+    const r = await runMain([...args, "--db", join(dir, "x.duckdb"), "--out", file, "--quiet"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`xxbench: --out ${file} is a file, not a folder: the report writes index.html, summary.md/json and charts/ into a folder (pass --out a folder path)\n`);
+    expect(existsSync(join(dir, "x.duckdb"))).toBe(false);
+    expect(readFileSync(file, "utf8")).toBe("mine");
   });
 
   it("replays, lists and summarizes runs through the real executable", async () => {
