@@ -28,6 +28,13 @@ const expectedColumns = ["run_id", ...blockColumns.map((c) => c.name), "error"];
 /** Column types after run_id (d: DOUBLE, i: INTEGER, s: SMALLINT), as in schema.ts. */
 const machineSampleTypes = "diiiddd";
 const classSampleTypes = "disidddiii";
+/**
+ * DuckDB's row group size. The appender is flushed at each whole row group: a whole group goes
+ * straight to disk compressed, as the appender's own flushes do, so it costs no more CPU, and the
+ * close then flushes only the run's last partial group rather than up to ~200,000 buffered rows
+ * (≈ 0.12 s of the replay's wall time after the simulator has finished, 1 M rows).
+ */
+const rowGroupRows = 122_880;
 
 let database: duckdb.Database | null = null;
 let connection: duckdb.Connection | null = null;
@@ -100,6 +107,7 @@ async function start(): Promise<void> {
   const errorValidity = new Uint8Array(vectorRows / 8);
   const errorColumn = blockColumns.length + 1;
   let appended = 0;
+  let unflushed = 0;
 
   const appendBlock = (block: BlockBuffers, count: number, errors: readonly (readonly [number, string])[]): void => {
     for (let offset = 0; offset < count; offset += vectorRows) {
@@ -130,6 +138,11 @@ async function start(): Promise<void> {
       duckdb.copy_data_to_vector_validity(errorVector, 0, errorValidity.buffer, 0, Math.ceil(n / 8));
       duckdb.data_chunk_set_size(raw, n);
       duckdb.append_data_chunk(rows, raw);
+      unflushed += n;
+      if (unflushed >= rowGroupRows) {
+        duckdb.appender_flush_sync(rows);
+        unflushed = 0;
+      }
     }
     appended += count;
   };
