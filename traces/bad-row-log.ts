@@ -32,7 +32,9 @@ export class BadRowLog {
   reject(error: TraceFormatError): void {
     if (this.policy === "stop") throw error;
     const perFile = this.skipped.perFile;
-    perFile[error.file] = (Object.hasOwn(perFile, error.file) ? perFile[error.file]! : 0) + 1;
+    // Own keys only: a file named "constructor" is counted from 0 like any other.
+    const before = Object.hasOwn(perFile, error.file) ? perFile[error.file] : undefined;
+    perFile[error.file] = (before ?? 0) + 1;
     this.skipped.total++;
     if (this.skipped.examples.length < keptExamples) this.skipped.examples.push(error.message);
   }

@@ -210,8 +210,9 @@ export function validateRealTraceOptions(o: RealTraceOptions): string[] {
   positiveInt("cores", o.cores);
   if (o.sampleChain !== undefined) {
     if (o.sampleChain.some((s) => !(Number.isInteger(s) && s > 0))) errors.push(`--sample-chain must list positive integers (got ${o.sampleChain.join(",")})`);
-    for (let i = 1; i < o.sampleChain.length; i++) {
-      if (!(o.sampleChain[i]! < o.sampleChain[i - 1]!)) errors.push(`--sample-chain must be strictly descending (got ${o.sampleChain.join(",")})`);
+    for (const [i, size] of o.sampleChain.entries()) {
+      const previous = o.sampleChain[i - 1];
+      if (previous !== undefined && !(size < previous)) errors.push(`--sample-chain must be strictly descending (got ${o.sampleChain.join(",")})`);
     }
     if (o.sample === undefined) errors.push("--sample-chain needs --sample (one of its sizes)");
     else if (!o.sampleChain.includes(o.sample)) errors.push(`--sample ${o.sample} is not in --sample-chain ${o.sampleChain.join(",")}`);

@@ -20,8 +20,7 @@ export function refuseNotANumber(argv: Readonly<Record<string, unknown>>, rawArg
 
 /** The text given to `flag` on the command line (`--flag text` or `--flag=text`), if it can be found. */
 function typedText(rawArgs: readonly string[], flag: string): string | undefined {
-  for (let i = 0; i < rawArgs.length; i++) {
-    const arg = rawArgs[i]!;
+  for (const [i, arg] of rawArgs.entries()) {
     if (arg === flag) return rawArgs[i + 1];
     if (arg.startsWith(`${flag}=`)) return arg.slice(flag.length + 1);
   }

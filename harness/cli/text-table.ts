@@ -5,10 +5,17 @@ export function textTable(headers: readonly string[], rows: readonly (readonly (
   const cells = rows.map((row) =>
     row.map((v, c) => (v === null ? "–" : typeof v === "number" ? (integral[c] ? String(v) : formatNumber(v)) : v)),
   );
-  const widths = headers.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c]!.length)));
+  const widths = headers.map((h, c) => Math.max(h.length, ...cells.map((row) => cellAt(row, c).length)));
   const line = (values: readonly string[]): string =>
-    values.map((v, c) => (numeric[c] ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join("  ").trimEnd();
+    widths.map((w, c) => (numeric[c] ? cellAt(values, c).padStart(w) : cellAt(values, c).padEnd(w))).join("  ").trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
+}
+
+/** A row shorter than the headers is a bug in the caller: fail naming it rather than print a ragged table. */
+function cellAt(row: readonly string[], column: number): string {
+  const cell = row[column];
+  if (cell === undefined) throw new Error(`a text-table row has ${row.length} cells, fewer than the ${column + 1} columns it is printed under`);
+  return cell;
 }
 
 /** Three significant digits, no exponent for the ranges latencies live in. */

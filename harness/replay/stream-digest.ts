@@ -20,6 +20,7 @@ export class StreamDigest {
     if (this.numbers.length < batch.length * 8) this.numbers = new Float64Array(batch.length * 8);
     const nums = this.numbers;
     const text: string[] = [];
+    // The per-invocation loop of every replay: i < batch.length, so `!` is kept rather than checked.
     for (let i = 0; i < batch.length; i++) {
       const inv = batch[i]!;
       const o = i * 8;
@@ -36,7 +37,8 @@ export class StreamDigest {
     this.numbersHash.update(new Uint8Array(nums.buffer, 0, batch.length * 64));
     this.namesHash.update(text.join(""));
     this.count += batch.length;
-    if (batch.length > 0) this.lastArrivalMs = batch[batch.length - 1]!.arrivalMs;
+    const last = batch.at(-1);
+    if (last !== undefined) this.lastArrivalMs = last.arrivalMs;
   }
 
   hex(): string {

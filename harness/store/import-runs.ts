@@ -61,7 +61,9 @@ export async function importRuns(store: RunStore, workerDb: string, into: { swee
            RETURNING run_id::INTEGER AS run_id`,
           { old, sweep: into.sweep ?? null },
         );
-        const runId = Number(inserted[0]!.run_id);
+        const [row] = inserted;
+        if (row === undefined) throw new Error(`importing run ${old} from ${workerDb}: INSERT INTO runs … RETURNING run_id returned no row`);
+        const runId = Number(row.run_id);
         batchId ??= runId;
         await store.run(`UPDATE runs SET batch_id = $batch WHERE run_id = $id`, { batch: batchId, id: runId });
         if (outcomeSource !== null) {

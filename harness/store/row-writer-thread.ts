@@ -20,7 +20,8 @@ import { blockColumns, columnBytes, vectorRows, type BlockBuffers } from "./outc
 import type { FromRowWriter, FunctionRow, RowWriterInit, SampleRow, ToRowWriter } from "./row-writer-protocol.ts";
 
 const init = workerData as RowWriterInit;
-const port = parentPort!;
+if (parentPort === null) throw new Error("row-writer-thread.ts runs only as a worker thread (it has no parent port)");
+const port = parentPort;
 const state = new Int32Array(init.state);
 const failedSlot = init.blocks.length;
 /** invocation_rows as the writer lays it out: run_id, the block's columns, error. */
@@ -65,7 +66,8 @@ function fail(error: unknown): void {
   } catch {
     // Reported below; the replay thread's reopen will say if the file is still held.
   }
-  const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+  // The first line only: DuckDB appends context lines the replay's one-line failure has no room for.
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\n[\s\S]*/, "");
   const text = new TextEncoder().encode(message).slice(0, init.failure.byteLength - 4);
   new Uint8Array(init.failure).set(text, 4);
   new Int32Array(init.failure, 0, 1)[0] = text.length;
@@ -80,17 +82,18 @@ async function start(): Promise<void> {
   const config = duckdb.create_config();
   for (const [name, value] of Object.entries(init.options)) duckdb.set_config(config, name, value);
   database = await duckdb.open(init.storePath, config);
-  connection = await duckdb.connect(database);
+  const opened = await duckdb.connect(database);
+  connection = opened;
   // Refuse a table laid out differently (a newer schema, a hand-added column) rather than put
   // values in the wrong columns; DuckDB's error() makes the query itself fail with the reason.
   await duckdb.query(
-    connection,
+    opened,
     `SELECT CASE WHEN string_agg(column_name, ', ' ORDER BY column_index) IS DISTINCT FROM '${expectedColumns.join(", ")}'
                  THEN error('invocation_rows has columns ' || string_agg(column_name, ', ' ORDER BY column_index) || '; this writer lays out ${expectedColumns.join(", ")}') END
      FROM duckdb_columns() WHERE database_name = current_database() AND table_name = 'invocation_rows'`,
   );
   const open = (table: string): duckdb.Appender => {
-    const appender = duckdb.appender_create_ext(connection!, null, null, table);
+    const appender = duckdb.appender_create_ext(opened, null, null, table);
     appenders.push(appender);
     return appender;
   };
@@ -117,7 +120,9 @@ async function start(): Promise<void> {
       for (let c = 0; c < blockColumns.length; c++) {
         const vector = duckdb.data_chunk_get_vector(raw, c + 1);
         const bytes = columnBytes(c);
-        scratch.set(new Uint8Array(block.data[c]!, offset * bytes, n * bytes));
+        const data = block.data[c];
+        if (data === undefined) throw new Error(`outcome block has ${block.data.length} data columns, fewer than the ${blockColumns.length} of invocation_rows`);
+        scratch.set(new Uint8Array(data, offset * bytes, n * bytes));
         duckdb.copy_data_to_vector(vector, 0, scratch.buffer, 0, n * bytes);
         const validity = block.validity[c];
         if (validity) {
@@ -131,7 +136,9 @@ async function start(): Promise<void> {
       errorValidity.fill(0);
       for (const [row, message] of errors) {
         if (row < offset || row >= offset + n) continue;
-        errorValidity[(row - offset) >> 3]! |= 1 << ((row - offset) & 7);
+        // In range: the row is one of this vector's n ≤ vectorRows, and errorValidity has a bit for each.
+        const byte = (row - offset) >> 3;
+        errorValidity[byte] = (errorValidity[byte] ?? 0) | (1 << ((row - offset) & 7));
         duckdb.vector_assign_string_element(errorVector, row - offset, message);
       }
       duckdb.vector_ensure_validity_writable(errorVector);
@@ -178,7 +185,9 @@ async function start(): Promise<void> {
     if (Atomics.load(state, failedSlot) === 1) return;
     try {
       if (message.kind === "block") {
-        appendBlock(init.blocks[message.index]!, message.rows, message.errors);
+        const block = init.blocks[message.index];
+        if (block === undefined) throw new Error(`the replay sent block ${message.index}, but the writer has ${init.blocks.length} blocks`);
+        appendBlock(block, message.rows, message.errors);
         Atomics.store(state, message.index, 0);
         Atomics.notify(state, message.index);
       } else if (message.kind === "samples") {

@@ -155,7 +155,9 @@ export class RunStore {
         manifest: JSON.stringify(run.manifest),
       },
     );
-    const runId = Number(reader.getRows()[0]![0]);
+    const [[insertedId] = []] = reader.getRows();
+    if (insertedId === undefined) throw new Error("INSERT INTO runs … RETURNING run_id returned no row");
+    const runId = Number(insertedId);
     if (run.batchId === undefined) await this.connection.run(`UPDATE runs SET batch_id = run_id WHERE run_id = $id`, { id: runId });
     return runId;
   }
@@ -268,7 +270,8 @@ function systemReason(e: unknown): string {
 
 /** DuckDB's message for a file it cannot open, turned into one line the user can act on. */
 export function openError(path: string, e: unknown): StoreError {
-  const message = (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+  // The first line only: DuckDB appends context lines that the one-line error has no room for.
+  const message = (e instanceof Error ? e.message : String(e)).replace(/\n[\s\S]*/, "");
   if (/Conflicting lock/i.test(message) || /Could not set lock/i.test(message)) {
     const pid = /PID (\d+)/.exec(message)?.[1];
     return new StoreError(

@@ -63,7 +63,12 @@ export async function runSweep(request: SweepRequest): Promise<SweepResult> {
   request.signal.addEventListener("abort", onAbort);
 
   // How each cell's worker ended (null: never started, the sweep was interrupted first).
-  const exits = request.cells.map(() => deferred<{ failure: string | null } | null>());
+  const exits = new Map(request.cells.map((cell) => [cell.index, deferred<{ failure: string | null } | null>()]));
+  const exitOf = (cell: SweepCell): Deferred<{ failure: string | null } | null> => {
+    const exit = exits.get(cell.index);
+    if (exit === undefined) throw new Error(`sweep cell ${cell.index} is not one of the sweep's ${request.cells.length} cells`);
+    return exit;
+  };
   const dbFor = (cell: SweepCell): string => join(tempRoot, `cell-${cell.index}.duckdb`);
 
   const runOne = (cell: SweepCell): Promise<void> =>
@@ -84,7 +89,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepResult> {
         children.delete(child);
         running.delete(cell.index);
         if (code !== 0 && failure === null) failure = `worker exited with code ${code}: ${stderr.trim().split("\n").slice(-3).join(" ")}`;
-        exits[cell.index]!.resolve({ failure });
+        exitOf(cell).resolve({ failure });
         resolve();
       });
       const message: RunCellMessage = { kind: "run", cell, args: request.args, db: dbFor(cell), sweep: request.name, command: request.commandFor(cell) };
@@ -93,7 +98,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepResult> {
 
   const lanes = Array.from({ length: jobs }, async () => {
     for (let cell = pending.shift(); cell !== undefined; cell = pending.shift()) {
-      if (request.signal.aborted) exits[cell.index]!.resolve(null);
+      if (request.signal.aborted) exitOf(cell).resolve(null);
       else await runOne(cell);
     }
   });
@@ -102,7 +107,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepResult> {
   // its grid; one at a time, since the store has one connection and each import is a transaction.
   const importer = (async () => {
     for (const cell of request.cells) {
-      const exit = await exits[cell.index]!.promise;
+      const exit = await exitOf(cell).promise;
       if (exit === null) continue;
       let failure = exit.failure;
       const db = dbFor(cell);
@@ -133,8 +138,13 @@ export async function runSweep(request: SweepRequest): Promise<SweepResult> {
   return { runIds: runIds.sort((a, b) => a - b), failures, interrupted: request.signal.aborted, wallMs: performance.now() - started };
 }
 
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+}
+
 /** Promise.withResolvers, which Node 20 lacks. */
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+function deferred<T>(): Deferred<T> {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };

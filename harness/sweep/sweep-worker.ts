@@ -43,7 +43,8 @@ async function runCell(job: RunCellMessage): Promise<void> {
         send({ kind: "progress", invocations: e.invocations, fraction: e.fraction ?? null });
       },
     });
-    send({ kind: "done", invocations: run!.summary.invocations });
+    if (run === undefined) throw new Error(`replay of sweep cell ${cell.index} returned no run for its one backend`);
+    send({ kind: "done", invocations: run.summary.invocations });
   } finally {
     store.close();
   }

@@ -31,16 +31,17 @@ export async function findAzure2019Files(dir: string, day?: number): Promise<Azu
   }
   const official = new Map<number, Partial<Record<string, string>>>();
   for (const name of names) {
-    const m = officialPattern.exec(name);
-    if (!m) continue;
-    const d = Number(m[2]);
+    const [, kind, dayText] = officialPattern.exec(name) ?? [];
+    if (kind === undefined) continue;
+    const d = Number(dayText);
     const files = official.get(d) ?? {};
-    files[m[1]!] = join(dir, name);
+    files[kind] = join(dir, name);
     official.set(d, files);
   }
   const days = [...official.entries()].filter(([, f]) => f["invocations_per_function_md"]).map(([d]) => d).sort((a, b) => a - b);
-  if (days.length > 0) {
-    const chosen = day ?? days[0]!;
+  const [firstDay] = days;
+  if (firstDay !== undefined) {
+    const chosen = day ?? firstDay;
     const files = official.get(chosen);
     if (!files?.["invocations_per_function_md"]) {
       throw new TraceOptionError(`azure2019: no invocations file for day ${chosen} in ${dir} (days present: ${days.join(", ")})`);

@@ -75,16 +75,20 @@ export async function readAzure2019(dir: string, options: RealTraceOptions, tuni
   let sample: ChosenSample | undefined;
   if (options.sample !== undefined) {
     const sizes = options.sampleChain ? options.sampleChain.slice(0, options.sampleChain.indexOf(options.sample) + 1) : [options.sample];
-    const counts = scan.counts!;
+    const { counts } = scan;
+    if (counts === undefined) throw new Error("azure2019: the scan for --sample kept no minute counts to sample from");
     let chain: Awaited<ReturnType<typeof representativeSamples>>;
     try {
-      if (sizes[0]! > scan.eligible.length) {
-        throw new TraceOptionError(`--sample ${sizes[0]} is larger than the ${scan.eligible.length} replayable functions of ${dir}`);
+      // Validation put --sample in --sample-chain, so the chain down to it has a first, largest size.
+      const [largest] = sizes;
+      if (largest === undefined) throw new Error(`--sample ${options.sample} is not in --sample-chain ${options.sampleChain?.join(",")}`);
+      if (largest > scan.eligible.length) {
+        throw new TraceOptionError(`--sample ${largest} is larger than the ${scan.eligible.length} replayable functions of ${dir}`);
       }
       chain = await representativeSamples(
         {
           functions: scan.eligible.length,
-          resourcePerInvocation: Float64Array.from(scan.eligible, (r) => scan.profiles[r]!.resourcePerInvocation),
+          resourcePerInvocation: Float64Array.from(scan.eligible, (r) => profileOf(scan, r).resourcePerInvocation),
           minutes: () => counts.byMinute(),
         },
         sizes,
@@ -95,8 +99,13 @@ export async function readAzure2019(dir: string, options: RealTraceOptions, tuni
       // Its spill files, if any, must go whether the sample succeeds or not.
       counts.dispose();
     }
-    sample = chain[chain.length - 1]!;
-    for (const e of sample.members) replayed[scan.eligible[e]!] = 1;
+    sample = chain.at(-1);
+    if (sample === undefined) throw new Error(`azure2019: the sampler returned no sample for sizes ${sizes.join(",")}`);
+    for (const e of sample.members) {
+      const row = scan.eligible[e];
+      if (row === undefined) throw new Error(`azure2019: sampled function ${e} is not one of the ${scan.eligible.length} eligible ones`);
+      replayed[row] = 1;
+    }
     transforms.push({
       transform: "function-sample",
       size: sample.size,
@@ -119,10 +128,10 @@ export async function readAzure2019(dir: string, options: RealTraceOptions, tuni
   const durationMs = (outMinutes * minuteMs) / timeScale;
   let workMs = 0;
   let invocations = 0;
-  for (let r = 0; r < scan.rows; r++) {
+  for (const [r, total] of scan.totals.entries()) {
     if (!replayed[r]) continue;
-    workMs += scan.totals[r]! * scan.profiles[r]!.meanWorkMs;
-    invocations += scan.totals[r]!;
+    workMs += total * profileOf(scan, r).meanWorkMs;
+    invocations += total;
   }
   const loadBeforeScaling = offeredLoad(workMs, durationMs, options.cores);
   if (options.compress !== 1) {
@@ -147,11 +156,13 @@ export async function readAzure2019(dir: string, options: RealTraceOptions, tuni
     rateFactor = options.targetLoad / loadBeforeScaling;
     let scaledWork = 0;
     expected = 0;
-    for (let r = 0; r < scan.rows; r++) {
+    for (const [r, total] of scan.totals.entries()) {
       if (!replayed[r]) continue;
-      const n = scaledTotal(scan.totals[r]!, rateFactor, rateOffsets[r]!);
+      const offset = rateOffsets[r];
+      if (offset === undefined) throw new Error(`azure2019: no rate-scaling offset for function row ${r} of ${scan.rows}`);
+      const n = scaledTotal(total, rateFactor, offset);
       expected += n;
-      scaledWork += n * scan.profiles[r]!.meanWorkMs;
+      scaledWork += n * profileOf(scan, r).meanWorkMs;
     }
     resultingLoad = offeredLoad(scaledWork, durationMs, options.cores);
     transforms.push({
@@ -284,6 +295,7 @@ async function scanFunctions(
       seen.add(key);
       let total = 0;
       let busiest = 0;
+      // Every minute of every function row: m < row.counts.length, so `!` is kept rather than checked.
       for (let m = 0; m < row.counts.length; m++) {
         total += row.counts[m]!;
         if (row.counts[m]! > busiest) busiest = row.counts[m]!;
@@ -300,15 +312,20 @@ async function scanFunctions(
         if (!d || !mem) missing.functionsDefaulted++;
         const work = d?.percentiles ?? defaultWork;
         const mb = mem?.percentiles ?? defaultMemory;
+        // The reader passes only rows whose trigger is a key of the map, so a miss is a bug.
+        const priceClass = triggerClasses[row.trigger];
+        if (priceClass === undefined) throw new Error(`azure2019: trigger "${row.trigger}" has no price class, yet its row was read`);
+        const [memStartMb] = mb.values;
+        if (memStartMb === undefined) throw new Error(`azure2019: the memory distribution of ${key} has no points`);
         profile = {
           tenant: row.owner,
           app: row.app,
           fn: row.fn,
           trigger: row.trigger,
-          priceClass: triggerClasses[row.trigger]!,
+          priceClass,
           work,
           memory: mb,
-          memStartMb: mb.values[0]!,
+          memStartMb,
           meanWorkMs: work.mean(),
           resourcePerInvocation: ((d?.averageMs ?? options.missingWorkMs) * (mem?.averageMb ?? options.missingMemoryMb)) / 1e6,
         };
@@ -344,13 +361,20 @@ async function scanFunctions(
  */
 function refuseCountsOverCap(scan: FunctionScan, replayed: Uint8Array, compress: number, rateFactor: number): void {
   let busiest = 0;
-  for (let r = 0; r < scan.rows; r++) if (replayed[r] && scan.busiestMinute[r]! > busiest) busiest = scan.busiestMinute[r]!;
+  for (const [r, rowBusiest] of scan.busiestMinute.entries()) if (replayed[r] && rowBusiest > busiest) busiest = rowBusiest;
   const bound = Math.ceil(busiest * Math.ceil(compress) * rateFactor) + 1;
   if (bound <= maxInvocationsPerFunctionMinute || (compress === 1 && rateFactor === 1)) return;
   const flags = [compress !== 1 ? `--compress ${compress}` : "", rateFactor !== 1 ? `--target-load (rate × ${rateFactor.toPrecision(3)})` : ""].filter(Boolean).join(" and ");
   throw new TraceOptionError(
     `${flags} would put up to ${bound.toLocaleString("en-US")} invocations of one function in one minute (the busiest has ${busiest.toLocaleString("en-US")}), over the limit of ${maxInvocationsPerFunctionMinute.toLocaleString("en-US")} per function-minute`,
   );
+}
+
+/** A scanned row's profile, for a row the scan kept: eligible and replayed rows all have one. */
+function profileOf(scan: FunctionScan, row: number): FunctionProfile {
+  const profile = scan.profiles[row];
+  if (profile === undefined) throw new Error(`azure2019: function row ${row} has no profile (it was skipped for missing stats) but is being replayed`);
+  return profile;
 }
 
 /** One systematic-rounding offset per row, drawn in row order from its own stream. */
@@ -393,8 +417,11 @@ async function* generate(plan: GenerationPlan): AsyncGenerator<InvocationBatch> 
       r++;
       if (!replayed[r]) continue;
       let counts = row.counts;
-      if (plan.compress !== 1) counts = thumbnailCounts(counts, plan.compress, plan.compressionOffsets[r]!);
-      if (plan.rateFactor !== 1) counts = scaleCounts(counts, plan.rateFactor, plan.rateOffsets[r]!);
+      const compressionOffset = plan.compressionOffsets[r];
+      const rateOffset = plan.rateOffsets[r];
+      if (compressionOffset === undefined || rateOffset === undefined) throw new Error(`azure2019: function row ${r} has no rounding offsets (the scan found fewer rows)`);
+      if (plan.compress !== 1) counts = thumbnailCounts(counts, plan.compress, compressionOffset);
+      if (plan.rateFactor !== 1) counts = scaleCounts(counts, plan.rateFactor, rateOffset);
       store.addFunction(r, counts);
     }
     seen.clear();
@@ -414,6 +441,8 @@ async function* generate(plan: GenerationPlan): AsyncGenerator<InvocationBatch> 
       slab = merge.buffer;
       const minuteStart = minute * minuteMs;
       for (let n = merge.take(takenRuns, takenOffsets); n > 0; n = merge.take(takenRuns, takenOffsets)) {
+        // The per-invocation loop: i < n ≤ batchSize, runs index `functions`, and every replayed row
+        // has a profile (profileOf checked them all above), so `!` is kept rather than checked.
         for (let i = 0; i < n; i++) {
           const p = profiles[functions[takenRuns[i]!]!]!;
           const peak = p.memory.sample(memory.next());

@@ -54,12 +54,14 @@ export async function readDurationPercentiles(path: string, name: string, log: B
       fields.optionalNonNegative(columns.Minimum, "a non-negative Minimum duration in ms, or empty");
       fields.optionalNonNegative(columns.Maximum, "a non-negative Maximum duration in ms, or empty");
       const values: number[] = [];
+      let previous: number | undefined;
       for (const c of percentileColumns) {
         const v = fields.nonNegative(columns[c], `a non-negative ${c} in ms`);
-        if (values.length > 0 && v < values[values.length - 1]!) {
-          throw fields.error(columns[c], `${c} ≥ the previous percentile (${values[values.length - 1]})`, row.cells[columns[c]]);
+        if (previous !== undefined && v < previous) {
+          throw fields.error(columns[c], `${c} ≥ the previous percentile (${previous})`, row.cells[columns[c]]);
         }
         values.push(v);
+        previous = v;
       }
       if (!out.has(key)) out.set(key, { averageMs, percentiles: new PercentileDistribution(durationPercentileProbabilities, values) });
     } catch (error) {

@@ -66,12 +66,14 @@ export async function readMemoryPercentiles(path: string, name: string, log: Bad
       // parseFloat-style: In-Vitro's per-function shares are written as 19.166666666666668.
       const averageMb = fields.nonNegative(columns.AverageAllocatedMb, "a non-negative AverageAllocatedMb");
       const values: number[] = [];
+      let previous: number | undefined;
       for (const c of pctColumns) {
         const v = fields.nonNegative(columns[c], `a non-negative ${c}`);
-        if (values.length > 0 && v < values[values.length - 1]!) {
-          throw fields.error(columns[c], `${c} ≥ the previous percentile (${values[values.length - 1]})`, row.cells[columns[c]]);
+        if (previous !== undefined && v < previous) {
+          throw fields.error(columns[c], `${c} ≥ the previous percentile (${previous})`, row.cells[columns[c]]);
         }
         values.push(v);
+        previous = v;
       }
       if (!rows.has(key)) rows.set(key, { averageMb, percentiles: new PercentileDistribution(memoryPercentileProbabilities, values) });
     } catch (error) {

@@ -146,6 +146,7 @@ export class MinuteArrivalMerge {
     this.head = new Float64Array(runs);
     this.heap = new Int32Array(runs);
     let used = 0;
+    // Every function of every minute: k < runs and used < slab.length here, so `!` is kept.
     for (let k = 0; k < runs; k++) {
       const n = counts[k]!;
       if (n === 0) continue;
@@ -183,11 +184,13 @@ export class MinuteArrivalMerge {
 
   /** The run (function position in the minute) of the earliest remaining arrival. */
   get run(): number {
+    // Per arrival; read only while !empty, so the heap has a root and `!` is kept.
     return this.heap[0]!;
   }
 
   /** The earliest remaining arrival's offset in ms. */
   get offsetMs(): number {
+    // Per arrival; read only while !empty, and heap entries index `head`, so `!` is kept.
     return this.head[this.heap[0]!]!;
   }
 
@@ -199,6 +202,7 @@ export class MinuteArrivalMerge {
   take(runs: Int32Array, offsetsMs: Float64Array): number {
     const n = Math.min(runs.length, offsetsMs.length);
     let i = 0;
+    // Per arrival: size > 0 gives the heap a root, and heap entries index `head`, so `!` is kept.
     for (; i < n && this.size > 0; i++) {
       const k = this.heap[0]!;
       runs[i] = k;
@@ -210,6 +214,8 @@ export class MinuteArrivalMerge {
 
   /** Drops the earliest arrival. */
   next(): void {
+    // Per arrival, called while !empty: k < runs indexes every per-run array (a streamed k has its
+    // run; cursor < stop ≤ slab.length for a written one), so `!` is kept rather than checked.
     const k = this.heap[0]!;
     let more: boolean;
     if (this.isStreamed[k] === 1) {
@@ -230,7 +236,8 @@ export class MinuteArrivalMerge {
     const heap = this.heap;
     const head = this.head;
     const size = this.size;
-    // The moving entry is held aside and written once at its place (a hole, not swaps).
+    // The moving entry is held aside and written once at its place (a hole, not swaps). Per
+    // arrival: every index read is < size ≤ heap.length, and heap entries index `head`; `!` kept.
     const k = heap[i]!;
     const v = head[k]!;
     for (;;) {

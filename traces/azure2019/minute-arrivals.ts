@@ -28,6 +28,7 @@ export function writeMinuteArrivals(
 ): void {
   if (count === 0) return;
   const end = at + count;
+  // Per arrival: every i is in [at, end), which the caller sized `out` for, so `!` is kept.
   if (mode === "equidistant") {
     const step = minuteMs / count;
     for (let i = 0; i < count; i++) out[at + i] = i * step;
@@ -54,6 +55,7 @@ export function writeMinuteArrivals(
 /** Adds `shift` modulo the minute and restores sorted order: the wrapped tail moves to the front. */
 function rotate(out: Float64Array, at: number, end: number, shift: number): void {
   let wrap = end;
+  // Per arrival: i in [at, end), inside `out` (see writeMinuteArrivals), so `!` is kept.
   for (let i = at; i < end; i++) {
     const t = out[i]! + shift;
     if (t >= minuteMs && wrap === end) wrap = i;

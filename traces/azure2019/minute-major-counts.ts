@@ -51,6 +51,8 @@ export class MinuteMajorCounts {
 
   /** Adds one function's counts for every minute (zeros are not stored). */
   addFunction(fn: number, counts: Uint32Array): void {
+    // Every minute of every function: m < counts.length and b < buckets (m < minutes), so `!` is
+    // kept rather than checked.
     for (let m = 0; m < counts.length; m++) {
       const c = counts[m]!;
       if (c === 0) continue;
@@ -78,7 +80,7 @@ export class MinuteMajorCounts {
 
   /** Every minute in order, empty minutes included. */
   async *byMinute(): AsyncGenerator<MinuteCounts> {
-    for (let b = 0; b < this.buffers.length; b++) {
+    for (const [b, buffer] of this.buffers.entries()) {
       const first = b * this.bucketMinutes;
       const span = Math.min(this.bucketMinutes, this.minutes - first);
       // Spilled entries were added before the buffered ones, so file then buffer keeps function order.
@@ -89,8 +91,10 @@ export class MinuteMajorCounts {
         const aligned = bytes.byteOffset % 4 === 0 ? bytes : Uint8Array.prototype.slice.call(bytes);
         parts.push(new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4));
       }
-      parts.push(this.buffers[b]!.subarray(0, this.lengths[b]!));
-      // Counting sort by minute: stable, so functions stay ascending within a minute.
+      parts.push(buffer.subarray(0, this.bufferedLength(b)));
+      // Counting sort by minute: stable, so functions stay ascending within a minute. It touches
+      // every stored count: entries are whole triples of in-bucket minute < span, function, count,
+      // so every index is in range and `!` is kept rather than checked.
       const perMinute = new Int32Array(span + 1);
       for (const p of parts) for (let i = 0; i < p.length; i += entryWords) perMinute[p[i]! + 1]!++;
       for (let m = 0; m < span; m++) perMinute[m + 1]! += perMinute[m]!;
@@ -123,12 +127,12 @@ export class MinuteMajorCounts {
 
   private spill(): void {
     this.dir ??= mkdtempSync(join(tmpdir(), "xxbench-counts-"));
-    for (let b = 0; b < this.buffers.length; b++) {
-      const len = this.lengths[b]!;
+    for (const [b, buffer] of this.buffers.entries()) {
+      const len = this.bufferedLength(b);
       if (len === 0) continue;
       const fd = openSync(this.bucketPath(b), "a");
       try {
-        const view = this.buffers[b]!.subarray(0, len);
+        const view = buffer.subarray(0, len);
         writeSync(fd, new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
       } finally {
         closeSync(fd);
@@ -136,12 +140,20 @@ export class MinuteMajorCounts {
       this.spilled[b] = true;
       this.lengths[b] = 0;
       // Shrink: a buffer grown for a dense bucket would otherwise pin its peak size forever.
-      if (this.buffers[b]!.length > 65536) this.buffers[b] = new Uint32Array(65536);
+      if (buffer.length > 65536) this.buffers[b] = new Uint32Array(65536);
     }
     this.bufferedWords = 0;
   }
 
+  /** Words in bucket b's buffer: `lengths` has one entry per bucket. */
+  private bufferedLength(b: number): number {
+    const len = this.lengths[b];
+    if (len === undefined) throw new Error(`minute-major counts have ${this.lengths.length} buckets, not a bucket ${b}`);
+    return len;
+  }
+
   private bucketPath(b: number): string {
-    return join(this.dir!, `bucket-${b}.u32`);
+    if (this.dir === undefined) throw new Error(`minute-major counts: bucket ${b} went to disk, but its folder is gone (disposed?)`);
+    return join(this.dir, `bucket-${b}.u32`);
   }
 }

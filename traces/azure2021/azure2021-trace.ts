@@ -57,6 +57,8 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
   let outside = 0;
   let rows = 0;
   let lastStartS = Number.NEGATIVE_INFINITY;
+  // Once per invocation row: f indexes totals, workMs and perMinute (each gets an entry when its
+  // function is first seen) and m < counts.length after growing, so `!` is kept rather than checked.
   await forEachOrderedRow(file, options.reorderWindowS, log, (row) => {
     rows++;
     const key = `${row.app}/${row.func}`;
@@ -104,15 +106,27 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
     },
   ];
 
+  // The per-function totals, for a function the pre-pass saw (every index below is one).
+  const totalsOf = (f: number): { invocations: number; workMs: number } => {
+    const invocations = totals[f];
+    const work = workMs[f];
+    if (invocations === undefined || work === undefined) throw new Error(`azure2021: function ${f} has no totals (the pre-pass saw ${functionIds.length} functions)`);
+    return { invocations, workMs: work };
+  };
+
   const replayed = new Uint8Array(functionIds.length);
-  if (sampling) {
-    const n = options.sample!;
+  if (options.sample !== undefined) {
+    const n = options.sample;
     const sizes = options.sampleChain ? options.sampleChain.slice(0, options.sampleChain.indexOf(n) + 1) : [n];
-    const active = functionIds.map((_, f) => f).filter((f) => totals[f]! > 0);
-    if (sizes[0]! > active.length) throw new TraceOptionError(`--sample ${sizes[0]} is larger than the ${active.length} functions invoked in the window`);
+    const active = totals.flatMap((total, f) => (total > 0 ? [f] : []));
+    // Validation put --sample in --sample-chain, so the chain down to it has a first, largest size.
+    const [largest] = sizes;
+    if (largest === undefined) throw new Error(`--sample ${n} is not in --sample-chain ${options.sampleChain?.join(",")}`);
+    if (largest > active.length) throw new TraceOptionError(`--sample ${largest} is larger than the ${active.length} functions invoked in the window`);
     const counts = new MinuteMajorCounts(minutes);
-    for (let e = 0; e < active.length; e++) {
-      const c = perMinute[active[e]!]!;
+    for (const [e, f] of active.entries()) {
+      const c = perMinute[f];
+      if (c === undefined) throw new Error(`azure2021: function ${f} has no minute counts, yet --sample kept them`);
       const row = new Uint32Array(minutes);
       row.set(c.subarray(0, Math.min(c.length, minutes)));
       counts.addFunction(e, row);
@@ -121,7 +135,10 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
     const chain = await representativeSamples(
       {
         functions: active.length,
-        resourcePerInvocation: Float64Array.from(active, (f) => ((workMs[f]! / totals[f]!) * options.memory2021Mb) / 1e6),
+        resourcePerInvocation: Float64Array.from(active, (f) => {
+          const t = totalsOf(f);
+          return ((t.workMs / t.invocations) * options.memory2021Mb) / 1e6;
+        }),
         minutes: () => counts.byMinute(),
       },
       sizes,
@@ -129,8 +146,13 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
       SeededRandom.forPurpose(options.seed, "function-sample"),
     );
     counts.dispose();
-    const chosen = chain[chain.length - 1]!;
-    for (const e of chosen.members) replayed[active[e]!] = 1;
+    const chosen = chain.at(-1);
+    if (chosen === undefined) throw new Error(`azure2021: the sampler returned no sample for sizes ${sizes.join(",")}`);
+    for (const e of chosen.members) {
+      const f = active[e];
+      if (f === undefined) throw new Error(`azure2021: sampled function ${e} is not one of the ${active.length} invoked ones`);
+      replayed[f] = 1;
+    }
     transforms.push({
       transform: "function-sample",
       size: chosen.size,
@@ -151,10 +173,10 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
   const durationMs = (minutes * minuteS * 1000) / timeScale;
   let invocations = 0;
   let work = 0;
-  for (let f = 0; f < functionIds.length; f++) {
+  for (const [f, total] of totals.entries()) {
     if (!replayed[f]) continue;
-    invocations += totals[f]!;
-    work += workMs[f]!;
+    invocations += total;
+    work += totalsOf(f).workMs;
   }
   if (timeScale !== 1) {
     transforms.push({
@@ -183,12 +205,13 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
     }
     expected = 0;
     let scaledWork = 0;
-    for (let f = 0; f < functionIds.length; f++) {
-      if (!replayed[f] || totals[f] === 0) continue;
-      const n = scaledTotal(totals[f]!, rateFactor, rateOffsets[f]!);
+    for (const [f, offset] of rateOffsets.entries()) {
+      const t = totalsOf(f);
+      if (!replayed[f] || t.invocations === 0) continue;
+      const n = scaledTotal(t.invocations, rateFactor, offset);
       expected += n;
       // Expected work: copies are whole invocations of the function, so its mean work scales.
-      scaledWork += (n * workMs[f]!) / totals[f]!;
+      scaledWork += (n * t.workMs) / t.invocations;
     }
     resultingLoad = offeredLoad(scaledWork, durationMs, options.cores);
     transforms.push({
@@ -255,8 +278,13 @@ async function* orderedRows(file: string, windowS: number, log: BadRowLog): Asyn
   const buffer = new ReorderBuffer<FileOrderedRow>(windowS);
   let previousStartS = Number.NEGATIVE_INFINITY;
   for await (const row of readAzure2021Rows(file, file, log)) {
-    if (!buffer.push(row.startS, { row, previousStartS })) log.reject(outOfOrder(file, row, buffer.lastReleasedItem!, windowS, log.policy));
-    else previousStartS = row.startS;
+    if (buffer.push(row.startS, { row, previousStartS })) previousStartS = row.startS;
+    else {
+      // The buffer refuses a row only for starting before one it has released.
+      const released = buffer.lastReleasedItem;
+      if (released === undefined) throw new Error(`azure2021: ${file}:${row.line}: the reorder buffer refused a row before releasing any`);
+      log.reject(outOfOrder(file, row, released, windowS, log.policy));
+    }
     yield Array.from(buffer.release(), (r) => r.row);
   }
   yield Array.from(buffer.release(true), (r) => r.row);
@@ -302,6 +330,8 @@ async function* generate(plan: Plan): AsyncGenerator<InvocationBatch> {
   let id = 0;
   let batch: Invocation[] = [];
   // A generator, so a row scaled into many copies is handed over a batch at a time, never held whole.
+  // Once per invocation row: the pre-pass indexed every function of the file, and f indexes every
+  // per-function array, so `!` is kept rather than checked.
   function* emit(row: Azure2021Row): Generator<Invocation[]> {
     if (!(row.startS >= plan.fromS && row.startS < plan.endS)) return;
     const f = plan.functionIndex.get(`${row.app}/${row.func}`)!;

@@ -22,6 +22,7 @@ export class ReorderBuffer<T> {
     const heap = this.heap;
     heap.push({ start, seq: this.seq++, item });
     let i = heap.length - 1;
+    // Once per row of the file: 0 ≤ parent < i < heap.length, so `!` is kept rather than checked.
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!before(heap[i]!, heap[parent]!)) break;
@@ -35,6 +36,8 @@ export class ReorderBuffer<T> {
   *release(all = false): Generator<T> {
     const heap = this.heap;
     const limit = all ? Number.POSITIVE_INFINITY : this.maxSeen - this.windowS;
+    // Once per row of the file: the heap is non-empty in the loop and i < c < heap.length in the
+    // sift, so `!` is kept rather than checked.
     while (heap.length > 0 && heap[0]!.start <= limit) {
       const top = heap[0]!;
       const last = heap.pop()!;

@@ -25,7 +25,7 @@ export class CsvFields {
   }
 
   text(index: number, what: string): string {
-    const cell = this.row.cells[index]!;
+    const cell = this.cell(index);
     if (cell === "") throw this.error(index, what, cell);
     return cell;
   }
@@ -41,7 +41,7 @@ export class CsvFields {
 
   /** A non-negative integer such as an invocation count. */
   count(index: number, what: string): number {
-    const cell = this.row.cells[index]!;
+    const cell = this.cell(index);
     // A regex rather than Number(): Number("") is 0 and Number("1e3") is 1000.
     // Counts are stored as uint32: a minute with 4 billion invocations is corrupt anyway.
     if (!/^\d{1,10}$/.test(cell) || Number(cell) > 0xffffffff) throw this.error(index, what, cell);
@@ -50,7 +50,7 @@ export class CsvFields {
 
   /** A finite number ≥ 0 (durations, memory, timestamps). */
   nonNegative(index: number, what: string): number {
-    const cell = this.row.cells[index]!;
+    const cell = this.cell(index);
     const v = parseNumber(cell);
     if (!(v >= 0) || !Number.isFinite(v)) throw this.error(index, what, cell);
     return v;
@@ -58,7 +58,7 @@ export class CsvFields {
 
   /** A number ≥ 0, or undefined for an empty or NaN cell (Azure left some min/max unrecorded). */
   optionalNonNegative(index: number, what: string): number | undefined {
-    const cell = this.row.cells[index]!;
+    const cell = this.cell(index);
     if (cell === "" || cell === "NaN" || cell === "nan") return undefined;
     return this.nonNegative(index, what);
   }
@@ -67,10 +67,17 @@ export class CsvFields {
     return new TraceFormatError(this.file, this.row.line, this.columnOf(index), expected, found);
   }
 
+  /**
+   * The cell at a column the reader's header lookup gave. Per cell of every row: readers call
+   * expectFieldCount first, so the index is in range and `!` is kept rather than checked.
+   */
+  private cell(index: number): string {
+    return this.row.cells[index]!;
+  }
+
   private columnOf(index: number): number {
     let column = 1;
-    const cells = this.row.cells;
-    for (let i = 0; i < index && i < cells.length; i++) column += cells[i]!.length + 1;
+    for (const cell of this.row.cells.slice(0, index)) column += cell.length + 1;
     return column;
   }
 }

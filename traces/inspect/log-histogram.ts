@@ -24,6 +24,7 @@ export class LogHistogram {
       return;
     }
     const i = Math.floor(Math.log(value / LogHistogram.smallest) / Math.log(LogHistogram.growth));
+    // Per invocation inspected: the index is clamped into [0, buckets), so `!` is kept.
     this.counts[Math.min(LogHistogram.buckets - 1, Math.max(0, i))]!++;
   }
 
@@ -49,8 +50,8 @@ export class LogHistogram {
     const rank = q * this.total;
     if (rank <= this.zeros) return Math.max(0, this.lo);
     let seen = this.zeros;
-    for (let i = 0; i < this.counts.length; i++) {
-      seen += this.counts[i]!;
+    for (const [i, count] of this.counts.entries()) {
+      seen += count;
       if (seen >= rank) {
         const mid = LogHistogram.smallest * Math.pow(LogHistogram.growth, i + 0.5);
         return Math.min(this.hi, Math.max(this.lo, mid));

@@ -76,7 +76,9 @@ export async function inspectTrace(source: TraceSource, cluster: InspectionClust
       memory.add(inv.memPeakMb);
       totalWork += inv.workMs;
       const trigger = inv.trigger ?? "(none)";
-      triggers[trigger] = (Object.hasOwn(triggers, trigger) ? triggers[trigger]! : 0) + 1;
+      // Own keys only: a trigger named "constructor" is counted from 0 like any other.
+      const seenBefore = Object.hasOwn(triggers, trigger) ? triggers[trigger] : undefined;
+      triggers[trigger] = (seenBefore ?? 0) + 1;
       classes[inv.priceClass] = (classes[inv.priceClass] ?? 0) + 1;
       let b = Math.floor(inv.arrivalMs / bucketMs);
       while (b >= maxBuckets) {
@@ -90,6 +92,7 @@ export async function inspectTrace(source: TraceSource, cluster: InspectionClust
         counts.push(0);
         workPerBucket.push(0);
       }
+      // Per invocation inspected: both series were just grown past b, so `!` is kept.
       counts[b]!++;
       workPerBucket[b]! += inv.workMs;
     }
@@ -121,7 +124,8 @@ export async function inspectTrace(source: TraceSource, cluster: InspectionClust
 
 function halve(xs: readonly number[]): number[] {
   const out: number[] = [];
-  for (let i = 0; i < xs.length; i += 2) out.push(xs[i]! + (xs[i + 1] ?? 0));
+  // An odd last bucket has no partner: it merges with nothing.
+  for (const [i, x] of xs.entries()) if (i % 2 === 0) out.push(x + (xs[i + 1] ?? 0));
   return out;
 }
 

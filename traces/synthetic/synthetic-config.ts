@@ -91,9 +91,13 @@ export function parsePhases(text: string): TickPhase[] {
     if (!m) throw new Error(`bad phase "${part}": expected tick:load, e.g. 0:0.7,50:1.2,80:0.7`);
     return { tick: Number(m[1]), load: Number(m[2]) };
   });
-  if (phases[0]!.tick !== 0) throw new Error(`phases must start at tick 0 (got ${phases[0]!.tick})`);
-  for (let i = 1; i < phases.length; i++) {
-    if (phases[i]!.tick <= phases[i - 1]!.tick) throw new Error(`phase ticks must increase: ${text}`);
+  // split() gives at least one part, so there is a first phase.
+  const [first] = phases;
+  if (first?.tick !== 0) throw new Error(`phases must start at tick 0 (got ${first?.tick})`);
+  let previous = first;
+  for (const phase of phases.slice(1)) {
+    if (phase.tick <= previous.tick) throw new Error(`phase ticks must increase: ${text}`);
+    previous = phase;
   }
   return phases;
 }
@@ -126,8 +130,9 @@ export function validateSyntheticConfig(c: SyntheticConfig): string[] {
   for (const p of c.phases) if (!(p.load >= 0)) errors.push(`load must be >= 0 (got ${p.load})`);
   if (c.phases.every((p) => p.load === 0)) errors.push("the load is 0 in every phase: nothing would arrive");
   if (c.prices.length === 0) errors.push("at least one price class is needed");
-  for (let i = 1; i < c.prices.length; i++) {
-    if (!(c.prices[i]! > c.prices[i - 1]!)) errors.push(`prices must increase with the class: ${c.prices.join(",")}`);
+  for (const [i, price] of c.prices.entries()) {
+    const previous = c.prices[i - 1];
+    if (previous !== undefined && !(price > previous)) errors.push(`prices must increase with the class: ${c.prices.join(",")}`);
   }
   if (c.prices.some((p) => !(p > 0))) errors.push(`prices must be > 0: ${c.prices.join(",")}`);
   if (c.classWeights.length !== c.prices.length) {

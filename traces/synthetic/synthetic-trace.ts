@@ -74,10 +74,16 @@ async function* generate(
   const pending = new PendingCalls();
   // One pass, not a filter per tenant: tenants × functions would be quadratic.
   const tenantFunctions = Array.from({ length: config.tenants }, (): SyntheticFunction[] => []);
-  for (const f of functions) tenantFunctions[f.tenantIndex]!.push(f);
+  for (const f of functions) {
+    const own = tenantFunctions[f.tenantIndex];
+    if (own === undefined) throw new Error(`synthetic function ${f.fn} has tenant index ${f.tenantIndex}, but there are ${config.tenants} tenants`);
+    own.push(f);
+  }
 
   let phase = 0;
-  let t = phaseStarts[0]!;
+  const [firstPhaseStart] = phaseStarts;
+  if (firstPhaseStart === undefined) throw new Error("a synthetic trace needs at least one load phase (validation should have said so)");
+  let t = firstPhaseStart;
   let id = 0;
   let batch: Invocation[] = [];
   const emit = (f: SyntheticFunction, arrivalMs: number, parentId: number | undefined, depth: number): void => {
@@ -103,6 +109,8 @@ async function* generate(
     }
     id++;
   };
+  // The per-invocation loop: phase < rates.length = phaseStarts.length (it advances only below a
+  // finite boundary), tenant indices were checked above, and int(n) < n, so `!` is kept.
   while (id < maxCount) {
     // Next arrival under a piecewise-constant rate. Poisson is memoryless, so restarting the
     // gap at a phase boundary with the new rate is exact.
@@ -153,12 +161,14 @@ class PendingCalls {
   }
 
   peek(): PendingCall {
+    // Per chained call, and only while size > 0: the root exists, so `!` is kept.
     return this.heap[0]!;
   }
 
   push(call: PendingCall): void {
     const heap = this.heap;
     let i = heap.push(call) - 1;
+    // Per chained call: 0 ≤ parent < i < heap.length, so `!` is kept rather than checked.
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!before(call, heap[parent]!)) break;
@@ -169,6 +179,7 @@ class PendingCalls {
   }
 
   pop(): PendingCall {
+    // Per chained call, and only while size > 0; the sift reads below heap.length. `!` is kept.
     const heap = this.heap;
     const top = heap[0]!;
     const last = heap.pop()!;
@@ -196,13 +207,14 @@ function cumulativeWeights(weights: readonly number[]): Float64Array {
   const total = weights.reduce((a, b) => a + b, 0);
   const out = new Float64Array(weights.length);
   let acc = 0;
-  for (let i = 0; i < weights.length; i++) out[i] = acc += weights[i]! / total;
+  for (const [i, weight] of weights.entries()) out[i] = acc += weight / total;
   out[weights.length - 1] = 1;
   return out;
 }
 
 function pickClass(cumulative: Float64Array, u: number): number {
   let c = 0;
+  // Per invocation: the last entry is 1 > u, so c stays in range and `!` is kept.
   while (u >= cumulative[c]!) c++;
   return c;
 }

@@ -42,11 +42,14 @@ export async function representativeSamples(
   let pool: Uint32Array = Uint32Array.from({ length: source.functions }, (_, i) => i);
   for (const size of sizes) {
     const candidates = Array.from({ length: trials }, () => drawSubset(pool, size, rng));
-    const scores = await scoreCandidates(source, candidates);
-    let best = 0;
-    for (let t = 1; t < trials; t++) if (scores[t]!.score < scores[best]!.score) best = t;
-    chosen.push({ size, members: candidates[best]!, ...scores[best]!, candidateScores: scores.map((s) => s.score) });
-    pool = candidates[best]!;
+    const scored = await scoreCandidates(source, candidates);
+    // The first of the lowest scores, so ties go to the earlier trial.
+    let best: ScoredCandidate | undefined;
+    for (const candidate of scored) if (best === undefined || candidate.score < best.score) best = candidate;
+    if (best === undefined) throw new Error(`a function sample needs at least one trial (got ${trials})`);
+    const { members, invocationsDistance, resourcesDistance, score } = best;
+    chosen.push({ size, members, invocationsDistance, resourcesDistance, score, candidateScores: scored.map((s) => s.score) });
+    pool = members;
   }
   return chosen;
 }
@@ -54,6 +57,7 @@ export async function representativeSamples(
 /** A uniform subset of `size` from `pool` (partial Fisher–Yates), sorted ascending. */
 function drawSubset(pool: Uint32Array, size: number, rng: SeededRandom): Uint32Array {
   const work = pool.slice();
+  // Per function per trial: i ≤ j < work.length, so `!` is kept rather than checked.
   for (let i = 0; i < size; i++) {
     const j = i + rng.int(work.length - i);
     const t = work[i]!;
@@ -63,18 +67,21 @@ function drawSubset(pool: Uint32Array, size: number, rng: SeededRandom): Uint32A
   return work.slice(0, size).sort();
 }
 
-interface Score {
+interface ScoredCandidate {
+  readonly members: Uint32Array;
   readonly invocationsDistance: number;
   readonly resourcesDistance: number;
   readonly score: number;
 }
 
-async function scoreCandidates(source: SampleSource, candidates: readonly Uint32Array[]): Promise<Score[]> {
+async function scoreCandidates(source: SampleSource, candidates: readonly Uint32Array[]): Promise<ScoredCandidate[]> {
   const n = source.functions;
   const dense = new Float64Array(n);
-  const inv = candidates.map(() => 0);
-  const res = candidates.map(() => 0);
+  // Each candidate's distances summed over the minutes.
+  const sums = candidates.map((members) => ({ members, invocations: 0, resources: 0 }));
   let minutes = 0;
+  // Per minute × function × trial: functions and members are function ids < n (the length of
+  // dense and of resourcePerInvocation), and k < functions.length = counts.length, so `!` is kept.
   for await (const minute of source.minutes()) {
     minutes++;
     const { functions, counts } = minute;
@@ -82,7 +89,8 @@ async function scoreCandidates(source: SampleSource, candidates: readonly Uint32
     const fullCounts = Float64Array.from(counts).sort();
     const fullResources = positive(Float64Array.from(functions, (f, k) => counts[k]! * source.resourcePerInvocation[f]!).sort());
     const fullZeros = n - counts.length;
-    candidates.forEach((members, t) => {
+    for (const sum of sums) {
+      const { members } = sum;
       const c: number[] = [];
       const r: number[] = [];
       for (const f of members) {
@@ -95,15 +103,15 @@ async function scoreCandidates(source: SampleSource, candidates: readonly Uint32
       }
       c.sort((a, b) => a - b);
       r.sort((a, b) => a - b);
-      inv[t]! += wassersteinDistance(c, members.length - c.length, fullCounts, fullZeros);
-      res[t]! += wassersteinDistance(r, members.length - r.length, fullResources, n - fullResources.length);
-    });
+      sum.invocations += wassersteinDistance(c, members.length - c.length, fullCounts, fullZeros);
+      sum.resources += wassersteinDistance(r, members.length - r.length, fullResources, n - fullResources.length);
+    }
     for (let k = 0; k < functions.length; k++) dense[functions[k]!] = 0;
   }
-  return candidates.map((_, t) => {
-    const i = minutes > 0 ? inv[t]! / minutes : 0;
-    const r = minutes > 0 ? res[t]! / minutes : 0;
-    return { invocationsDistance: i, resourcesDistance: r, score: (i + r) / 2 };
+  return sums.map(({ members, invocations, resources }) => {
+    const i = minutes > 0 ? invocations / minutes : 0;
+    const r = minutes > 0 ? resources / minutes : 0;
+    return { members, invocationsDistance: i, resourcesDistance: r, score: (i + r) / 2 };
   });
 }
 

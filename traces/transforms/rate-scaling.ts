@@ -24,7 +24,8 @@ export function offeredLoad(totalWorkMs: number, durationMs: number, cores: numb
 /** Scales one function's minute counts by `factor`; the total becomes ⌊factor × total + offset⌋. */
 export function scaleCounts(counts: Uint32Array, factor: number, offset: number): Uint32Array {
   if (factor === 1) return counts;
-  // Integer prefix times the factor, so the last step lands exactly on `scaledTotal`.
+  // Integer prefix times the factor, so the last step lands exactly on `scaledTotal`. Every minute
+  // of every replayed function: m < counts.length = cumulative.length, so `!` is kept.
   let prefix = 0;
   const cumulative = new Float64Array(counts.length);
   for (let m = 0; m < counts.length; m++) cumulative[m] = (prefix += counts[m]!) * factor;

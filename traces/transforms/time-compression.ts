@@ -26,6 +26,8 @@ export function thumbnailCounts(counts: Uint32Array, factor: number, offset: num
   const n = counts.length;
   const out = thumbnailMinutes(n, factor);
   if (factor === 1) return counts;
+  // Every minute of every replayed function: m < n, and `through` reads prefix[0..n] and
+  // counts[0..n) (whole < x < n), so `!` is kept rather than checked.
   const prefix = new Float64Array(n + 1);
   for (let m = 0; m < n; m++) prefix[m + 1] = prefix[m]! + counts[m]!;
   // Cumulative count through trace time x (minutes), linear inside a minute.

@@ -15,6 +15,7 @@ export function wassersteinDistance(aPositive: ArrayLike<number>, aZeros: number
   let fb = bZeros / nb;
   let x = 0;
   let area = 0;
+  // Per minute × trial × sampled function: each read is guarded by its length check, so `!` is kept.
   while (i < aPositive.length || j < bPositive.length) {
     const va = i < aPositive.length ? aPositive[i]! : Number.POSITIVE_INFINITY;
     const vb = j < bPositive.length ? bPositive[j]! : Number.POSITIVE_INFINITY;

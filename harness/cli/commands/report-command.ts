@@ -31,9 +31,11 @@ export async function reportForCli(request: ReportRequest): Promise<ReportResult
 /** Prints where the report went: the page to open first, then the rest. */
 export function printReportWritten(result: ReportResult): void {
   const { written, report } = result;
+  const { totalMs } = result.timings;
+  if (totalMs === undefined) throw new Error(`the report's timings have no totalMs (it has ${Object.keys(result.timings).join(", ")})`);
   for (const w of report.warnings) process.stderr.write(`xxbench: warning: ${w}\n`);
   process.stdout.write(
-    `report of ${report.runs.length} run${report.runs.length === 1 ? "" : "s"} written to ${written.dir} in ${(result.timings.totalMs! / 1000).toFixed(1)} s ` +
+    `report of ${report.runs.length} run${report.runs.length === 1 ? "" : "s"} written to ${written.dir} in ${(totalMs / 1000).toFixed(1)} s ` +
       `(${report.charts.length} charts as SVG and PNG, summary.md, summary.json)\n` +
       `open ${pathToFileURL(written.index).href}\n`,
   );
@@ -61,15 +63,15 @@ export const reportCommand = {
   handler: async (args: ReportArgs) => {
     const preset = args.preset !== undefined ? reportPresets[args.preset as ReportPresetName] : undefined;
     const sweep = args.sweep ?? preset?.sweep;
-    const explicit = args.runs !== undefined && args.runs.length > 0;
-    if (explicit && args.runs!.some((id) => !Number.isInteger(id))) throw new UsageError(`--runs takes run ids (see \`xxbench runs\`)`);
+    const runIds = args.runs !== undefined && args.runs.length > 0 ? args.runs : undefined;
+    if (runIds?.some((id) => !Number.isInteger(id))) throw new UsageError(`--runs takes run ids (see \`xxbench runs\`)`);
     const sections = (args.section as SectionName[] | undefined) ?? preset?.sections;
     try {
       const result = await reportForCli({
         db: args.db,
         outDir: resolve(args.out),
         choice: {
-          ...(explicit ? { runIds: args.runs! } : sweep !== undefined ? { sweep } : { latest: true }),
+          ...(runIds !== undefined ? { runIds } : sweep !== undefined ? { sweep } : { latest: true }),
           includeIncomplete: args["include-incomplete"],
         },
         ...(sections ? { sections } : {}),

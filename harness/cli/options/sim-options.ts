@@ -150,9 +150,9 @@ function parseBudgets(entries: readonly string[]): Record<string, number> {
   // No prototype: a tenant named "constructor" or "__proto__" is a tenant like any other.
   const budgets: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const entry of entries) {
-    const m = /^(.+)=(\d+(?:\.\d+)?)$/.exec(entry);
-    if (!m) throw new UsageError(`--budget wants TENANT=USD, e.g. tenant-3=25 (got "${entry}")`);
-    budgets[m[1]!] = Number(m[2]);
+    const [, tenant, usd] = /^(.+)=(\d+(?:\.\d+)?)$/.exec(entry) ?? [];
+    if (tenant === undefined || usd === undefined) throw new UsageError(`--budget wants TENANT=USD, e.g. tenant-3=25 (got "${entry}")`);
+    budgets[tenant] = Number(usd);
   }
   return budgets;
 }

@@ -144,7 +144,10 @@ function parsePhasesOrThrow(text: string): ReturnType<typeof parsePhases> {
 /** The `--prices` table: numbers, > 0, ascending with the class. Real traces use it too. */
 export function pricesFromFlag(text: string): number[] {
   const prices = numberList("--prices", text);
-  const ascending = prices.every((p, i) => p > 0 && (i === 0 || p > prices[i - 1]!));
+  const ascending = prices.every((p, i) => {
+    const previous = prices[i - 1];
+    return p > 0 && (previous === undefined || p > previous);
+  });
   if (!ascending) throw new UsageError(`--prices must be > 0 and increase with the class, e.g. 0.5,1,1.5,2 (got "${text}")`);
   return prices;
 }
