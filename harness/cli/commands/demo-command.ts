@@ -18,7 +18,7 @@ export const demoCommand = {
     checkReportFolder(args.out);
     await runReplay(args);
     process.stdout.write(
-      "\nThe top class (3) keeps its latency through the spike under sim:xx; under sim:hermod every class slows alike.\n",
+      "\nUnder sim:xx classes 1–3 stay within about a second through the spike while class 0 absorbs it; under sim:hermod every class slows alike.\n",
     );
     // The report reads the runs back from the store, like `xxbench report` (no state carried over).
     printReportWritten(await reportForCli({ db: args.db, choice: { latest: true }, outDir: args.out }));
