@@ -35,6 +35,21 @@ export type MemoryBilling =
    */
   | { readonly measure: "configured"; readonly microCentsPerGbSecond: number; readonly minMb: number; readonly maxMb: number };
 
+/** AWS Lambda's tariff on one architecture: configured memory × duration plus the request fee, CPU free. */
+function lambdaModel(name: string, usdPerGbSecond: number): BillingModel {
+  return {
+    name,
+    cpu: "free",
+    memory: {
+      measure: "configured",
+      microCentsPerGbSecond: usdPerGbSecond * microCentsPerUsd,
+      minMb: priceTable.lambda.minMemoryMb,
+      maxMb: priceTable.lambda.maxMemoryMb,
+    },
+    requestMicroCents: priceTable.lambda.usdPerRequest * microCentsPerUsd,
+  };
+}
+
 /** The models that bill each invocation on its own, so a backend can use one for its rows. */
 export const perInvocationModels = {
   xx: {
@@ -43,28 +58,8 @@ export const perInvocationModels = {
     memory: { measure: "used", microCentsPerGbSecond: priceTable.xx.memoryMicroCentsPerGbSecond },
     requestMicroCents: 0,
   },
-  "lambda-x86": {
-    name: "lambda-x86",
-    cpu: "free",
-    memory: {
-      measure: "configured",
-      microCentsPerGbSecond: priceTable.lambda.x86UsdPerGbSecond * microCentsPerUsd,
-      minMb: priceTable.lambda.minMemoryMb,
-      maxMb: priceTable.lambda.maxMemoryMb,
-    },
-    requestMicroCents: priceTable.lambda.usdPerRequest * microCentsPerUsd,
-  },
-  "lambda-arm": {
-    name: "lambda-arm",
-    cpu: "free",
-    memory: {
-      measure: "configured",
-      microCentsPerGbSecond: priceTable.lambda.armUsdPerGbSecond * microCentsPerUsd,
-      minMb: priceTable.lambda.minMemoryMb,
-      maxMb: priceTable.lambda.maxMemoryMb,
-    },
-    requestMicroCents: priceTable.lambda.usdPerRequest * microCentsPerUsd,
-  },
+  "lambda-x86": lambdaModel("lambda-x86", priceTable.lambda.x86UsdPerGbSecond),
+  "lambda-arm": lambdaModel("lambda-arm", priceTable.lambda.armUsdPerGbSecond),
 } as const satisfies Record<string, BillingModel>;
 
 export type PerInvocationModelName = keyof typeof perInvocationModels;

@@ -24,3 +24,12 @@ export type SubSpec = Extract<TopLevelSpec, { vconcat: unknown }>["vconcat"][num
  * category scheme without its grey, so every grey on the chart means "not a backend".
  */
 export const backendPalette = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d"];
+
+/** The latency axis every latency-distribution chart shares, so the CDF and the tail read alike. */
+export const logLatencyX = {
+  field: "latencyMs",
+  type: "quantitative",
+  scale: { type: "log" },
+  title: "latency (ms, log scale)",
+  axis: { tickCount: 5 },
+} as const;

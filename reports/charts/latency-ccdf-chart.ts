@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { chartConfig, panelHeight, panelWidth, vegaLiteSchema } from "./chart-style.ts";
+import { chartConfig, logLatencyX, panelHeight, panelWidth, vegaLiteSchema } from "./chart-style.ts";
 
 export interface CcdfRow {
   readonly series: string;
@@ -56,7 +56,7 @@ export function latencyCcdfChart(rows: readonly CcdfRow[], classOrder: readonly 
         {
           mark: { type: "line", interpolate: "step-before", strokeWidth: 1.6 },
           encoding: {
-            x: { field: "latencyMs", type: "quantitative", scale: { type: "log" }, title: "latency (ms, log scale)", axis: { tickCount: 5 } },
+            x: logLatencyX,
             y,
             color: { field: "series", type: "nominal", sort: [...seriesOrder], title: "backend" },
             order: { field: "latencyMs", type: "quantitative" },

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { chartConfig, panelHeight, panelWidth, vegaLiteSchema } from "./chart-style.ts";
+import { chartConfig, logLatencyX, panelHeight, panelWidth, vegaLiteSchema } from "./chart-style.ts";
 
 export interface CdfRow {
   readonly series: string;
@@ -20,7 +20,7 @@ export function latencyCdfChart(rows: readonly CdfRow[], classOrder: readonly st
     height: panelHeight,
     encoding: {
       column: { field: "priceClass", type: "nominal", sort: [...classOrder], title: "price class" },
-      x: { field: "latencyMs", type: "quantitative", scale: { type: "log" }, title: "latency (ms, log scale)", axis: { tickCount: 5 } },
+      x: logLatencyX,
       y: { field: "p", type: "quantitative", scale: { domain: [0, 1] }, title: "fraction of invocations ≤ latency", axis: { format: "%" } },
       color: { field: "series", type: "nominal", sort: [...seriesOrder], title: "backend" },
       order: { field: "p", type: "quantitative" },
