@@ -1,6 +1,10 @@
 import type { Invocation, InvocationBatch } from "../traces/invocation.ts";
 
-export type OutcomeStatus = "ok" | "killed" | "throttled" | "failed" | "timeout";
+/**
+ * `dropped`: a network driver could not send the invocation within its in-flight bound, so it
+ * was never sent (k6's dropped iterations): counted, never queued behind the others.
+ */
+export type OutcomeStatus = "ok" | "killed" | "throttled" | "failed" | "timeout" | "dropped";
 
 /** What happened to one invocation. Every invocation a backend receives gets exactly one. */
 export interface Outcome {
@@ -24,6 +28,18 @@ export interface Outcome {
   readonly cpuMs?: number;
   /** Why a non-ok outcome happened, for "failed" outcomes from real backends. */
   readonly error?: string;
+  /**
+   * Network backends: when the request actually left, in ms on the replay's clock. `arrivalMs`
+   * is when it should have left, so `sentMs - arrivalMs` is the driver's lateness and `endMs -
+   * arrivalMs` the latency corrected for coordinated omission.
+   */
+  readonly sentMs?: number;
+  /** Network backends: the response's HTTP status (absent when no response came). */
+  readonly httpStatus?: number;
+  /** Time the target reports the request waited in its own queue, ms (a response header). */
+  readonly serverQueueMs?: number;
+  /** Time the target reports it executed the request, ms (a response header). */
+  readonly serverExecMs?: number;
 }
 
 /** A periodic observation of one machine. */
@@ -70,6 +86,28 @@ export interface RunSummary {
   readonly outcomes: Readonly<Record<OutcomeStatus, number>>;
   /** Backend-specific counters worth keeping in the manifest (events processed, …). */
   readonly counters: Readonly<Record<string, number>>;
+  /** How faithfully a network backend kept to the trace's send times; absent for simulators. */
+  readonly fidelity?: SendFidelity;
+}
+
+/** A network run's pacing, as the open-loop driver measured it. */
+export interface SendFidelity {
+  /** Lateness = actual − intended send time, over every sent invocation, ms. */
+  readonly latenessP50Ms: number;
+  readonly latenessP99Ms: number;
+  readonly latenessMaxMs: number;
+  /** Invocations the trace asked for per second of its duration, and how many were sent. */
+  readonly intendedPerS: number;
+  readonly achievedPerS: number;
+  readonly sent: number;
+  readonly dropped: number;
+}
+
+export interface BackendBilling {
+  /** µ¢ per cpu-second of each price class the run used. */
+  readonly prices: readonly number[];
+  /** Machines provisioned for the run, when the backend has a fixed fleet (the provisioned model bills it). */
+  readonly machines?: number;
 }
 
 /** Every backend — simulator policies, the live control plane, AWS Lambda — meets this contract. */
@@ -78,9 +116,11 @@ export interface Backend {
   readonly id: string;
   /** The resolved configuration, stored with the run. */
   readonly config: Readonly<Record<string, unknown>>;
+  /** What billing needs beyond the rows: typed here, so no one reads it back out of `config`. */
+  readonly billing: BackendBilling;
   run(invocations: AsyncIterable<InvocationBatch>, sink: OutcomeSink, signal: AbortSignal): Promise<RunSummary>;
 }
 
 export function emptyOutcomeCounts(): Record<OutcomeStatus, number> {
-  return { ok: 0, killed: 0, throttled: 0, failed: 0, timeout: 0 };
+  return { ok: 0, killed: 0, throttled: 0, failed: 0, timeout: 0, dropped: 0 };
 }

@@ -1,5 +1,5 @@
 import type { InvocationBatch } from "../../traces/invocation.ts";
-import type { Backend, OutcomeSink, RunSummary } from "../backend.ts";
+import type { Backend, BackendBilling, OutcomeSink, RunSummary } from "../backend.ts";
 import { emptyOutcomeCounts } from "../backend.ts";
 import { perInvocationModels, type PerInvocationModelName } from "../billing/billing-model.ts";
 import { Simulation } from "./engine/simulation.ts";
@@ -28,6 +28,7 @@ export const ownBillingModel: Readonly<Record<SimPolicyName, PerInvocationModelN
 export class SimBackend implements Backend {
   readonly id: string;
   readonly config: Readonly<Record<string, unknown>>;
+  readonly billing: BackendBilling;
   /** The model this backend's per-row `costMicroCents` is billed under; stored in its config. */
   readonly billingModel: PerInvocationModelName;
 
@@ -39,6 +40,8 @@ export class SimBackend implements Backend {
     this.id = `sim:${policy}`;
     this.billingModel = ownBillingModel[policy];
     this.config = { policy, ...sim, prices, billingModel: this.billingModel };
+    // EDF's one big machine is the same fleet: machines × cores cores.
+    this.billing = { prices, machines: sim.machines };
   }
 
   async run(invocations: AsyncIterable<InvocationBatch>, sink: OutcomeSink, signal: AbortSignal): Promise<RunSummary> {

@@ -21,7 +21,7 @@ export function createBackend(id: string, context: BackendContext): Backend {
   const backend = new SimBackend(policy, context.sim, context.prices);
   // The stored config says only what this policy applied; the run itself is unchanged.
   const config = { policy, ...appliedSimConfig(policy, context.sim), prices: context.prices };
-  return { id: backend.id, config, run: (invocations, sink, signal) => backend.run(invocations, sink, signal) };
+  return { id: backend.id, config, billing: backend.billing, run: (invocations, sink, signal) => backend.run(invocations, sink, signal) };
 }
 
 /** An option the user gave (its name without dashes), with the SimConfig key it sets. */

@@ -98,7 +98,7 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
       if (writer.outcomes !== digest.count) {
         throw new Error(`${backend.id} gave ${writer.outcomes} outcomes for ${digest.count} invocations: every invocation must have exactly one`);
       }
-      await billRun(store, runId, billingContext(backend.config, trace.prices));
+      await billRun(store, runId, backend.billing);
     } catch (error) {
       // Keep the rows written so far; if the writer itself failed, the run still ends unfinished.
       await writer.close().catch(() => undefined);
@@ -135,12 +135,4 @@ function fractionDone(trace: TraceSource, digest: StreamDigest): number | undefi
   if (trace.expectedInvocations !== undefined) return Math.min(1, digest.count / trace.expectedInvocations);
   if (trace.expectedDurationMs !== undefined) return Math.min(1, digest.lastArrivalMs / trace.expectedDurationMs);
   return undefined;
-}
-
-/** Prices and fleet size for billing, from the backend's stored config where it has them. */
-function billingContext(config: Readonly<Record<string, unknown>>, tracePrices: readonly number[]): { prices: readonly number[]; machines?: number } {
-  const prices = Array.isArray(config.prices) ? (config.prices as number[]) : tracePrices;
-  if (typeof config.machines !== "number") return { prices };
-  // EDF's one big machine is the same fleet: machines × cores cores.
-  return { prices, machines: config.machines };
 }

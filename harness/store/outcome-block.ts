@@ -22,9 +22,9 @@ interface ColumnSpec {
 }
 
 /**
- * invocation_rows' columns after run_id, in the table's order (the writer thread checks it).
- * `status` holds the index into `outcomeStatuses`, which is the ENUM's physical value; `error`
- * (a rare string) travels beside the block, not in it.
+ * invocation_rows' columns after run_id, in the table's order (the writer thread checks it),
+ * except `error`: a rare string, it travels beside the block, and sits after `cpu_ms` in the table.
+ * `status` holds the index into `outcomeStatuses`, which is the ENUM's physical value.
  */
 export const blockColumns: readonly ColumnSpec[] = [
   { name: "invocation_id", kind: "i64", nullable: false },
@@ -46,7 +46,14 @@ export const blockColumns: readonly ColumnSpec[] = [
   { name: "swap_outs", kind: "i32", nullable: false },
   { name: "cost_micro_cents", kind: "f64", nullable: false },
   { name: "cpu_ms", kind: "f64", nullable: true },
+  { name: "sent_ms", kind: "f64", nullable: true },
+  { name: "http_status", kind: "i16", nullable: true },
+  { name: "server_queue_ms", kind: "f64", nullable: true },
+  { name: "server_exec_ms", kind: "f64", nullable: true },
 ];
+
+/** `error` sits in the table between the block's columns at this index and the next. */
+export const errorColumnAfter = blockColumns.findIndex((c) => c.name === "cpu_ms");
 
 /** The buffers of one block: shared so that both threads see them without a copy. */
 export interface BlockBuffers {

@@ -16,7 +16,7 @@ import { parentPort, workerData } from "node:worker_threads";
 // The bindings alone, not @duckdb/node-api: this thread starts once per run, and loading the
 // higher-level client's modules took about a third of its start-up (≈ 0.5 s → 0.3 s, loaded machine).
 import duckdb from "@duckdb/node-bindings";
-import { blockColumns, columnBytes, vectorRows, type BlockBuffers } from "./outcome-block.ts";
+import { blockColumns, columnBytes, errorColumnAfter, vectorRows, type BlockBuffers } from "./outcome-block.ts";
 import type { FromRowWriter, FunctionRow, RowWriterInit, SampleRow, ToRowWriter } from "./row-writer-protocol.ts";
 
 const init = workerData as RowWriterInit;
@@ -24,8 +24,10 @@ if (parentPort === null) throw new Error("row-writer-thread.ts runs only as a wo
 const port = parentPort;
 const state = new Int32Array(init.state);
 const failedSlot = init.blocks.length;
-/** invocation_rows as the writer lays it out: run_id, the block's columns, error. */
-const expectedColumns = ["run_id", ...blockColumns.map((c) => c.name), "error"];
+/** invocation_rows as the writer lays it out: run_id, then the block's columns with error among them. */
+const expectedColumns = ["run_id", ...blockColumns.flatMap((c, i) => (i === errorColumnAfter ? [c.name, "error"] : [c.name]))];
+/** The chunk vector of block column c: after run_id, and after error once past it. */
+const vectorOf = (c: number): number => c + 1 + (c > errorColumnAfter ? 1 : 0);
 /** Column types after run_id (d: DOUBLE, i: INTEGER, s: SMALLINT), as in schema.ts. */
 const machineSampleTypes = "diiiddd";
 const classSampleTypes = "disidddiii";
@@ -108,7 +110,7 @@ async function start(): Promise<void> {
   const scratch = new Uint8Array(vectorRows * 8);
   const runIds = new Int32Array(vectorRows).fill(init.runId);
   const errorValidity = new Uint8Array(vectorRows / 8);
-  const errorColumn = blockColumns.length + 1;
+  const errorColumn = errorColumnAfter + 2;
   let appended = 0;
   let unflushed = 0;
 
@@ -118,7 +120,7 @@ async function start(): Promise<void> {
       duckdb.data_chunk_reset(raw);
       duckdb.copy_data_to_vector(duckdb.data_chunk_get_vector(raw, 0), 0, runIds.buffer, 0, n * 4);
       for (let c = 0; c < blockColumns.length; c++) {
-        const vector = duckdb.data_chunk_get_vector(raw, c + 1);
+        const vector = duckdb.data_chunk_get_vector(raw, vectorOf(c));
         const bytes = columnBytes(c);
         const data = block.data[c];
         if (data === undefined) throw new Error(`outcome block has ${block.data.length} data columns, fewer than the ${blockColumns.length} of invocation_rows`);

@@ -51,6 +51,8 @@ export interface FinishedRun {
   readonly streamDigest: string;
   readonly wallMs: number;
   readonly manifest: unknown;
+  /** Why the run's pacing cannot be trusted, in words; absent when it can. */
+  readonly degraded?: string;
 }
 
 export type Row = Record<string, unknown>;
@@ -215,9 +217,9 @@ export class RunStore {
   async completeRun(runId: number, done: FinishedRun): Promise<void> {
     await this.connection.run(
       `UPDATE runs SET status = 'complete', ended_at = now()::TIMESTAMP, wall_ms = $wall, invocations = $n,
-              stream_digest = $digest, manifest = $manifest
+              stream_digest = $digest, manifest = $manifest, degraded = $degraded
        WHERE run_id = $id`,
-      { id: runId, wall: done.wallMs, n: done.invocations, digest: done.streamDigest, manifest: JSON.stringify(done.manifest) },
+      { id: runId, wall: done.wallMs, n: done.invocations, digest: done.streamDigest, manifest: JSON.stringify(done.manifest), degraded: done.degraded ?? null },
     );
   }
 

@@ -56,6 +56,10 @@ class BlockViews {
   readonly swapOuts: Int32Array;
   readonly costMicroCents: Float64Array;
   readonly cpuMs: Float64Array;
+  readonly sentMs: Float64Array;
+  readonly httpStatus: Int16Array;
+  readonly serverQueueMs: Float64Array;
+  readonly serverExecMs: Float64Array;
   /** Validity bitmasks of the nullable columns. */
   readonly ranClassValid: Uint8Array;
   readonly parentIdValid: Uint8Array;
@@ -64,6 +68,10 @@ class BlockViews {
   readonly endMsValid: Uint8Array;
   readonly machineValid: Uint8Array;
   readonly cpuMsValid: Uint8Array;
+  readonly sentMsValid: Uint8Array;
+  readonly httpStatusValid: Uint8Array;
+  readonly serverQueueMsValid: Uint8Array;
+  readonly serverExecMsValid: Uint8Array;
   errors: [number, string][] = [];
 
   constructor(block: BlockBuffers) {
@@ -89,6 +97,10 @@ class BlockViews {
     this.swapOuts = new Int32Array(data("swap_outs"));
     this.costMicroCents = new Float64Array(data("cost_micro_cents"));
     this.cpuMs = new Float64Array(data("cpu_ms"));
+    this.sentMs = new Float64Array(data("sent_ms"));
+    this.httpStatus = new Int16Array(data("http_status"));
+    this.serverQueueMs = new Float64Array(data("server_queue_ms"));
+    this.serverExecMs = new Float64Array(data("server_exec_ms"));
     this.ranClassValid = valid("ran_class");
     this.parentIdValid = valid("parent_id");
     this.placedMsValid = valid("placed_ms");
@@ -96,6 +108,10 @@ class BlockViews {
     this.endMsValid = valid("end_ms");
     this.machineValid = valid("machine");
     this.cpuMsValid = valid("cpu_ms");
+    this.sentMsValid = valid("sent_ms");
+    this.httpStatusValid = valid("http_status");
+    this.serverQueueMsValid = valid("server_queue_ms");
+    this.serverExecMsValid = valid("server_exec_ms");
   }
 }
 
@@ -130,6 +146,7 @@ export class RunWriter implements OutcomeSink {
   private readonly failure: Uint8Array;
   private current = 0;
   private rows = 0;
+  private network = false;
   private nextFunctionId: number;
   private readonly newFunctions: FunctionRow[] = [];
   /** The last function seen under each `fn` name: names are unique per app, not across apps. */
@@ -230,6 +247,19 @@ export class RunWriter implements OutcomeSink {
     v.costMicroCents[i] = o.costMicroCents;
     mark(v.cpuMsValid, i, o.cpuMs !== undefined);
     v.cpuMs[i] = o.cpuMs ?? 0;
+    // Simulators never set the network fields, and fresh blocks read as NULL there: they skip
+    // four marks a row. Once a run has set one, every later row marks all four.
+    if (this.network || o.sentMs !== undefined || o.httpStatus !== undefined || o.serverQueueMs !== undefined || o.serverExecMs !== undefined) {
+      this.network = true;
+      mark(v.sentMsValid, i, o.sentMs !== undefined);
+      v.sentMs[i] = o.sentMs ?? 0;
+      mark(v.httpStatusValid, i, o.httpStatus !== undefined);
+      v.httpStatus[i] = o.httpStatus ?? 0;
+      mark(v.serverQueueMsValid, i, o.serverQueueMs !== undefined);
+      v.serverQueueMs[i] = o.serverQueueMs ?? 0;
+      mark(v.serverExecMsValid, i, o.serverExecMs !== undefined);
+      v.serverExecMs[i] = o.serverExecMs ?? 0;
+    }
     if (o.error !== undefined) v.errors.push([i, o.error]);
     this.outcomes++;
     if (++this.rows === blockRows) this.sendBlock();

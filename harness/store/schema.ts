@@ -6,16 +6,21 @@
  * and the status as an ENUM: a few bytes a row instead of three strings, and the writer appends
  * typed vectors. Readers keep querying `invocations`, a view with version 1's columns (plus
  * `cpu_ms`), so no query has to know how rows are laid out.
+ *
+ * Version 3 adds what network backends measure: the actual send time beside the intended one
+ * (`arrival_ms`), the HTTP status, the target's own queue and execution times, the `dropped`
+ * status, and a run's `degraded` reason. They follow `error` because `ALTER TABLE … ADD COLUMN`
+ * appends, and a fresh store must lay rows out as a migrated one does.
  */
-export const schemaVersion = 2;
+export const schemaVersion = 3;
 
 /** Outcome statuses in ENUM order: the writer stores a status as its index here. */
-export const outcomeStatuses = ["ok", "killed", "throttled", "failed", "timeout"] as const;
+export const outcomeStatuses = ["ok", "killed", "throttled", "failed", "timeout", "dropped"] as const;
 
 const statusList = outcomeStatuses.map((s) => `'${s}'`).join(", ");
 
-/** Statements that version 2 adds; the v1 → v2 migration runs them too. */
-export const functionsAndRowsStatements: readonly string[] = [
+/** The tables of functions and outcome rows at the current version. */
+const functionsAndRowsStatements: readonly string[] = [
   `CREATE TYPE outcome_status AS ENUM (${statusList})`,
   // One row per distinct (tenant, app, fn) across every run in the store.
   `CREATE TABLE functions (
@@ -47,7 +52,13 @@ export const functionsAndRowsStatements: readonly string[] = [
      cost_micro_cents DOUBLE NOT NULL,
      -- CPU ms the invocation actually received; NULL where the backend does not report it.
      cpu_ms DOUBLE,
-     error VARCHAR
+     error VARCHAR,
+     -- Network backends (NULL for simulators): when the request actually left (arrival_ms is when
+     -- it should have), the HTTP status, and the target's reported queue and execution times.
+     sent_ms DOUBLE,
+     http_status SMALLINT,
+     server_queue_ms DOUBLE,
+     server_exec_ms DOUBLE
    )`,
 ];
 
@@ -57,14 +68,18 @@ export const viewStatements: readonly string[] = [
      SELECT r.run_id, r.invocation_id, f.tenant, f.app, f.fn, r.price_class, r.ran_class, r.work_ms,
             r.mem_start_mb, r.mem_peak_mb, r.parent_id, r.status, r.arrival_ms, r.placed_ms, r.start_ms,
             r.end_ms, r.machine, r.preemptions, r.swapped_out_mb, r.swap_outs, r.cost_micro_cents, r.error,
-            r.cpu_ms
+            r.cpu_ms, r.sent_ms, r.http_status, r.server_queue_ms, r.server_exec_ms
      FROM invocation_rows r JOIN functions f USING (function_id)`,
   `CREATE OR REPLACE VIEW outcomes AS
      SELECT *,
             end_ms - arrival_ms AS latency_ms,
             start_ms - arrival_ms AS wait_ms,
             CASE WHEN work_ms > 0 THEN (end_ms - arrival_ms) / work_ms END AS slowdown,
-            placed_ms - arrival_ms AS shard_wait_ms
+            placed_ms - arrival_ms AS shard_wait_ms,
+            -- Network runs: how late the driver sent, and the response time from the actual send
+            -- (latency_ms, from the intended send, is corrected for coordinated omission).
+            sent_ms - arrival_ms AS lateness_ms,
+            end_ms - sent_ms AS response_ms
      FROM invocations`,
 ];
 
@@ -96,7 +111,9 @@ export const schemaStatements: readonly string[] = [
      stream_digest VARCHAR,
      error VARCHAR,
      config JSON NOT NULL,
-     manifest JSON NOT NULL
+     manifest JSON NOT NULL,
+     -- Why a complete network run's pacing cannot be trusted (p99 lateness over the limit); NULL when it can.
+     degraded VARCHAR
    )`,
   ...functionsAndRowsStatements,
   `CREATE TABLE machine_samples (

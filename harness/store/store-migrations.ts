@@ -1,10 +1,14 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { migrateV1ToV2 } from "./migrations/migrate-v1-to-v2.ts";
+import { migrateV2ToV3 } from "./migrations/migrate-v2-to-v3.ts";
 import { schemaStatements, schemaVersion } from "./schema.ts";
 import { StoreError } from "./store-errors.ts";
 
 /** Statements that take a store from version N (the key) to N + 1. */
-const migrations: ReadonlyMap<number, readonly string[]> = new Map([[1, migrateV1ToV2]]);
+const migrations: ReadonlyMap<number, readonly string[]> = new Map([
+  [1, migrateV1ToV2],
+  [2, migrateV2ToV3],
+]);
 
 const reimport = (path: string): string =>
   `export its runs with the xxbench that wrote it (\`xxbench export --db ${path} --include-incomplete --out DIR\`) and import them into a new store (\`xxbench import DIR --db NEW\`)`;

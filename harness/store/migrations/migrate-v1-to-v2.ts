@@ -1,4 +1,4 @@
-import { functionsAndRowsStatements, viewStatements } from "../schema.ts";
+import { schemaV2FunctionsAndRows, schemaV2Views } from "./schema-v2.ts";
 
 /**
  * Version 1 kept tenant, app and fn as strings on every outcome row. Version 2 keys them by
@@ -7,7 +7,7 @@ import { functionsAndRowsStatements, viewStatements } from "../schema.ts";
  * The caller runs these in one transaction.
  */
 export const migrateV1ToV2: readonly string[] = [
-  ...functionsAndRowsStatements,
+  ...schemaV2FunctionsAndRows,
   `INSERT INTO functions
      SELECT (row_number() OVER (ORDER BY tenant, app, fn))::INTEGER, tenant, app, fn
      FROM (SELECT DISTINCT tenant, app, fn FROM invocations)`,
@@ -17,5 +17,5 @@ export const migrateV1ToV2: readonly string[] = [
      ORDER BY i.run_id, i.invocation_id`,
   `DROP VIEW outcomes`,
   `DROP TABLE invocations`,
-  ...viewStatements,
+  ...schemaV2Views,
 ];

@@ -26,6 +26,7 @@ const source: TraceSource = {
 class FixedTimingsBackend implements Backend {
   readonly id = "test:fixed-timings";
   readonly config = { prices: [1, 2], machines: 2 };
+  readonly billing = { prices: [1, 2], machines: 2 };
   async run(invocations: AsyncIterable<InvocationBatch>, sink: OutcomeSink): Promise<RunSummary> {
     for await (const batch of invocations) {
       for (const inv of batch) {

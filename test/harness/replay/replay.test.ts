@@ -45,6 +45,7 @@ async function rowsHash(store: RunStore, runId: number): Promise<string> {
 class FailingMidwayBackend implements Backend {
   readonly id = "test:failing-midway";
   readonly config = {};
+  readonly billing = { prices: [1] };
   async run(invocations: AsyncIterable<InvocationBatch>, sink: OutcomeSink): Promise<RunSummary> {
     let seen = 0;
     for await (const batch of invocations) {
@@ -60,6 +61,7 @@ class FailingMidwayBackend implements Backend {
 class DroppingBackend implements Backend {
   readonly id = "test:dropping";
   readonly config = {};
+  readonly billing = { prices: [1] };
   async run(invocations: AsyncIterable<InvocationBatch>, sink: OutcomeSink): Promise<RunSummary> {
     let seen = 0;
     for await (const batch of invocations) {

@@ -6,7 +6,7 @@ import type { Invocation } from "../../../traces/invocation.ts";
 import { useTempDirs } from "../../support/temp-dir.ts";
 
 const tempDir = useTempDirs();
-const statuses: OutcomeStatus[] = ["ok", "killed", "throttled", "failed", "timeout"];
+const statuses: OutcomeStatus[] = ["ok", "killed", "throttled", "failed", "timeout", "dropped"];
 
 /** Row i of a hand-made run: every nullable column is absent on its own pattern of rows. */
 function row(i: number): [Invocation, Outcome] {
@@ -23,7 +23,7 @@ function row(i: number): [Invocation, Outcome] {
     ...(i % 9 === 0 ? { parentId: i + 2 ** 33 } : {}),
   };
   const outcome: Outcome = {
-    status: statuses[i % 5]!,
+    status: statuses[i % 6]!,
     ...(i % 3 !== 0 ? { placedMs: i * 0.5 + 1 } : {}),
     ...(i % 4 !== 0 ? { startMs: i * 0.5 + 2, endMs: i * 0.5 + 30 } : {}),
     ...(i % 6 !== 0 ? { machine: i % 100 } : {}),
@@ -34,6 +34,11 @@ function row(i: number): [Invocation, Outcome] {
     ...(i % 2 === 0 ? { ranClass: (i + 1) % 4 } : {}),
     ...(i % 7 !== 0 ? { cpuMs: i * 0.25 } : {}),
     ...(i % 10_000 === 1 ? { error: `error at ${i}` } : {}),
+    // Network fields from row 3 on (the rows before must stay NULL), each on its own pattern.
+    ...(i >= 3 && i % 5 !== 0 ? { sentMs: i * 0.5 + 0.25 } : {}),
+    ...(i >= 3 && i % 8 !== 0 ? { httpStatus: 200 + (i % 300) } : {}),
+    ...(i >= 3 && i % 11 !== 0 ? { serverQueueMs: i % 23 } : {}),
+    ...(i >= 3 && i % 12 !== 0 ? { serverExecMs: i % 29 } : {}),
   };
   return [inv, outcome];
 }
@@ -54,7 +59,8 @@ describe("RunWriter (typed blocks appended on a writer thread)", () => {
       const stored = await store.query(
         `SELECT invocation_id::DOUBLE AS id, tenant, app, fn, price_class, ran_class, work_ms, mem_start_mb, mem_peak_mb,
                 parent_id::DOUBLE AS parent_id, status::VARCHAR AS status, arrival_ms, placed_ms, start_ms, end_ms, machine,
-                preemptions, swapped_out_mb, swap_outs, cost_micro_cents, cpu_ms, error
+                preemptions, swapped_out_mb, swap_outs, cost_micro_cents, cpu_ms, error,
+                sent_ms, http_status, server_queue_ms, server_exec_ms
          FROM invocations WHERE run_id = $id ORDER BY invocation_id`,
         { id: runId },
       );
@@ -85,6 +91,10 @@ describe("RunWriter (typed blocks appended on a writer thread)", () => {
           cost_micro_cents: o.costMicroCents,
           cpu_ms: o.cpuMs ?? null,
           error: o.error ?? null,
+          sent_ms: o.sentMs ?? null,
+          http_status: o.httpStatus ?? null,
+          server_queue_ms: o.serverQueueMs ?? null,
+          server_exec_ms: o.serverExecMs ?? null,
         };
         if (JSON.stringify(r) !== JSON.stringify(expected) && mismatches.length < 3) mismatches.push(`${JSON.stringify(r)} != ${JSON.stringify(expected)}`);
       });
@@ -95,6 +105,8 @@ describe("RunWriter (typed blocks appended on a writer thread)", () => {
       expect(await store.query(`SELECT price_class, functions FROM class_samples`)).toEqual([{ price_class: 2, functions: 4 }]);
       const [outcome] = await store.query(`SELECT shard_wait_ms, wait_ms, latency_ms FROM outcomes WHERE run_id = $id AND invocation_id = 5`, { id: runId });
       expect(outcome).toEqual({ shard_wait_ms: 1, wait_ms: 2, latency_ms: 30 });
+      const [network] = await store.query(`SELECT lateness_ms, response_ms FROM outcomes WHERE run_id = $id AND invocation_id = 7`, { id: runId });
+      expect(network).toEqual({ lateness_ms: 0.25, response_ms: 29.75 });
     } finally {
       store.close();
     }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { schemaV1Statements } from "../../../harness/store/migrations/schema-v1.ts";
+import { migrateV1ToV2 } from "../../../harness/store/migrations/migrate-v1-to-v2.ts";
 import { importRuns } from "../../../harness/store/import-runs.ts";
 import { RunStore, StoreError } from "../../../harness/store/run-store.ts";
 import { schemaVersion } from "../../../harness/store/schema.ts";
@@ -96,6 +97,50 @@ describe("store schema migrations", () => {
     expect(await storeVersion(path)).toBe(String(schemaVersion));
   });
 
+  it("upgrades a version 2 store to 3: statuses keep their values, the network columns are NULL, `dropped` is a status", async () => {
+    const path = join(tempDir(), "v2.duckdb");
+    await writeV1Store(path);
+    // A version 2 store exactly as version 2 wrote it: version 1 upgraded by the frozen v2 statements.
+    const instance = await DuckDBInstance.create(path);
+    const c = await instance.connect();
+    for (const sql of migrateV1ToV2) await c.run(sql);
+    await c.run(`UPDATE meta SET value = '2' WHERE key = 'schema_version'`);
+    c.closeSync();
+    instance.closeSync();
+    const store = await RunStore.open(path);
+    try {
+      const rows = await store.query(
+        `SELECT run_id, invocation_id::INTEGER AS id, status::VARCHAR AS status, sent_ms, http_status, server_queue_ms, server_exec_ms, lateness_ms, response_ms
+         FROM outcomes ORDER BY run_id, invocation_id`,
+      );
+      expect(rows).toEqual(
+        v1Rows.map(([run_id, id, , , , status]) => ({
+          run_id,
+          id,
+          status,
+          sent_ms: null,
+          http_status: null,
+          server_queue_ms: null,
+          server_exec_ms: null,
+          lateness_ms: null,
+          response_ms: null,
+        })),
+      );
+      expect(await store.query(`SELECT DISTINCT degraded FROM runs`)).toEqual([{ degraded: null }]);
+      // The widened ENUM keeps each status's index (the writer stores indices) and ends with `dropped`.
+      expect(await store.query(`SELECT enum_range(NULL::outcome_status)::VARCHAR AS statuses`)).toEqual([
+        { statuses: "[ok, killed, throttled, failed, timeout, dropped]" },
+      ]);
+      const columns = await store.query(
+        `SELECT string_agg(column_name, ',' ORDER BY column_index) AS names FROM duckdb_columns() WHERE table_name = 'invocation_rows'`,
+      );
+      expect(String(columns[0]!.names).split(",").slice(-6)).toEqual(["cpu_ms", "error", "sent_ms", "http_status", "server_queue_ms", "server_exec_ms"]);
+    } finally {
+      store.close();
+    }
+    expect(await storeVersion(path)).toBe("3");
+  });
+
   it("refuses to upgrade a store opened read-only, in one line, and leaves the file untouched", async () => {
     const path = join(tempDir(), "v1.duckdb");
     await writeV1Store(path);
@@ -113,7 +158,7 @@ describe("store schema migrations", () => {
     await writeV1Store(path, { status: "vanished" });
     const opening = RunStore.open(path);
     await expect(opening).rejects.toThrow(StoreError);
-    await expect(opening).rejects.toThrow(/upgrading store schema 1 to 2 failed, the file is unchanged.*`xxbench export --db .*`xxbench import DIR --db NEW`/);
+    await expect(opening).rejects.toThrow(/upgrading store schema 1 to 3 failed, the file is unchanged.*`xxbench export --db .*`xxbench import DIR --db NEW`/);
     expect(await storeVersion(path)).toBe("1");
     const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
     const c = await instance.connect();
@@ -126,7 +171,7 @@ describe("store schema migrations", () => {
   it("refuses a store from a newer xxbench", async () => {
     const path = join(tempDir(), "v99.duckdb");
     await writeV1Store(path, { version: "99" });
-    await expect(RunStore.open(path)).rejects.toThrow(/has store schema 99, newer than this xxbench reads \(2\): update xxbench/);
+    await expect(RunStore.open(path)).rejects.toThrow(/has store schema 99, newer than this xxbench reads \(3\): update xxbench/);
   });
 
   it("imports the runs of a version 1 file (an old sweep worker's or export's) into a version 2 store", async () => {
