@@ -15,7 +15,7 @@ export interface UsageQuantity {
   readonly sql: string;
 }
 
-export type UsageName = "cpuMs" | "heldMs" | "memStartMb" | "memPeakMb" | "memReachedMb" | "ranClass" | "throttled";
+export type UsageName = "cpuMs" | "heldMs" | "memStartMb" | "memPeakMb" | "memReachedMb" | "ranClass" | "refused";
 
 /**
  * CPU ms the invocation received. Rows stored before the `cpu_ms` column existed, and backends
@@ -50,6 +50,9 @@ export const usage: Readonly<Record<UsageName, UsageQuantity>> = {
   },
   /** The class it ran at; the class it asked for when the backend does not say. */
   ranClass: { read: (inv, o) => o.ranClass ?? inv.priceClass, sql: `coalesce(ran_class, price_class)` },
-  /** 1 for a throttled invocation, else 0. */
-  throttled: { read: (_inv, o) => (o.status === "throttled" ? 1 : 0), sql: `CASE WHEN status = 'throttled' THEN 1::DOUBLE ELSE 0::DOUBLE END` },
+  /** 1 for an invocation that never ran because it was refused (throttled) or never sent (dropped), else 0. */
+  refused: {
+    read: (_inv, o) => (o.status === "throttled" || o.status === "dropped" ? 1 : 0),
+    sql: `CASE WHEN status IN ('throttled', 'dropped') THEN 1::DOUBLE ELSE 0::DOUBLE END`,
+  },
 };

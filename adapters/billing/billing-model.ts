@@ -5,7 +5,7 @@ import { microCentsPerUsd, priceTable } from "./price-table.ts";
  * cost formula that both the simulator (each row's `cost_micro_cents`, the budget governor) and
  * the SQL billing (the `costs` table) evaluate, so the two cannot drift apart.
  *
- * Rules shared by every model: a throttled invocation is billed nothing; every other outcome
+ * Rules shared by every model: a throttled or dropped invocation is billed nothing; every other outcome
  * (ok, killed, failed, timeout) is billed what it used until it ended: a killed invocation pays
  * for the CPU it received and the memory it held until the kill.
  */

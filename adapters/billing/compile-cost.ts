@@ -51,9 +51,9 @@ function javascript(expression: CostExpression, used: Set<UsageName>): string {
       return `Math.ceil(${javascript(expression.of, used)})`;
     case "clamp":
       return `Math.min(Math.max(${javascript(expression.of, used)}, ${finiteLiteral(expression.min)}), ${finiteLiteral(expression.max)})`;
-    case "unlessThrottled":
-      used.add("throttled");
-      return `(throttled(inv, o) === 1 ? 0 : ${javascript(expression.of, used)})`;
+    case "unlessRefused":
+      used.add("refused");
+      return `(refused(inv, o) === 1 ? 0 : ${javascript(expression.of, used)})`;
   }
 }
 

@@ -15,8 +15,8 @@ export type CostExpression =
   | { readonly op: "add" | "mul" | "div"; readonly left: CostExpression; readonly right: CostExpression }
   | { readonly op: "ceil"; readonly of: CostExpression }
   | { readonly op: "clamp"; readonly of: CostExpression; readonly min: number; readonly max: number }
-  /** `of` unless the invocation was throttled, then 0. */
-  | { readonly op: "unlessThrottled"; readonly of: CostExpression };
+  /** `of` unless the invocation was refused (throttled) or never sent (dropped), then 0. */
+  | { readonly op: "unlessRefused"; readonly of: CostExpression };
 
 export interface BillingFormula {
   /** CPU seconds received, reported beside the bill whatever the model charges for. */
@@ -51,5 +51,5 @@ export function billingFormula(model: BillingModel): BillingFormula {
   if (memory.microCentsPerGbSecond > 0) terms.push(mul(gbSeconds, num(memory.microCentsPerGbSecond)));
   if (model.requestMicroCents > 0) terms.push(num(model.requestMicroCents));
   const sum = terms.length === 0 ? num(0) : terms.reduce((total, term) => add(total, term));
-  return { cpuSeconds, gbSeconds, microCents: { op: "unlessThrottled", of: sum } };
+  return { cpuSeconds, gbSeconds, microCents: { op: "unlessRefused", of: sum } };
 }

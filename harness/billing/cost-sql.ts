@@ -26,8 +26,8 @@ export function costSql(expression: CostExpression, prices: readonly number[]): 
       return `ceil(${costSql(expression.of, prices)})`;
     case "clamp":
       return `least(greatest(${costSql(expression.of, prices)}, ${doubleLiteral(expression.min)}), ${doubleLiteral(expression.max)})`;
-    case "unlessThrottled":
-      return `(CASE WHEN (${usage.throttled.sql}) = 1 THEN ${doubleLiteral(0)} ELSE ${costSql(expression.of, prices)} END)`;
+    case "unlessRefused":
+      return `(CASE WHEN (${usage.refused.sql}) = 1 THEN ${doubleLiteral(0)} ELSE ${costSql(expression.of, prices)} END)`;
   }
 }
 

@@ -65,6 +65,12 @@ const cases: readonly Case[] = [
     expected: { xx: 0, "lambda-x86": 0, "lambda-arm": 0 },
   },
   {
+    name: "dropped by a network driver (never sent): nothing",
+    inv: {},
+    outcome: { status: "dropped" },
+    expected: { xx: 0, "lambda-x86": 0, "lambda-arm": 0 },
+  },
+  {
     name: "a failed call still pays what it used",
     inv: { memPeakMb: 100 },
     outcome: { status: "failed", startMs: 0, endMs: 20, cpuMs: 20, ranClass: 1 },
