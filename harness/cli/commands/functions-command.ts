@@ -77,7 +77,7 @@ async function serve(options: Parameters<typeof FunctionServer.start>[0]): Promi
 }
 
 export const functionsCommand = {
-  command: "functions <command>",
+  command: "functions",
   describe: "The reference function server (functions serve)",
   builder: (y: Argv) => y.command(serveCommand).demandCommand(1, "name a functions command: serve"),
   handler: () => {},
