@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCliInProcess } from "../../support/run-cli-in-process.ts";
@@ -99,6 +100,27 @@ describe("xxbench functions serve (real processes on loopback)", () => {
     expect(String(replies[0]!.headers["x-queue-ms"])).toMatch(/^\d+\.\d{3}$/);
   });
 
+  it("the memory a request grows to is resident in its worker while it runs", async () => {
+    const [worker] = tiny.workerPids();
+    const rssMb = (): number => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${worker}/status`, "utf8"))![1]) / 1024;
+    const before = rssMb();
+    // 1000 MB × the default --mem-scale 0.1, held for 800 ms of wall time; on a busy machine
+    // touching 100 MB takes a while, so watch the worker's RSS until the reply comes.
+    let answered = false;
+    const reply = post(tiny.url, { id: "m", workMs: 800, memPeakMb: 1000 }).finally(() => (answered = true));
+    let peak = before;
+    while (!answered) {
+      peak = Math.max(peak, rssMb());
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(work(await reply).memMb).toBe(100);
+    expect(peak - before).toBeGreaterThan(95);
+  });
+
+  it("startReferenceServer fails with the server's own error line when the server cannot start", async () => {
+    await expect(startReferenceServer({ workers: 0 })).rejects.toThrow(/exited \(code 2\) before listening; stderr: xxbench: --workers must be an integer from 1 to 1024 \(got 0\)$/);
+  });
+
   it("answers 429 when the workers are busy and the queue is full", async () => {
     // 1 worker + 1 waiting place: of 4 simultaneous requests 2 are served, 2 refused.
     const replies = await Promise.all([1, 2, 3, 4].map((id) => post(tiny.url, { id, workMs: 400 })));
@@ -144,7 +166,11 @@ describe("xxbench functions serve (real processes on loopback)", () => {
     const reply = await victim;
     expect(reply.status).toBe(500);
     expect(reply.body).toMatch(/^worker 0 exited with signal SIGKILL while executing\n$/);
-    // Requests sent now wait for the replacements to start, then run.
+    // A request sent to worker 1 before its death is noticed would fail too: wait until both
+    // replacements exist. Requests sent then wait for them to be ready, and run.
+    for (let wait = 0; wait < 100 && sleep2.workerPids().filter((pid) => !before.includes(pid)).length < 2; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const after = await Promise.all([1, 2].map((id) => post(sleep2.url, { id, workMs: 10 })));
     expect(after.map((r) => r.status)).toEqual([200, 200]);
     const replaced = sleep2.workerPids();
