@@ -38,9 +38,8 @@ export class DispatchQueue<J> {
   release(worker: number): Dispatch<J> {
     const job = this.waiting.shift();
     if (job !== undefined) return { kind: "run", worker, job };
-    let at = 0;
-    while (at < this.idle.length && this.idle[at]! < worker) at++;
-    this.idle.splice(at, 0, worker);
+    const above = this.idle.findIndex((w) => w > worker);
+    this.idle.splice(above < 0 ? this.idle.length : above, 0, worker);
     return { kind: "idle" };
   }
 
