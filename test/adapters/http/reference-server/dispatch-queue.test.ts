@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DispatchQueue, type Dispatch } from "../../../../adapters/http/reference-server/dispatch-queue.ts";
+import { DispatchQueue, type Admission, type Handoff } from "../../../../adapters/http/reference-server/dispatch-queue.ts";
 
 type Step = { offer: string } | { release: number } | { withdraw: string; expect: boolean };
 
 /** Runs the steps and returns each one's decision, written compactly: run:w:job, queued:n, rejected:n, idle. */
 function replay(workers: number, capacity: number, steps: readonly Step[]): string[] {
   const queue = new DispatchQueue<string>(workers, capacity);
-  const show = (d: Dispatch<string>): string => (d.kind === "run" ? `run:${d.worker}:${d.job}` : d.kind === "idle" ? "idle" : `${d.kind}:${d.waiting}`);
+  const show = (d: Admission<string> | Handoff<string>): string => (d.kind === "run" ? `run:${d.worker}:${d.job}` : d.kind === "idle" ? "idle" : `${d.kind}:${d.waiting}`);
   return steps.map((step) => {
     if ("offer" in step) return show(queue.offer(step.offer));
     if ("release" in step) return show(queue.release(step.release));
