@@ -15,13 +15,18 @@ const rowHeight = 20;
  * like every other figure. The stream column shows each run's digest prefix: equal prefixes mean
  * the runs replayed the identical invocation stream.
  */
-export function percentileTableChart(rows: readonly PercentileTableRow[], columns: readonly string[], subtitle: string): TopLevelSpec {
+export function percentileTableChart(
+  rows: readonly PercentileTableRow[],
+  columns: readonly string[],
+  subtitle: string,
+  look: { readonly title?: string; readonly columnWidth?: number } = {},
+): TopLevelSpec {
   const cells = rows.flatMap((r) => columns.map((c) => ({ row: r.row, column: c, text: r.cells[c] ?? "" })));
   return {
     $schema: vegaLiteSchema,
-    title: { text: "Latency and slowdown percentiles per backend × price class", subtitle },
+    title: { text: look.title ?? "Latency and slowdown percentiles per backend × price class", subtitle },
     config: { ...chartConfig, view: { stroke: null } },
-    width: columns.length * columnWidth,
+    width: columns.length * (look.columnWidth ?? columnWidth),
     height: Math.max(1, rows.length) * rowHeight,
     data: { values: cells },
     mark: { type: "text", fontSize: 11, font: "DejaVu Sans Mono, Liberation Mono, monospace" },

@@ -6,6 +6,7 @@ import { classPercentiles } from "../queries/class-percentiles-query.ts";
 import { utilizationSpread, type UtilizationSpread } from "../queries/utilization-query.ts";
 import { markdownTable } from "../render/markdown-table.ts";
 import type { ReportRun } from "../report-runs.ts";
+import { noSamplesText } from "../no-samples-text.ts";
 import { runLookup } from "../run-lookup.ts";
 import type { ReportContext, ReportSection } from "./report-section.ts";
 
@@ -61,17 +62,20 @@ export async function loadSweepSection(ctx: ReportContext): Promise<ReportSectio
       formatNumber(utilization.find((u) => u.runId === r.runId)?.p50 ?? null),
     ]),
   );
+  // Utilization comes from machine samples, which a network run does not have.
+  const unsampled = noSamplesText(runs);
+  const utilizationNote = unsampled === null ? "" : ` No utilization for some runs: ${unsampled}.`;
   return {
     key: "loadSweep",
     charts: [
       {
         id: "load-sweep",
         title,
-        caption: `p99 latency per price class (top) and compute utilization across machines and time (bottom; band p10–p90, line median; samples after the last arrival excluded) at loads ${loads.join(", ")}.`,
+        caption: `p99 latency per price class (top) and compute utilization across machines and time (bottom; band p10–p90, line median; samples after the last arrival excluded) at loads ${loads.join(", ")}.${utilizationNote}`,
         spec,
       },
     ],
-    summary: { loads, points, utilization, note: null },
-    markdown: `## Load sweep\n\n${table}\n`,
+    summary: { loads, points, utilization, note: unsampled },
+    markdown: `## Load sweep\n\n${utilizationNote === "" ? "" : `${utilizationNote.trim()}\n\n`}${table}\n`,
   };
 }
