@@ -31,7 +31,14 @@ export function percentileTableChart(
     data: { values: cells },
     mark: { type: "text", fontSize: 11, font: "DejaVu Sans Mono, Liberation Mono, monospace" },
     encoding: {
-      x: { field: "column", type: "ordinal", sort: [...columns], title: null, axis: { orient: "top", labelAngle: 0, domain: false, ticks: false, labelFontWeight: "bold" } },
+      x: {
+        field: "column",
+        type: "ordinal",
+        sort: [...columns],
+        title: null,
+        // A wider column (long run names as headers) may use its width for the label.
+        axis: { orient: "top", labelAngle: 0, domain: false, ticks: false, labelFontWeight: "bold", ...(look.columnWidth !== undefined ? { labelLimit: look.columnWidth - 8 } : {}) },
+      },
       y: { field: "row", type: "ordinal", sort: rows.map((r) => r.row), title: null, axis: { domain: false, ticks: false, labelLimit: 320 } },
       text: { field: "text", type: "nominal" },
     },

@@ -18,11 +18,20 @@ export const sendRateKinds = ["intended", "sent"] as const;
  * where it rises above, it caught up in a burst).
  */
 export function sendRateChart(rows: readonly SendRateRow[], seriesOrder: readonly string[]): TopLevelSpec {
+  // A step-after line ends at its last point: repeat each line's last value one second later so
+  // the last bin is drawn as wide as the others.
+  const last = new Map<string, SendRateRow>();
+  for (const r of rows) {
+    const key = `${r.series}\u0000${r.kind}`;
+    const seen = last.get(key);
+    if (seen === undefined || r.tS > seen.tS) last.set(key, r);
+  }
+  const closing = [...last.values()].map((r) => ({ ...r, tS: r.tS + 1, closing: true }));
   return {
     $schema: vegaLiteSchema,
     title: { text: "Intended vs achieved send rate per second", subtitle: "dashed: the trace's intended sends; solid: requests that actually left, per 1 s bin" },
     config: chartConfig,
-    data: { values: rows.map((r) => ({ ...r })) },
+    data: { values: [...rows.map((r) => ({ ...r, closing: false })), ...closing] },
     mark: { type: "line", interpolate: "step-after", strokeWidth: 1.4 },
     width: 720,
     height: panelHeight,

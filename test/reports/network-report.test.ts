@@ -137,14 +137,20 @@ describe("a report of stand-in rows for network runs alone (hand-written; the re
       for (const id of ["memory-spread", "swap-per-machine", "swap-per-class", "kills"]) {
         expect(captions.get(id), id).toContain("No memory data: no machine samples: http:a and http:b are not simulators");
       }
-      const send = report.charts.find((c) => c.id === "send-rate")!.spec as { data: { values: { series: string; kind: string; tS: number; perS: number }[] } };
-      expect(send.data.values.filter((v) => v.series === "http:b")).toEqual([
-        { series: "http:b", kind: "intended", tS: 0, perS: 100 },
-        { series: "http:b", kind: "sent", tS: 0, perS: 100 },
-        { series: "http:b", kind: "intended", tS: 1, perS: 100 },
-        { series: "http:b", kind: "sent", tS: 1, perS: 0 },
-        { series: "http:b", kind: "intended", tS: 2, perS: 0 },
-        { series: "http:b", kind: "sent", tS: 2, perS: 100 },
+      const send = report.charts.find((c) => c.id === "send-rate")!.spec as { data: { values: { series: string; kind: string; tS: number; perS: number; closing: boolean }[] } };
+      const bins = (kind: string): number[] => send.data.values.filter((v) => v.series === "http:b" && v.kind === kind).map((v) => v.perS);
+      // Seconds 0, 1, 2, then the closing point that draws second 2 as wide as the others.
+      expect(bins("intended")).toEqual([100, 100, 0, 0]);
+      expect(bins("sent")).toEqual([100, 0, 100, 100]);
+      expect(send.data.values.filter((v) => v.series === "http:b").map((v) => [v.tS, v.closing])).toEqual([
+        [0, false],
+        [0, false],
+        [1, false],
+        [1, false],
+        [2, false],
+        [2, false],
+        [3, true],
+        [3, true],
       ]);
       const cdf = report.charts.find((c) => c.id === "lateness-cdf")!.spec as { data: { values: { series: string; p: number; latenessMs: number }[] } };
       // Half of b's sends on time (at the 0.01 ms floor), half 1000 ms late.
