@@ -15,6 +15,8 @@ export interface LoadSweepSummary {
   readonly points: readonly { runId: number; backend: string; load: number; seed: number; priceClass: number; p99Ms: number | null }[];
   readonly utilization: readonly (UtilizationSpread & { backend: string; load: number })[];
   readonly note: string | null;
+  /** Why some runs have no utilization (no machine samples); null when every run has it. */
+  readonly utilizationNote: string | null;
 }
 
 const title = "Tail latency and utilization across load (the seeds' Figure 4)";
@@ -33,7 +35,7 @@ export async function loadSweepSection(ctx: ReportContext): Promise<ReportSectio
     return {
       key: "loadSweep",
       charts: [{ id: "load-sweep", title, caption: `No data: ${note}.`, spec: noDataChart(title, `No load sweep: ${note}.`) }],
-      summary: { loads, points: [], utilization: [], note },
+      summary: { loads, points: [], utilization: [], note, utilizationNote: null },
       markdown: `## Load sweep\n\nNo data: ${note}.\n`,
     };
   }
@@ -75,7 +77,7 @@ export async function loadSweepSection(ctx: ReportContext): Promise<ReportSectio
         spec,
       },
     ],
-    summary: { loads, points, utilization, note: unsampled },
+    summary: { loads, points, utilization, note: null, utilizationNote: unsampled },
     markdown: `## Load sweep\n\n${utilizationNote === "" ? "" : `${utilizationNote.trim()}\n\n`}${table}\n`,
   };
 }

@@ -100,6 +100,12 @@ describe("a report of a simulator run beside stand-in rows for a network run (ha
     expect(tableRows.filter((l) => l.includes(standInBackend))).toEqual([]);
   });
 
+  it("says which run was not billed, and that a network run's latency runs from the intended send", () => {
+    const html = readFileSync(join(out, "index.html"), "utf8");
+    expect(html).toContain(`Not billed (no costs stored, so no bars): ${standInBackend}.`);
+    expect(readFileSync(join(out, "summary.md"), "utf8")).toContain("For a network run latency runs from the intended send time");
+  });
+
   it("writes byte-identical files when run again on the same store", async () => {
     const again = join(tempDir(), "again");
     expect((await reportInto(db, again, ["--runs", String(runs.simRun), String(runs.networkRun)])).code).toBe(0);
@@ -160,6 +166,27 @@ describe("a report of stand-in rows for network runs alone (hand-written; the re
       ]);
       const pairs = (report.sections.find((s) => s.key === "paired")!.summary as { pairs: { warning: string | null }[] }).pairs;
       expect(pairs.map((p) => p.warning)).toEqual([null]);
+    } finally {
+      dispose();
+    }
+  });
+
+  it("draws a load sweep of network runs with p99 only, and says why utilization is missing", async () => {
+    const { store, dispose } = await openTempStore();
+    try {
+      const stream = Array.from({ length: 40 }, (_, id) => invocation({ id, arrivalMs: 25 * id, workMs: 5 }));
+      const at = (load: number): { trace: { spec: { phases: { tick: number; load: number }[] } } } => ({ trace: { spec: { phases: [{ tick: 0, load }] } } });
+      const low = await writeStandInNetworkRun(store, { backend: "http:x", streamDigest: "low", manifest: at(0.5) }, stream, standInSend);
+      const high = await writeStandInNetworkRun(store, { backend: "http:x", streamDigest: "high", manifest: at(0.9) }, stream, standInSend);
+      const report = await buildReport(store, await loadReportRuns(store, { runIds: [low, high] }), { sections: ["loadSweep"] });
+      const [sweep] = report.sections;
+      expect(sweep!.summary as { loads: number[]; utilization: unknown[]; note: string | null }).toMatchObject({
+        loads: [0.5, 0.9],
+        utilization: [],
+        note: null,
+        utilizationNote: `no machine samples: http:x #${low} and http:x #${high} are not simulators (a network backend sees its target only through its responses)`,
+      });
+      expect(report.charts[0]!.caption).toContain("No utilization for some runs: no machine samples:");
     } finally {
       dispose();
     }
