@@ -31,9 +31,9 @@ export interface SendingSummary {
   /** Latency = end − intended send, over completed requests: corrected for coordinated omission. */
   readonly latencyP50Ms: number | null;
   readonly latencyP99Ms: number | null;
-  /** Intended sends per second, over the whole seconds from the start to the last intended send. */
+  /** Intended sends per second from the first intended send to the last (see `ratePerS`). */
   readonly intendedPerS: number;
-  /** Actual sends per second, over the whole seconds from the start to the last actual send. */
+  /** Actual sends per second from the first actual send to the last. */
   readonly achievedPerS: number;
   /** The second where sent and intended differ most (the earliest such); null when every second matches. */
   readonly worstSecond: SecondRate | null;
@@ -41,7 +41,9 @@ export interface SendingSummary {
 
 /**
  * One row per network run among `runIds` (simulator runs are left out), in run-id order. Quantiles
- * are DuckDB's `quantile_cont`, the definition `xxbench summary` uses for latency.
+ * are DuckDB's `quantile_cont` over the stored rows, the definition `xxbench summary` uses for
+ * latency; the driver's own degraded check reads its HDR histogram (3 significant digits), so the
+ * p99 in a degraded reason and the one here may differ in the fourth digit.
  */
 export async function sendingSummaries(store: RunStore, runIds: readonly number[]): Promise<SendingSummary[]> {
   if (runIds.length === 0) return [];
@@ -62,8 +64,8 @@ export async function sendingSummaries(store: RunStore, runIds: readonly number[
             quantile_cont(o.response_ms, 0.99) FILTER (WHERE o.status = 'ok') AS resp_p99,
             quantile_cont(o.latency_ms, 0.5) FILTER (WHERE o.status = 'ok') AS lat_p50,
             quantile_cont(o.latency_ms, 0.99) FILTER (WHERE o.status = 'ok') AS lat_p99,
-            (floor(max(o.arrival_ms) / 1000) + 1)::DOUBLE AS intended_seconds,
-            (floor(max(o.sent_ms) / 1000) + 1)::DOUBLE AS sent_seconds
+            (max(o.arrival_ms) - min(o.arrival_ms))::DOUBLE AS intended_span_ms,
+            (max(o.sent_ms) - min(o.sent_ms))::DOUBLE AS sent_span_ms
      FROM outcomes o JOIN runs r USING (run_id)
      WHERE o.run_id IN (SELECT unnest($ids::INTEGER[]))
      GROUP BY ALL
@@ -95,12 +97,21 @@ export async function sendingSummaries(store: RunStore, runIds: readonly number[
       responseP99Ms: num(r.resp_p99),
       latencyP50Ms: num(r.lat_p50),
       latencyP99Ms: num(r.lat_p99),
-      intendedPerS: Number(r.n) / Math.max(1, Number(r.intended_seconds)),
-      // A run that dropped everything has no send to span: its achieved rate is 0, not 0 ÷ 0.
-      achievedPerS: sent === 0 ? 0 : sent / Math.max(1, Number(r.sent_seconds)),
+      intendedPerS: ratePerS(Number(r.n), num(r.intended_span_ms)),
+      achievedPerS: ratePerS(sent, num(r.sent_span_ms)),
       worstSecond: worstSecond(seconds.filter((s) => s.runId === runId)),
     };
   });
+}
+
+/**
+ * Events per second over the span from the first to the last: n events span n − 1 gaps, so 100
+ * sends 10 ms apart are 100/s (the network driver's own definition, so the two agree). Fewer than
+ * two events, or all at one instant, have no rate: 0.
+ */
+export function ratePerS(count: number, spanMs: number | null): number {
+  if (count < 2 || spanMs === null || !(spanMs > 0)) return 0;
+  return ((count - 1) * 1000) / spanMs;
 }
 
 function worstSecond(seconds: readonly SecondRate[]): SecondRate | null {

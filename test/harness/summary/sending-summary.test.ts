@@ -4,7 +4,7 @@ import { classSummaries } from "../../../harness/summary/class-summary.ts";
 import { formatClassSummaries } from "../../../harness/summary/format-class-summaries.ts";
 import { degradedConsequence, formatSendingSummaries } from "../../../harness/summary/format-sending-summaries.ts";
 import { sendRatePerSecond } from "../../../harness/summary/send-rate.ts";
-import { sendingSummaries } from "../../../harness/summary/sending-summary.ts";
+import { ratePerS, sendingSummaries } from "../../../harness/summary/sending-summary.ts";
 import { invocation } from "../../support/run-invocations.ts";
 import { openTempStore } from "../../support/temp-store.ts";
 import { writeStandInNetworkRun, type StandInSend } from "../../reports/support/stand-in-network-run.ts";
@@ -87,6 +87,16 @@ describe("the sending summary of stand-in rows for a network run (hand-written; 
     expect(r!.latencyP99Ms).toBeCloseTo(24.5 + 0.07 * 990.5, 9);
   });
 
+  it.each([
+    [0, null, 0],
+    [1, 0, 0],
+    [2, 0, 0],
+    [2, 10, 100],
+    [101, 1000, 100],
+  ])("rates %i events over a span of %s ms at %d per second", (count, span, rate) => {
+    expect(ratePerS(count, span)).toBe(rate);
+  });
+
   it("counts intended and actual sends per second, zero-send seconds included", async () => {
     expect(await sendRatePerSecond(store, [networkRun])).toEqual([
       { runId: networkRun, second: 0, intended: 100, sent: 98 },
@@ -94,8 +104,10 @@ describe("the sending summary of stand-in rows for a network run (hand-written; 
       { runId: networkRun, second: 2, intended: 0, sent: 2 },
     ]);
     const [r] = await sendingSummaries(store, [networkRun]);
+    // 200 intended sends 10 ms apart from 0 to 1990 ms: 100/s. 196 sent from 0 ms (invocation 0,
+    // on time) to 2505 ms (invocation 151: 1510 + 995): 195 gaps over 2.505 s.
     expect(r!.intendedPerS).toBe(100);
-    expect(r!.achievedPerS).toBeCloseTo(196 / 3, 12);
+    expect(r!.achievedPerS).toBeCloseTo(195_000 / 2505, 12);
     expect(r!.worstSecond).toEqual({ runId: networkRun, second: 1, intended: 100, sent: 96 });
   });
 
@@ -106,7 +118,7 @@ describe("the sending summary of stand-in rows for a network run (hand-written; 
       "Sending (network runs; lateness = actual − intended send time):",
       `run ${networkRun} http:stand-in: sent 196 of 200, dropped 4, ok 194, failed 1, timeout 1`,
       "  lateness p50 2.250 ms, p99 54.03 ms, max 995.0 ms",
-      "  rate intended 100.0/s, achieved 65.33/s; widest gap in second 1: intended 100, sent 96",
+      "  rate intended 100.0/s, achieved 77.84/s; widest gap in second 1: intended 100, sent 96",
     ]);
     expect(lines[4]).toMatch(/^ {2}response time from the actual send p50 20\.00 ms, p99 20\.00 ms; latency from the intended send p50 22\.50 ms, p99 93\.8\d ms$/);
     expect(lines[5]).toBe(`  DEGRADED: p99 lateness 54.0 ms > --max-lateness-ms 5; ${degradedConsequence}`);
