@@ -3,6 +3,7 @@ import type { RunStore } from "../../../harness/store/run-store.ts";
 import { classSummaries } from "../../../harness/summary/class-summary.ts";
 import { formatClassSummaries } from "../../../harness/summary/format-class-summaries.ts";
 import { degradedConsequence, formatSendingSummaries } from "../../../harness/summary/format-sending-summaries.ts";
+import { sendingBlock } from "../../../harness/summary/sending-block.ts";
 import { sendRatePerSecond } from "../../../harness/summary/send-rate.ts";
 import { ratePerS, sendingSummaries } from "../../../harness/summary/sending-summary.ts";
 import { invocation } from "../../support/run-invocations.ts";
@@ -124,6 +125,8 @@ describe("the sending summary of stand-in rows for a network run (hand-written; 
     expect(lines[5]).toBe(`  DEGRADED: p99 lateness 54.0 ms > --max-lateness-ms 5; ${degradedConsequence}`);
     expect(lines).toHaveLength(6);
     expect(formatSendingSummaries(await sendingSummaries(store, [simRun]))).toEqual([]);
+    expect(await sendingBlock(store, [simRun, networkRun])).toEqual(lines);
+    expect(await sendingBlock(store, [simRun])).toEqual([]);
   });
 
   it("counts dropped invocations in the class summary, so its statuses add up to the count", async () => {
