@@ -129,7 +129,8 @@ export async function memorySection(ctx: ReportContext): Promise<ReportSection<M
     });
   }
 
-  const kills = await killsPerClass(ctx.store, ctx.runs);
+  // A network backend cannot see its target kill anything: its zero kills would read as a result.
+  const kills = await killsPerClass(ctx.store, ctx.runs.filter((r) => !r.network));
   const totalKills = kills.reduce((s, k) => s + k.killed, 0);
   const killTitle = "Invocations killed per price class";
   if (totalKills === 0) {
@@ -139,7 +140,7 @@ export async function memorySection(ctx: ReportContext): Promise<ReportSection<M
     charts.push({
       id: "kills",
       title: killTitle,
-      caption: "Kills happen only when swap runs out; XX kills the lowest classes first.",
+      caption: `Kills happen only when swap runs out; XX kills the lowest classes first.${leftOut}`,
       spec: classBarChart(kills.map((k) => ({ series: series(k.runId), priceClass: label(k.priceClass), value: k.killed })), killTitle, "invocations killed", seriesOrder, classOrder),
     });
   }
