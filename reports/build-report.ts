@@ -73,7 +73,7 @@ export async function buildReport(store: RunStore, runs: readonly ReportRun[], o
         `run ${r.runId} (${r.series}) is ${r.status === "running" ? "still marked running (it may have crashed)" : r.status}: its figures show only the ${r.storedInvocations.toLocaleString("en-US")} invocations stored before it stopped`,
       );
     } else if (r.degraded !== null) {
-      warnings.push(`run ${r.runId} (${r.series}) is degraded (${r.degraded}): ${degradedConsequence}; figures and comparisons that include it carry this warning`);
+      warnings.push(`run ${r.runId} (${r.backend}) is DEGRADED (${r.degraded}): ${degradedConsequence}; every figure and comparison that includes it names it "(DEGRADED)"`);
     }
     if (r.status === "complete" && r.recordedInvocations !== null && r.recordedInvocations !== r.storedInvocations) {
       warnings.push(`run ${r.runId} (${r.series}) recorded ${r.recordedInvocations.toLocaleString("en-US")} invocations but the store holds ${r.storedInvocations.toLocaleString("en-US")}`);

@@ -127,14 +127,16 @@ async function runsWithMachineSamples(store: RunStore, runIds: readonly number[]
 
 /**
  * Runs are named by backend; when one backend appears more than once (a sweep, or several
- * replays), the label or run id is added so every series in a chart is distinct.
+ * replays), the label or run id is added so every series in a chart is distinct. A degraded run's
+ * name says so, so every legend, table row and pair that shows it carries the warning.
  */
 function withSeriesNames(runs: ReportRun[]): ReportRun[] {
   const perBackend = new Map<string, number>();
   for (const r of runs) perBackend.set(r.backend, (perBackend.get(r.backend) ?? 0) + 1);
-  return runs.map((r) =>
-    (perBackend.get(r.backend) ?? 0) > 1 ? { ...r, series: `${r.backend} ${r.label ?? ""} #${r.runId}`.replace(/\s+/g, " ") } : r,
-  );
+  return runs.map((r) => {
+    const name = (perBackend.get(r.backend) ?? 0) > 1 ? `${r.backend} ${r.label ?? ""} #${r.runId}`.replace(/\s+/g, " ") : r.backend;
+    return { ...r, series: r.degraded === null ? name : `${name} (DEGRADED)` };
+  });
 }
 
 /** `run_id IN (…)` for the chosen runs (ids are integers from the store, never user text). */

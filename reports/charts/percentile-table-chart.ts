@@ -36,8 +36,8 @@ export function percentileTableChart(
         type: "ordinal",
         sort: [...columns],
         title: null,
-        // A wider column (long run names as headers) may use its width for the label.
-        axis: { orient: "top", labelAngle: 0, domain: false, ticks: false, labelFontWeight: "bold", ...(look.columnWidth !== undefined ? { labelLimit: look.columnWidth - 8 } : {}) },
+        // Wide columns are for long run names as headers: show them whole (0 = no limit).
+        axis: { orient: "top", labelAngle: 0, domain: false, ticks: false, labelFontWeight: "bold", ...(look.columnWidth !== undefined ? { labelLimit: 0 } : {}) },
       },
       y: { field: "row", type: "ordinal", sort: rows.map((r) => r.row), title: null, axis: { domain: false, ticks: false, labelLimit: 320 } },
       text: { field: "text", type: "nominal" },

@@ -54,14 +54,14 @@ export async function fidelitySection(ctx: ReportContext): Promise<ReportSection
   const floorText = cdf.floor
     .map((f) => `${runOf(f.runId).series}: ${f.atFloor.toLocaleString("en-US")} of ${f.sent.toLocaleString("en-US")} sends (${formatNumber((100 * f.atFloor) / Math.max(1, f.sent))} %)`)
     .join("; ");
-  const degraded = rounded.filter((s) => s.degraded !== null).map((s) => `${runOf(s.runId).series} is DEGRADED: ${s.degraded}`);
+  const degraded = rounded.filter((s) => s.degraded !== null).map((s) => `run ${s.runId} (${s.backend}) is DEGRADED: ${s.degraded}`);
   const degradedText = degraded.length === 0 ? "" : ` ${degraded.join("; ")}.`;
   const columns = rounded.map((s) => runOf(s.runId).series);
   const table = percentileTableChart(
     measureCells.map(([measure, cell]) => ({ row: measure, cells: Object.fromEntries(rounded.map((s) => [runOf(s.runId).series, cell(s)])) })),
     columns,
     "lateness = sent − intended; response = end − sent; latency = end − intended (corrected for coordinated omission)",
-    { title: "Sending fidelity per network run", columnWidth: 200 },
+    { title: "Sending fidelity per network run", columnWidth: 280 },
   );
   const md = markdownTable(
     ["run", "backend", ...measureCells.map(([measure]) => measure)],

@@ -77,8 +77,8 @@ export async function pairedSection(ctx: ReportContext): Promise<ReportSection<P
     comparisons.push({
       runA: a.runId,
       runB: b.runId,
-      // The flag rides on the pair's name, so every row and bar of the pair shows it.
-      label: `A = ${a.series}, B = ${b.series}${warning === null ? "" : ` (${[a, b].flatMap((r, i) => (r.degraded === null ? [] : [i === 0 ? "A" : "B"])).join(", ")} DEGRADED)`}`,
+      // A degraded run's series name says DEGRADED, so every row and bar of the pair shows it.
+      label: `A = ${a.series}, B = ${b.series}`,
       streamDigest: a.streamDigest,
       warning,
       classes: ratios.map((r) => {
@@ -145,6 +145,6 @@ export function pairWarning(a: ReportRun, b: ReportRun): string | null {
     ["A", a],
     ["B", b],
   ] as const;
-  const parts = flagged.flatMap(([name, r]) => (r.degraded === null ? [] : [`${name} (${r.series}) is degraded, ${r.degraded}`]));
+  const parts = flagged.flatMap(([name, r]) => (r.degraded === null ? [] : [`${name} (run ${r.runId}, ${r.backend}) is degraded, ${r.degraded}`]));
   return parts.length === 0 ? null : `${parts.join("; ")}: its requests left later than the trace asked, so the difference partly measures the load generator`;
 }

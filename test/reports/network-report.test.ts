@@ -63,7 +63,7 @@ describe("a report of a simulator run beside stand-in rows for a network run (ha
     const md = readFileSync(join(out, "summary.md"), "utf8");
     expect(md).toContain("## Sending fidelity (network runs)");
     expect(readFileSync(join(out, "charts", "lateness-cdf.svg"), "utf8")).toContain("lateness (ms, log scale)");
-    expect(readFileSync(join(out, "index.html"), "utf8")).toContain(`Sends at or below 0.01 ms late (on time or early) are drawn at 0.01 ms: ${standInBackend}: ${expectedAtFloor.toLocaleString("en-US")} of`);
+    expect(readFileSync(join(out, "index.html"), "utf8")).toContain(`Sends at or below 0.01 ms late (on time or early) are drawn at 0.01 ms: ${standInBackend} (DEGRADED): ${expectedAtFloor.toLocaleString("en-US")} of`);
   });
 
   it("marks the degraded run in the run table, the warnings and summary.json, in words", () => {
@@ -73,21 +73,25 @@ describe("a report of a simulator run beside stand-in rows for a network run (ha
     const cell = `complete, DEGRADED: ${standInDegraded}`;
     expect(readFileSync(join(out, "index.html"), "utf8")).toContain(`<td>${cell.replace(/>/g, "&gt;")}</td>`);
     expect(readFileSync(join(out, "summary.md"), "utf8")).toContain(`| ${cell} |`);
-    expect(summary.warnings).toContain(`run ${runs.networkRun} (${standInBackend}) is degraded (${standInDegraded}): ${degradedConsequence}; figures and comparisons that include it carry this warning`);
+    expect(summary.warnings).toContain(
+      `run ${runs.networkRun} (${standInBackend}) is DEGRADED (${standInDegraded}): ${degradedConsequence}; every figure and comparison that includes it names it "(DEGRADED)"`,
+    );
     expect(summary.streams).toEqual([{ digest: expect.any(String), runIds: [runs.simRun, runs.networkRun], degradedRunIds: [runs.networkRun] }]);
   });
 
   it("pairs the simulator and the network run on the identical stream, with the degraded warning on the pair", () => {
     expect(summary.paired.pairs).toHaveLength(1);
     const [pair] = summary.paired.pairs;
-    expect(pair!.label).toBe(`A = sim:hermod, B = ${standInBackend} (B DEGRADED)`);
-    expect(pair!.warning).toContain(`B (${standInBackend}) is degraded, ${standInDegraded}`);
+    expect(pair!.label).toBe(`A = sim:hermod, B = ${standInBackend} (DEGRADED)`);
+    expect(pair!.warning).toContain(`B (run ${runs.networkRun}, ${standInBackend}) is degraded, ${standInDegraded}`);
     expect(readFileSync(join(out, "summary.md"), "utf8")).toContain(`> **Warning:** ${pair!.label}: ${pair!.warning}.`);
-    expect(readFileSync(join(out, "charts", "p99-difference.svg"), "utf8")).toContain("(B DEGRADED)");
+    for (const id of ["p99-difference", "paired-ratios", "latency-cdf", "percentile-table", "lateness-cdf"]) {
+      expect(readFileSync(join(out, "charts", `${id}.svg`), "utf8"), id).toContain(`${standInBackend} (DEGRADED)`);
+    }
   });
 
   it("says in every memory panel that the network run has no machine samples", () => {
-    const noSamples = `no machine samples: ${standInBackend} is not a simulator`;
+    const noSamples = `no machine samples: ${standInBackend} (DEGRADED) is not a simulator`;
     for (const id of ["memory-spread", "swap-per-machine", "swap-per-class", "kills"]) {
       // The panel wraps its message into lines; its aria-label holds it whole, line breaks as &#xA;.
       expect(readFileSync(join(out, "charts", `${id}.svg`), "utf8").replace(/&#xA;/g, " "), id).toContain(noSamples);
@@ -102,7 +106,7 @@ describe("a report of a simulator run beside stand-in rows for a network run (ha
 
   it("says which run was not billed, and that a network run's latency runs from the intended send", () => {
     const html = readFileSync(join(out, "index.html"), "utf8");
-    expect(html).toContain(`Not billed (no costs stored, so no bars): ${standInBackend}.`);
+    expect(html).toContain(`Not billed (no costs stored, so no bars): ${standInBackend} (DEGRADED).`);
     expect(readFileSync(join(out, "summary.md"), "utf8")).toContain("For a network run latency runs from the intended send time");
   });
 
