@@ -146,5 +146,6 @@ export function pairWarning(a: ReportRun, b: ReportRun): string | null {
     ["B", b],
   ] as const;
   const parts = flagged.flatMap(([name, r]) => (r.degraded === null ? [] : [`${name} (run ${r.runId}, ${r.backend}) is degraded, ${r.degraded}`]));
-  return parts.length === 0 ? null : `${parts.join("; ")}: its requests left later than the trace asked, so the difference partly measures the load generator`;
+  if (parts.length === 0) return null;
+  return `${parts.join("; ")}: ${parts.length === 1 ? "its" : "their"} requests left later than the trace asked, so the difference partly measures the load generator`;
 }
