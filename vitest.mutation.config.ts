@@ -9,7 +9,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: [
-      "test/adapters/sim/decisions/*.test.ts",
+      "test/adapters/scheduling/*.test.ts",
       "test/adapters/sim/engine/*.test.ts",
       "test/harness/replay/stream-digest.test.ts",
       "test/traces/azure2021/reorder-buffer.test.ts",

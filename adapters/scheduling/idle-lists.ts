@@ -1,4 +1,4 @@
-import type { SeededRandom } from "../../../traces/seeded-random.ts";
+import type { SeededRandom } from "../../traces/seeded-random.ts";
 
 /**
  * The shards' idle lists and the dispatchers' rules for them (seed 000 §3.2, inspired by

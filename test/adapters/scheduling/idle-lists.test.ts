@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IdleLists } from "../../../../adapters/sim/decisions/idle-lists.ts";
+import { IdleLists } from "../../../adapters/scheduling/idle-lists.ts";
 
 /** Draws the given shard numbers in order, so a join's power-of-k sample is chosen by the test. */
 function draws(...values: number[]): { int: (n: number) => number } {
