@@ -14,5 +14,7 @@ export default defineConfig({
       "test/harness/replay/stream-digest.test.ts",
       "test/traces/azure2021/reorder-buffer.test.ts",
     ],
+    // Whole sim:xx runs, seconds each: a scenario test, not a direct one.
+    exclude: ["test/adapters/scheduling/xx-refactor-identity.test.ts"],
   },
 });
