@@ -1,4 +1,4 @@
-import type { SeededRandom } from "../../../traces/seeded-random.ts";
+import type { SeededRandom } from "../../traces/seeded-random.ts";
 
 /**
  * OpenWhisk's sharding container-pool balancer, reduced to what decides placement: each function

@@ -1,4 +1,4 @@
-import { microCentsPerUsd } from "../../billing/price-table.ts";
+import { microCentsPerUsd } from "../billing/price-table.ts";
 
 const monthMs = 30 * 24 * 3600 * 1000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PriceWaitMultiQueue } from "../../../../adapters/sim/decisions/price-wait-multi-queue.ts";
+import { PriceWaitMultiQueue } from "../../../adapters/scheduling/price-wait-multi-queue.ts";
 
 const prices = [0.5, 1, 1.5, 2];
 
@@ -53,7 +53,7 @@ describe("a shard's multi-queue", () => {
 });
 
 describe("shard cost makes the multi-queue matter", async () => {
-  const { simulate } = await import("../../../support/simulate.ts");
+  const { simulate } = await import("../../support/simulate.ts");
   it("with a busy shard, high classes wait less for placement than low classes", async () => {
     const { sink } = await simulate({
       policy: "xx",

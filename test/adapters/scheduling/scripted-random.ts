@@ -1,4 +1,4 @@
-import { SeededRandom } from "../../../../traces/seeded-random.ts";
+import { SeededRandom } from "../../../traces/seeded-random.ts";
 
 /**
  * A SeededRandom whose `int` answers come from a script, so a table row can say exactly which

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ClassInheritance } from "../../../../adapters/sim/decisions/class-inheritance.ts";
+import { ClassInheritance } from "../../../adapters/scheduling/class-inheritance.ts";
 
 const ring = 1 << 20;
 

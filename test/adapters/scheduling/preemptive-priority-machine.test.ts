@@ -3,7 +3,7 @@ import {
   PreemptivePriorityMachine,
   runsOnFreeCore,
   waits,
-} from "../../../../adapters/sim/decisions/preemptive-priority-machine.ts";
+} from "../../../adapters/scheduling/preemptive-priority-machine.ts";
 
 /** One call on the machine and what it must answer (`release` answers the slot that now runs, or -1). */
 type Step =

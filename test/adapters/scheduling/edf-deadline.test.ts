@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { edfDeadline, edfPreempts } from "../../../../adapters/sim/decisions/edf-deadline.ts";
+import { edfDeadline, edfPreempts } from "../../../adapters/scheduling/edf-deadline.ts";
 
 describe("EDF deadlines (arrival + work × maxPrice / price)", () => {
   it.each([

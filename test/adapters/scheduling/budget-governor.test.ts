@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BudgetGovernor, type BudgetDecision } from "../../../../adapters/sim/decisions/budget-governor.ts";
+import { BudgetGovernor, type BudgetDecision } from "../../../adapters/scheduling/budget-governor.ts";
 
 const monthMs = 30 * 24 * 3600 * 1000;
 /** 10 USD a month in µ¢: the pro-rata line is 5e8 µ¢ at mid-month, exactly. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PreemptivePriorityMachine } from "../../../../adapters/sim/decisions/preemptive-priority-machine.ts";
-import { chooseKillVictim, chooseSwapVictims } from "../../../../adapters/sim/decisions/price-class-swapper.ts";
+import { PreemptivePriorityMachine } from "../../../adapters/scheduling/preemptive-priority-machine.ts";
+import { chooseKillVictim, chooseSwapVictims } from "../../../adapters/scheduling/price-class-swapper.ts";
 
 /** Slot s has class classOf[s] and memory 100·(s+1) MB; slots arrive in order on a 2-core machine. */
 function machineWith(classOf: readonly number[]): PreemptivePriorityMachine {

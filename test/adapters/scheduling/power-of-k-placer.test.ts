@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PowerOfKPlacer } from "../../../../adapters/sim/decisions/power-of-k-placer.ts";
-import { SeededRandom } from "../../../../traces/seeded-random.ts";
+import { PowerOfKPlacer } from "../../../adapters/scheduling/power-of-k-placer.ts";
+import { SeededRandom } from "../../../traces/seeded-random.ts";
 import { ScriptedRandom } from "./scripted-random.ts";
 
 describe("PowerOfKPlacer (sample k distinct machines, take the least loaded)", () => {

@@ -1,4 +1,4 @@
-import type { SeededRandom } from "../../../traces/seeded-random.ts";
+import type { SeededRandom } from "../../traces/seeded-random.ts";
 
 /**
  * Power-of-k-choices placement (Mitzenmacher): sample k distinct machines, take the one with

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HashStepBalancer } from "../../../../adapters/sim/decisions/hash-step-balancer.ts";
+import { HashStepBalancer } from "../../../adapters/scheduling/hash-step-balancer.ts";
 import { ScriptedRandom } from "./scripted-random.ts";
 
 /**

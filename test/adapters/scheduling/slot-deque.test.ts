@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SlotDeque } from "../../../../adapters/sim/decisions/slot-deque.ts";
+import { SlotDeque } from "../../../adapters/scheduling/slot-deque.ts";
 
 /** One call on the deque; `popFront` and `removeAt` must answer the slot they take out. */
 type Op = readonly ["push", slot: number] | readonly ["pop", answer: number] | readonly ["removeAt", index: number, answer: number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { processorShare } from "../../../../adapters/sim/decisions/processor-share.ts";
+import { processorShare } from "../../../adapters/scheduling/processor-share.ts";
 
 describe("processor sharing (each of n functions on c cores runs at min(1, c/n))", () => {
   it.each([
