@@ -62,3 +62,6 @@ execFileSync(process.execPath, ["--import", "tsx", here("traces.bench.ts")], { s
 
 process.stdout.write("\nReport build from the store (a 10 M-invocation sim:xx run; the replay that fills the store is not timed):\n");
 execFileSync(process.execPath, ["--import", "tsx", here("report.bench.ts")], { stdio: ["ignore", "ignore", "inherit"] });
+
+process.stdout.write("\nReference function server (xxbench functions serve; requests with workMs 0, client in this machine's other process):\n");
+execFileSync(process.execPath, ["--import", "tsx", here("function-server.bench.ts")], { stdio: "inherit" });

@@ -2,6 +2,7 @@ import yargs from "yargs";
 import { ReplayInterruptedError } from "../replay/replay.ts";
 import { demoCommand } from "./commands/demo-command.ts";
 import { exportCommand } from "./commands/export-command.ts";
+import { functionsCommand } from "./commands/functions-command.ts";
 import { importCommand } from "./commands/import-command.ts";
 import { replayCommand } from "./commands/replay-command.ts";
 import { reportCommand } from "./commands/report-command.ts";
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(sweepCommand)
     .command(exportCommand)
     .command(importCommand)
+    .command(functionsCommand)
     .demandCommand(1, "name a command: demo, replay, runs, summary, sql, report, sweep, export, import (xxbench --help lists them)")
     .strict()
     .middleware((args) => refuseNotANumber(args, argv), true)
