@@ -1,0 +1,186 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Outcome, OutcomeStatus, RunSummary } from "../../../adapters/backend.ts";
+import { httpBackend } from "../../../adapters/http/http-backend.ts";
+import { defaultNetworkOptions, type NetworkOptions } from "../../../adapters/network/network-options.ts";
+import type { RunStore } from "../../../harness/store/run-store.ts";
+import type { Invocation } from "../../../traces/invocation.ts";
+import { CountingStream, evenlySpaced } from "../../support/paced-stream.ts";
+import { RecordingSink } from "../../support/recording-sink.ts";
+import { isAlive, startReferenceServer, type RunningReferenceServer } from "../../support/reference-server.ts";
+import { openTempStore } from "../../support/temp-store.ts";
+
+const prices = [1];
+
+function backend(url: string, network: Partial<NetworkOptions> = {}) {
+  return httpBackend(url, { network: { ...defaultNetworkOptions, ...network } }, prices);
+}
+
+async function runInto(url: string, invocations: readonly Invocation[], network: Partial<NetworkOptions> = {}, signal = new AbortController().signal) {
+  const sink = new RecordingSink();
+  const summary = await backend(url, network).run(new CountingStream(invocations), sink, signal);
+  return { sink, summary };
+}
+
+function countsOf(outcomes: readonly { outcome: Outcome }[]): Partial<Record<OutcomeStatus, number>> {
+  const counts: Partial<Record<OutcomeStatus, number>> = {};
+  for (const { outcome } of outcomes) counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
+  return counts;
+}
+
+/** Every invocation exactly one outcome, and the summary says the same. */
+function expectConserved(sink: RecordingSink, summary: RunSummary, invocations: number): void {
+  expect(sink.outcomes).toHaveLength(invocations);
+  expect(new Set(sink.outcomes.map((o) => o.inv.id)).size).toBe(invocations);
+  expect(summary.invocations).toBe(invocations);
+  expect(Object.values(summary.outcomes).reduce((a, b) => a + b, 0)).toBe(invocations);
+}
+
+describe("http: against the reference server (sleep mode, 4 workers)", () => {
+  let server: RunningReferenceServer;
+  let store: RunStore;
+  let dispose: () => void;
+
+  beforeAll(async () => {
+    [server, { store, dispose }] = await Promise.all([startReferenceServer({ workers: 4, queue: 1000, workMode: "sleep", memScale: 0 }), openTempStore()]);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    dispose?.();
+  });
+
+  it("keeps sending on time while 200 ms answers lag (open loop; lateness beyond the machine's own event-loop stalls), into a real store", async () => {
+    // 60 requests at 100/s ask for 12 s of work from 4 workers: the last answer comes ~3 s after
+    // the last send. A closed loop would send at the answer rate (20/s) and take 3 s to send them.
+    const invocations = evenlySpaced(60, 100, { workMs: 200 });
+    const runId = await store.beginRun({ backend: `http:${server.url}`, traceKind: "test", seed: 1, config: {}, manifest: {} });
+    const writer = await store.openRunWriter(runId);
+    // On a shared 2-core machine the process itself is sometimes not scheduled for tens of ms;
+    // every timer in it is then late alike. The driver may add no more than a few ms to that.
+    const stalls = monitorEventLoopDelay({ resolution: 1 });
+    stalls.enable();
+    const summary = await backend(server.url).run(new CountingStream(invocations), writer, new AbortController().signal);
+    stalls.disable();
+    await writer.close();
+    const stallMs = stalls.max / 1e6;
+    expect(writer.outcomes).toBe(60);
+    expect(summary.outcomes).toMatchObject({ ok: 60, dropped: 0, failed: 0, timeout: 0, throttled: 0 });
+    expect(summary.fidelity!.sent).toBe(60);
+    expect(summary.fidelity!.latenessP99Ms).toBeLessThan(Math.max(5, stallMs + 5));
+    expect(summary.fidelity!.latenessMaxMs).toBeLessThan(stallMs + 5);
+    expect(summary.fidelity!.intendedPerS).toBeCloseTo(100, 6);
+    expect(summary.fidelity!.achievedPerS).toBeGreaterThan(75);
+    const rows = await store.query(
+      `SELECT invocation_id, arrival_ms, sent_ms, end_ms, http_status, server_queue_ms, server_exec_ms, cpu_ms, cost_micro_cents
+       FROM invocations WHERE run_id = $run ORDER BY invocation_id`,
+      { run: runId },
+    );
+    expect(rows).toHaveLength(60);
+    for (const row of rows) {
+      const [arrival, sent, end] = [Number(row.arrival_ms), Number(row.sent_ms), Number(row.end_ms)];
+      expect(sent).toBeGreaterThanOrEqual(arrival);
+      expect(sent - arrival).toBeLessThan(stallMs + 5);
+      // Latency from the intended send ≥ response time from the actual send, on every row.
+      expect(end - arrival).toBeGreaterThanOrEqual(end - sent);
+      expect(end - sent).toBeGreaterThanOrEqual(195);
+      expect(Number(row.http_status)).toBe(200);
+      expect(Number(row.server_exec_ms)).toBeGreaterThanOrEqual(195);
+      expect(row.server_queue_ms).not.toBeNull();
+      expect(Number(row.cost_micro_cents)).toBeGreaterThan(0);
+    }
+    const lastSent = Math.max(...rows.map((r) => Number(r.sent_ms)));
+    const lastEnd = Math.max(...rows.map((r) => Number(r.end_ms)));
+    expect(lastSent).toBeLessThan(590 + stallMs + 5);
+    // Answers lag the sends by seconds: the server queued what the driver never waited for.
+    expect(lastEnd - lastSent).toBeGreaterThan(2000);
+    expect(Math.max(...rows.map((r) => Number(r.server_queue_ms)))).toBeGreaterThan(1500);
+  });
+
+  it("records a request answered later than --timeout-ms as timeout, and the run still ends", async () => {
+    const { sink, summary } = await runInto(server.url, evenlySpaced(6, 50, { workMs: 1000 }), { timeoutMs: 150 });
+    expectConserved(sink, summary, 6);
+    expect(countsOf(sink.outcomes)).toEqual({ timeout: 6 });
+    for (const { outcome } of sink.outcomes) {
+      expect(outcome.error).toBe("no answer within --timeout-ms 150");
+      expect(outcome.endMs! - outcome.sentMs!).toBeGreaterThanOrEqual(149);
+      expect(outcome.endMs! - outcome.sentMs!).toBeLessThan(400);
+      expect(outcome.httpStatus).toBeUndefined();
+    }
+  });
+
+  it("drops what finds --max-in-flight requests waiting, never queueing it", async () => {
+    // 2 slots, 6 sends 1 ms apart, 300 ms answers: 2 sent, 4 dropped.
+    const { sink, summary } = await runInto(server.url, evenlySpaced(6, 1000, { workMs: 300 }), { maxInFlight: 2 });
+    expectConserved(sink, summary, 6);
+    expect(summary.outcomes).toMatchObject({ ok: 2, dropped: 4 });
+    expect(sink.outcomes.filter((o) => o.outcome.status === "dropped").map((o) => o.inv.id)).toEqual([2, 3, 4, 5]);
+    for (const { outcome } of sink.outcomes.filter((o) => o.outcome.status === "dropped")) {
+      expect(outcome.sentMs).toBeUndefined();
+      expect(outcome.costMicroCents).toBe(0);
+    }
+    expect(summary.fidelity).toMatchObject({ sent: 2, dropped: 4 });
+  });
+
+  it("on Ctrl-C stops sending, waits --drain-s, gives up the rest as timeout and returns normally", async () => {
+    const invocations = evenlySpaced(100, 50, { workMs: 5000 });
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 300);
+    const stream = new CountingStream(invocations, 4);
+    const sink = new RecordingSink();
+    const started = performance.now();
+    const summary = await backend(server.url, { drainS: 0.2 }).run(stream, sink, abort.signal);
+    const took = performance.now() - started;
+    expect(took).toBeLessThan(300 + 200 + 400);
+    // About 15 sent before the abort; none after.
+    expect(summary.invocations).toBeGreaterThanOrEqual(10);
+    expect(summary.invocations).toBeLessThanOrEqual(20);
+    expectConserved(sink, summary, summary.invocations);
+    expect(countsOf(sink.outcomes)).toEqual({ timeout: summary.invocations });
+    for (const { outcome } of sink.outcomes) expect(outcome.error).toBe("no answer within --drain-s 0.2 after the run was interrupted");
+    // Read-ahead stays bounded: at most the current and the next batch past what was sent.
+    expect(stream.read - summary.invocations).toBeLessThanOrEqual(8);
+  });
+});
+
+describe("http: refusals and failures from the reference server", () => {
+  it("gets throttled (429) when every worker is busy and the queue is full", async () => {
+    const server = await startReferenceServer({ workers: 1, queue: 0, workMode: "sleep", memScale: 0 });
+    try {
+      const { sink, summary } = await runInto(server.url, evenlySpaced(5, 1000, { workMs: 400 }));
+      expectConserved(sink, summary, 5);
+      expect(summary.outcomes).toMatchObject({ ok: 1, throttled: 4 });
+      for (const { outcome } of sink.outcomes.filter((o) => o.outcome.status === "throttled")) {
+        expect(outcome.httpStatus).toBe(429);
+        expect(outcome.error).toMatch(/^HTTP 429: queue full/);
+        expect(outcome.costMicroCents).toBe(0);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("records failed rows with reasons, and loses none, when the server is killed mid-run", async () => {
+    const server = await startReferenceServer({ workers: 1, queue: 100, workMode: "sleep", memScale: 0 });
+    const workers = server.workerPids();
+    try {
+      const invocations = evenlySpaced(40, 40, { workMs: 30 });
+      // The whole server dies at once: its primary and its workers.
+      setTimeout(() => [server.pid, ...workers].forEach((pid) => process.kill(pid, "SIGKILL")), 400);
+      const { sink, summary } = await runInto(server.url, invocations);
+      expectConserved(sink, summary, 40);
+      const counts = countsOf(sink.outcomes);
+      expect((counts.ok ?? 0) + (counts.failed ?? 0)).toBe(40);
+      expect(counts.ok).toBeGreaterThanOrEqual(5);
+      expect(counts.failed).toBeGreaterThanOrEqual(20);
+      const failed = sink.outcomes.filter((o) => o.outcome.status === "failed");
+      for (const { outcome } of failed) {
+        expect(outcome.error).toMatch(/ECONNREFUSED 127\.0\.0\.1:\d+|other side closed|ECONNRESET|socket/);
+        expect(outcome.sentMs).toBeDefined();
+      }
+      expect(failed.some((o) => /ECONNREFUSED/.test(o.outcome.error!))).toBe(true);
+    } finally {
+      await server.stop();
+      for (let i = 0; i < 100 && workers.some(isAlive); i++) await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+});
