@@ -1,19 +1,28 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Outcome, OutcomeStatus, RunSummary } from "../../../adapters/backend.ts";
-import { httpBackend } from "../../../adapters/http/http-backend.ts";
+import { httpBackend, type HttpBackendOptions } from "../../../adapters/http/http-backend.ts";
+import type { NetworkProgress } from "../../../adapters/network/open-loop-driver.ts";
 import { defaultNetworkOptions, type NetworkOptions } from "../../../adapters/network/network-options.ts";
+import { simDefaults } from "../../../adapters/sim/sim-config.ts";
+import { createBackend, knownBackends, refuseInapplicableOptions } from "../../../harness/backends/backend-registry.ts";
+import { UsageError } from "../../../harness/cli/usage-error.ts";
 import type { RunStore } from "../../../harness/store/run-store.ts";
 import type { Invocation } from "../../../traces/invocation.ts";
 import { CountingStream, evenlySpaced } from "../../support/paced-stream.ts";
 import { RecordingSink } from "../../support/recording-sink.ts";
 import { isAlive, startReferenceServer, type RunningReferenceServer } from "../../support/reference-server.ts";
+import { useTempDirs } from "../../support/temp-dir.ts";
 import { openTempStore } from "../../support/temp-store.ts";
+
+const tempDir = useTempDirs();
 
 const prices = [1];
 
-function backend(url: string, network: Partial<NetworkOptions> = {}) {
-  return httpBackend(url, { network: { ...defaultNetworkOptions, ...network } }, prices);
+function backend(url: string, network: Partial<NetworkOptions> = {}, extra: Omit<HttpBackendOptions, "network"> = {}) {
+  return httpBackend(url, { network: { ...defaultNetworkOptions, ...network }, ...extra }, prices);
 }
 
 async function runInto(url: string, invocations: readonly Invocation[], network: Partial<NetworkOptions> = {}, signal = new AbortController().signal) {
@@ -59,7 +68,8 @@ describe("http: against the reference server (sleep mode, 4 workers)", () => {
     // every timer in it is then late alike. The driver may add no more than a few ms to that.
     const stalls = monitorEventLoopDelay({ resolution: 1 });
     stalls.enable();
-    const summary = await backend(server.url).run(new CountingStream(invocations), writer, new AbortController().signal);
+    const progress: NetworkProgress[] = [];
+    const summary = await backend(server.url, {}, { onProgress: (p) => progress.push(p) }).run(new CountingStream(invocations), writer, new AbortController().signal);
     stalls.disable();
     await writer.close();
     const stallMs = stalls.max / 1e6;
@@ -94,6 +104,35 @@ describe("http: against the reference server (sleep mode, 4 workers)", () => {
     // Answers lag the sends by seconds: the server queued what the driver never waited for.
     expect(lastEnd - lastSent).toBeGreaterThan(2000);
     expect(Math.max(...rows.map((r) => Number(r.server_queue_ms)))).toBeGreaterThan(1500);
+    // Progress: every ~250 ms while sending and waiting, then the final count.
+    expect(progress.length).toBeGreaterThanOrEqual(5);
+    expect(progress.map((p) => p.sent)).toEqual([...progress.map((p) => p.sent)].sort((a, b) => a - b));
+    expect(progress.some((p) => p.inFlight > 20 && p.sentPerS > 50)).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ sent: 60, inFlight: 0, completed: 60, dropped: 0, errors: 0 });
+  });
+
+  it("sends what a function map says: its path, headers and body template", async () => {
+    const dir = tempDir();
+    const mapPath = join(dir, "map.json");
+    writeFileSync(
+      mapPath,
+      JSON.stringify({
+        g: { url: "fn/{{fn}}?tenant={{tenant}}", method: "post", headers: { "x-tenant": "{{tenant}}" }, body: '{"workMs": {{workMs}}, "id": {{id}}}' },
+        "*": { url: `${server.url}other`, body: "{{workMs}}" },
+      }),
+    );
+    const invocations = [...evenlySpaced(4, 100, { workMs: 5, fn: "g" }), ...evenlySpaced(2, 100, { workMs: 5, fn: "h", startMs: 40 }).map((inv, i) => ({ ...inv, id: 4 + i }))];
+    const sink = new RecordingSink();
+    const b = backend(server.url, {}, { functionMapPath: mapPath });
+    expect(b.config).toMatchObject({ url: server.url, functionMap: mapPath, billingModel: "lambda-x86", maxInFlight: 1000 });
+    const summary = await b.run(new CountingStream(invocations), sink, new AbortController().signal);
+    expectConserved(sink, summary, 6);
+    // g's JSON body is a work request; "*" sends a bare number, which the server refuses with 400.
+    expect(sink.outcomes.filter((o) => o.inv.fn === "g").map((o) => o.outcome.status)).toEqual(["ok", "ok", "ok", "ok"]);
+    for (const { outcome } of sink.outcomes.filter((o) => o.inv.fn === "h")) {
+      expect(outcome).toMatchObject({ status: "failed", httpStatus: 400 });
+      expect(outcome.error).toMatch(/^HTTP 400: /);
+    }
   });
 
   it("records a request answered later than --timeout-ms as timeout, and the run still ends", async () => {
@@ -139,6 +178,39 @@ describe("http: against the reference server (sleep mode, 4 workers)", () => {
     for (const { outcome } of sink.outcomes) expect(outcome.error).toBe("no answer within --drain-s 0.2 after the run was interrupted");
     // Read-ahead stays bounded: at most the current and the next batch past what was sent.
     expect(stream.read - summary.invocations).toBeLessThanOrEqual(8);
+  });
+});
+
+describe("http: problems found before anything is sent", () => {
+  it("an unreachable URL: one line, and the trace is never read", async () => {
+    const stream = new CountingStream(evenlySpaced(5, 100, { workMs: 1 }));
+    const sink = new RecordingSink();
+    await expect(backend("http://127.0.0.1:1/").run(stream, sink, new AbortController().signal)).rejects.toThrow(/^cannot connect to http:\/\/127\.0\.0\.1:1\/: ECONNREFUSED 127\.0\.0\.1:1$/);
+    expect(stream.read).toBe(0);
+    expect(sink.outcomes).toHaveLength(0);
+    await expect(backend("http://127.0.0.1:1/").preflight(new AbortController().signal)).rejects.toThrow("cannot connect to http://127.0.0.1:1/");
+  });
+
+  const context = { sim: { ...simDefaults, seed: 1 }, prices };
+  it("createBackend builds http:URL with the network options and says what is wrong in one line", () => {
+    const built = createBackend("http:http://127.0.0.1:1/", { ...context, network: { options: { maxInFlight: 7, timeoutMs: 100, drainS: 1 } } });
+    expect(built.id).toBe("http:http://127.0.0.1:1/");
+    expect(built.config).toEqual({ url: "http://127.0.0.1:1/", maxInFlight: 7, timeoutMs: 100, drainS: 1, prices, billingModel: "lambda-x86" });
+    expect(built.billing).toEqual({ prices });
+    expect(knownBackends()).toHaveProperty("http:URL");
+    expect(() => createBackend("http:ftp://127.0.0.1/", context)).toThrow(new UsageError("backend http:ftp://127.0.0.1/: the URL must be http:// or https:// (got ftp:)"));
+    expect(() => createBackend("http:127.0.0.1:8080", context)).toThrow(new UsageError('backend http:127.0.0.1:8080: "127.0.0.1:8080" is not a URL (e.g. http:http://127.0.0.1:8080/)'));
+    const dir = tempDir();
+    const mapPath = join(dir, "bad.json");
+    writeFileSync(mapPath, JSON.stringify({ f: { url: "/f", method: "FETCH" } }));
+    expect(() => createBackend("http:http://127.0.0.1:1/", { ...context, network: { options: defaultNetworkOptions, functionMapPath: mapPath } })).toThrow(
+      new UsageError(`function map ${mapPath}: entry "f": "method" must be one of GET, POST, PUT, PATCH, DELETE (got "FETCH")`),
+    );
+  });
+
+  it("a simulator option with only http backends is refused as unused", () => {
+    expect(() => refuseInapplicableOptions(["http:http://127.0.0.1:1/"], [{ flag: "ram-gb", key: "ramMb" }])).toThrow(/--ram-gb has no effect on http:http:\/\/127\.0\.0\.1:1\//);
+    expect(() => refuseInapplicableOptions(["http:http://127.0.0.1:1/", "sim:xx"], [{ flag: "ram-gb", key: "ramMb" }])).not.toThrow();
   });
 });
 
