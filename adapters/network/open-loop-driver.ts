@@ -81,6 +81,8 @@ class OpenLoopDriver {
   private whenIdle: (() => void) | undefined;
   private timedOut = 0;
   private abandoned = 0;
+  /** The sink's first error (the store's writer failed): the run stops and rethrows it. */
+  private sinkFailure: { readonly error: unknown } | undefined;
 
   constructor(
     private readonly invoker: Invoker,
@@ -95,10 +97,12 @@ class OpenLoopDriver {
     try {
       await this.pace(reader, signal);
       if (!signal.aborted) await this.idleOr(signal, Infinity);
+      this.throwIfSinkFailed();
       if (signal.aborted && this.inFlight > 0) {
         await this.idleOr(undefined, this.options.drainS * 1000);
         this.abandonAll(`no answer within --drain-s ${this.options.drainS} after the run was interrupted`);
       }
+      this.throwIfSinkFailed();
     } catch (error) {
       this.abandonAll(`given up: the run failed (${error instanceof Error ? error.message : String(error)})`);
       throw error;
@@ -130,6 +134,7 @@ class OpenLoopDriver {
     let burst = 0;
     for (;;) {
       if (signal.aborted) return;
+      this.throwIfSinkFailed();
       const inv = reader.peek();
       if (inv === undefined) {
         if (!(await reader.refill())) return;
@@ -177,7 +182,7 @@ class OpenLoopDriver {
   private drop(inv: Invocation, now: number): void {
     this.ledger.recordDropped(inv.arrivalMs);
     this.outcomes.dropped++;
-    this.record(inv, { status: "dropped", endMs: now - this.t0, preemptions: 0, swappedOutMb: 0, error: `${this.options.maxInFlight} requests in flight (--max-in-flight)` });
+    this.record(inv, { status: "dropped", endMs: now - this.t0, preemptions: 0, swappedOutMb: 0, costMicroCents: 0, error: `${this.options.maxInFlight} requests in flight (--max-in-flight)` });
   }
 
   /** Records the outcome of a sent request, once: a late answer after a timeout is ignored. */
@@ -188,24 +193,38 @@ class OpenLoopDriver {
     this.completed++;
     this.outcomes[result.status as OutcomeStatus]++;
     if (result.status !== "ok") this.errors++;
+    // Absent fields stay undefined rather than being spread in: this runs once per answer.
     this.record(entry.inv, {
       status: result.status,
       sentMs: entry.sentAt - this.t0,
       endMs: at - this.t0,
       preemptions: 0,
       swappedOutMb: 0,
-      ...(result.httpStatus !== undefined ? { httpStatus: result.httpStatus } : {}),
-      ...(result.serverQueueMs !== undefined ? { serverQueueMs: result.serverQueueMs } : {}),
-      ...(result.serverExecMs !== undefined ? { serverExecMs: result.serverExecMs } : {}),
-      ...(result.cpuMs !== undefined ? { cpuMs: result.cpuMs } : {}),
-      ...(result.error !== undefined ? { error: result.error } : {}),
+      costMicroCents: 0,
+      httpStatus: result.httpStatus,
+      serverQueueMs: result.serverQueueMs,
+      serverExecMs: result.serverExecMs,
+      cpuMs: result.cpuMs,
+      error: result.error,
     });
     if (this.pending[this.pendingHead] === entry) this.popSettled();
     if (this.inFlight === 0) this.whenIdle?.();
   }
 
-  private record(inv: Invocation, outcome: Omit<Outcome, "costMicroCents">): void {
-    this.sink.outcome(inv, { ...outcome, costMicroCents: this.options.bill(inv, outcome) });
+  private record(inv: Invocation, outcome: { -readonly [K in keyof Outcome]: Outcome[K] }): void {
+    outcome.costMicroCents = this.options.bill(inv, outcome);
+    // Answers arrive in promise callbacks, where a throw would be an unhandled rejection: keep
+    // the first failure for the pacing loop and the final wait to rethrow.
+    try {
+      this.sink.outcome(inv, outcome);
+    } catch (error) {
+      this.sinkFailure ??= { error };
+      this.whenIdle?.();
+    }
+  }
+
+  private throwIfSinkFailed(): void {
+    if (this.sinkFailure) throw this.sinkFailure.error;
   }
 
   /** Gives up the requests past their deadline (oldest first) and re-arms for the next deadline. */

@@ -160,6 +160,20 @@ describe("http: against the reference server (sleep mode, 4 workers)", () => {
     expect(summary.fidelity).toMatchObject({ sent: 2, dropped: 4 });
   });
 
+  it("stops and rethrows when the sink fails (the store's writer died), leaving nothing unhandled", async () => {
+    class FailingSink extends RecordingSink {
+      override outcome(...args: Parameters<RecordingSink["outcome"]>): void {
+        if (this.outcomes.length === 3) throw new Error("the store's row writer failed: disk full");
+        super.outcome(...args);
+      }
+    }
+    const sink = new FailingSink();
+    const stream = new CountingStream(evenlySpaced(200, 200, { workMs: 1 }), 8);
+    await expect(backend(server.url).run(stream, sink, new AbortController().signal)).rejects.toThrow("the store's row writer failed: disk full");
+    expect(sink.outcomes).toHaveLength(3);
+    expect(stream.read).toBeLessThan(200);
+  });
+
   it("on Ctrl-C stops sending, waits --drain-s, gives up the rest as timeout and returns normally", async () => {
     const invocations = evenlySpaced(100, 50, { workMs: 5000 });
     const abort = new AbortController();
