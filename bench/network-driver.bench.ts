@@ -3,7 +3,8 @@
  * lateness (actual − intended send time) under 1 ms, against a loopback server that answers at
  * once (bench/instant-http-server.ts, its own process). Each step paces a fixed rate for a few
  * seconds through the real `http:` backend (undici keep-alive, the driver, the fidelity ledger)
- * into a counting sink; the store is measured on its own in store-throughput.ts.
+ * into a counting sink; a last step repeats the middle rate into a real RunStore writer, to show the
+ * store's worker thread does not make the sender late.
  *
  *   npx tsx bench/network-driver.bench.ts                  # 2k … 30k req/s, 2 s each
  *   XXBENCH_BENCH_SECONDS=1 npx tsx bench/network-driver.bench.ts
@@ -13,13 +14,16 @@
  * average is printed with each step.
  */
 import { spawn } from "node:child_process";
-import { loadavg } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 import type { ClassSample, MachineSample, Outcome, OutcomeSink } from "../adapters/backend.ts";
 import { httpBackend } from "../adapters/http/http-backend.ts";
 import { defaultNetworkOptions } from "../adapters/network/network-options.ts";
 import { textTable } from "../harness/cli/text-table.ts";
+import { RunStore } from "../harness/store/run-store.ts";
 import type { Invocation, InvocationBatch } from "../traces/invocation.ts";
 
 const seconds = Number(process.env.XXBENCH_BENCH_SECONDS ?? 2);
@@ -106,29 +110,44 @@ try {
   await step(2000, 1000, new CountingSink());
   const rows: (string | number)[][] = [];
   let best = 0;
-  for (const rate of rates) {
+  const measureStep = async (rate: number, label: string, sink: OutcomeSink & { ok(): number }): Promise<void> => {
     const count = Math.round(rate * seconds);
-    const sink = new CountingSink();
     const cpu = process.cpuUsage();
     const started = performance.now();
     const summary = await step(rate, count, sink);
     const wallS = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     const f = summary.fidelity!;
-    if (f.latenessP99Ms < 1 && f.dropped === 0 && f.achievedPerS > rate * 0.99) best = Math.max(best, rate);
+    if (label === "" && f.latenessP99Ms < 1 && f.dropped === 0 && f.achievedPerS > rate * 0.99) best = Math.max(best, rate);
     rows.push([
-      rate,
+      `${rate}${label}`,
       Math.round(f.achievedPerS),
       f.latenessP50Ms.toFixed(3),
       f.latenessP99Ms.toFixed(3),
       Number(summary.counters.latenessP999Ms).toFixed(3),
       f.latenessMaxMs.toFixed(1),
       f.dropped,
-      (sink.counts.get("ok") ?? 0) === f.sent ? "all" : String(sink.counts.get("ok") ?? 0),
+      sink.ok() === f.sent ? "all" : String(sink.ok()),
       summary.counters.inFlightPeak!,
       `${Math.round(((used.user + used.system) / 1e6 / wallS) * 100)} %`,
       loadavg()[0]!.toFixed(2),
     ]);
+  };
+  for (const rate of rates) {
+    const sink = new CountingSink();
+    await measureStep(rate, "", Object.assign(sink, { ok: () => sink.counts.get("ok") ?? 0 }));
+  }
+  const dir = mkdtempSync(join(tmpdir(), "xxbench-network-bench-"));
+  try {
+    const store = await RunStore.open(join(dir, "bench.duckdb"));
+    const runId = await store.beginRun({ backend: `http:${server.url}`, traceKind: "bench", seed: 1, config: {}, manifest: {} });
+    const writer = await store.openRunWriter(runId);
+    const rate = rates[Math.floor(rates.length / 2)]!;
+    await measureStep(rate, " into a RunStore", Object.assign(writer, { ok: () => writer.outcomes }));
+    await writer.close();
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(
     `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "load 1m"], rows)}\n`,
