@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import type { Invocation, InvocationBatch } from "../../traces/invocation.ts";
-import type { Outcome, OutcomeSink, OutcomeStatus, RunSummary } from "../backend.ts";
+import type { Outcome, OutcomeSink, RunSummary } from "../backend.ts";
 import { emptyOutcomeCounts } from "../backend.ts";
 import type { CostFunction } from "../billing/compile-cost.ts";
 import { FidelityLedger } from "./fidelity-ledger.ts";
@@ -191,7 +191,7 @@ class OpenLoopDriver {
     entry.controller = undefined;
     this.inFlight--;
     this.completed++;
-    this.outcomes[result.status as OutcomeStatus]++;
+    this.outcomes[result.status]++;
     if (result.status !== "ok") this.errors++;
     // Absent fields stay undefined rather than being spread in: this runs once per answer.
     this.record(entry.inv, {
