@@ -79,7 +79,7 @@ describe("http: against the reference server (sleep mode, 4 workers)", () => {
     expect(summary.fidelity!.latenessP99Ms).toBeLessThan(Math.max(5, stallMs + 5));
     expect(summary.fidelity!.latenessMaxMs).toBeLessThan(stallMs + 5);
     expect(summary.fidelity!.intendedPerS).toBeCloseTo(100, 6);
-    expect(summary.fidelity!.achievedPerS).toBeGreaterThan(75);
+    expect(summary.fidelity!.achievedPerS).toBeGreaterThan((59 * 1000) / (590 + stallMs + 5));
     const rows = await store.query(
       `SELECT invocation_id, arrival_ms, sent_ms, end_ms, http_status, server_queue_ms, server_exec_ms, cpu_ms, cost_micro_cents
        FROM invocations WHERE run_id = $run ORDER BY invocation_id`,
@@ -142,7 +142,7 @@ describe("http: against the reference server (sleep mode, 4 workers)", () => {
     for (const { outcome } of sink.outcomes) {
       expect(outcome.error).toBe("no answer within --timeout-ms 150");
       expect(outcome.endMs! - outcome.sentMs!).toBeGreaterThanOrEqual(149);
-      expect(outcome.endMs! - outcome.sentMs!).toBeLessThan(400);
+      expect(outcome.endMs! - outcome.sentMs!).toBeLessThan(900); // given up well before the answer
       expect(outcome.httpStatus).toBeUndefined();
     }
   });
@@ -177,16 +177,21 @@ describe("http: against the reference server (sleep mode, 4 workers)", () => {
   it("on Ctrl-C stops sending, waits --drain-s, gives up the rest as timeout and returns normally", async () => {
     const invocations = evenlySpaced(100, 50, { workMs: 5000 });
     const abort = new AbortController();
-    setTimeout(() => abort.abort(), 300);
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      abort.abort();
+    }, 300);
     const stream = new CountingStream(invocations, 4);
     const sink = new RecordingSink();
-    const started = performance.now();
     const summary = await backend(server.url, { drainS: 0.2 }).run(stream, sink, abort.signal);
-    const took = performance.now() - started;
-    expect(took).toBeLessThan(300 + 200 + 400);
-    // About 15 sent before the abort; none after.
-    expect(summary.invocations).toBeGreaterThanOrEqual(10);
-    expect(summary.invocations).toBeLessThanOrEqual(20);
+    const afterAbort = performance.now() - abortedAt;
+    // The drain's 200 ms, then the run returns.
+    expect(afterAbort).toBeGreaterThanOrEqual(195);
+    expect(afterAbort).toBeLessThan(200 + 500);
+    // About 15 sent before the abort (50/s for 0.3 s); none after.
+    expect(summary.invocations).toBeGreaterThanOrEqual(5);
+    expect(summary.invocations).toBeLessThan(100);
     expectConserved(sink, summary, summary.invocations);
     expect(countsOf(sink.outcomes)).toEqual({ timeout: summary.invocations });
     for (const { outcome } of sink.outcomes) expect(outcome.error).toBe("no answer within --drain-s 0.2 after the run was interrupted");
@@ -250,13 +255,19 @@ describe("http: refusals and failures from the reference server", () => {
     const workers = server.workerPids();
     try {
       const invocations = evenlySpaced(40, 40, { workMs: 30 });
-      // The whole server dies at once: its primary and its workers.
-      setTimeout(() => [server.pid, ...workers].forEach((pid) => process.kill(pid, "SIGKILL")), 400);
-      const { sink, summary } = await runInto(server.url, invocations);
+      // The whole server dies at once, primary and workers, when the 10th answer is in (~0.3 s).
+      class KillingSink extends RecordingSink {
+        override outcome(...args: Parameters<RecordingSink["outcome"]>): void {
+          super.outcome(...args);
+          if (this.outcomes.length === 10) for (const pid of [server.pid, ...workers]) process.kill(pid, "SIGKILL");
+        }
+      }
+      const sink = new KillingSink();
+      const summary = await backend(server.url).run(new CountingStream(invocations), sink, new AbortController().signal);
       expectConserved(sink, summary, 40);
       const counts = countsOf(sink.outcomes);
       expect((counts.ok ?? 0) + (counts.failed ?? 0)).toBe(40);
-      expect(counts.ok).toBeGreaterThanOrEqual(5);
+      expect(counts.ok).toBeGreaterThanOrEqual(10);
       expect(counts.failed).toBeGreaterThanOrEqual(20);
       const failed = sink.outcomes.filter((o) => o.outcome.status === "failed");
       for (const { outcome } of failed) {
