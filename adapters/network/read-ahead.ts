@@ -48,6 +48,8 @@ export class ReadAhead {
 
   /** Stops the stream (an interrupted run): the source closes its files. */
   async close(): Promise<void> {
+    this.batch = [];
+    this.index = 0;
     if (this.ended) return;
     this.ended = true;
     const pending = this.next;
