@@ -2,7 +2,7 @@
  * Reference function server benchmark: requests/s per worker for requests with workMs 0, i.e.
  * the server's own cost per request (HTTP front, queue, IPC to the worker and back).
  *
- *   npx tsx bench/function-server.bench.ts            # 1 and 2 workers, 3 s each
+ *   npx tsx bench/function-server.bench.ts            # 1 worker, then one per core; 3 s each
  *   XXBENCH_BENCH_SECONDS=1 npx tsx bench/function-server.bench.ts
  *
  * The server is the real `xxbench functions serve` in its own process (with its worker
@@ -11,7 +11,7 @@
  * a lower bound; the load average is printed with it.
  */
 import { spawn } from "node:child_process";
-import { loadavg } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 
@@ -77,7 +77,8 @@ async function measure(url: string, depth: number): Promise<{ perSecond: number;
   return { perSecond: done / elapsed, failed };
 }
 
-for (const workers of [1, 2]) {
+// One worker (the per-request cost alone), then one per core (the default).
+for (const workers of [...new Set([1, availableParallelism()])]) {
   const server = await startServer(workers);
   try {
     const { perSecond, failed } = await measure(server.url, 4 * workers);

@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(exportCommand)
     .command(importCommand)
     .command(functionsCommand)
-    .demandCommand(1, "name a command: demo, replay, runs, summary, sql, report, sweep, export, import (xxbench --help lists them)")
+    .demandCommand(1, "name a command: demo, replay, runs, summary, sql, report, sweep, export, import, functions, trace (xxbench --help lists them)")
     .strict()
     .middleware((args) => refuseNotANumber(args, argv), true)
     .recommendCommands()

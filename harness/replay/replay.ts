@@ -16,6 +16,8 @@ export interface ReplayRequest {
   readonly sweep?: string;
   readonly command?: readonly string[];
   readonly onProgress?: ProgressListener;
+  /** A network run whose p99 lateness exceeds this is stored complete but `degraded`. */
+  readonly maxLatenessMs?: number;
 }
 
 export interface ReplayedRun {
@@ -24,6 +26,8 @@ export interface ReplayedRun {
   readonly digest: string;
   readonly summary: RunSummary;
   readonly wallMs: number;
+  /** Why the run's pacing cannot be trusted, when it cannot. */
+  readonly degraded?: string;
 }
 
 /** The run was stopped by the user (Ctrl-C): stored as `interrupted`. */
@@ -95,11 +99,21 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     try {
       summary = await backend.run(observed(), writer, request.signal);
       await writer.close();
-      if (writer.outcomes !== digest.count) {
-        throw new Error(`${backend.id} gave ${writer.outcomes} outcomes for ${digest.count} invocations: every invocation must have exactly one`);
+      // A network backend stops sending at Ctrl-C, drains and returns: what it read ahead but
+      // never sent has no outcome, so it is held to the invocations it says it took.
+      const interrupted = request.signal.aborted;
+      const expected = interrupted ? summary.invocations : digest.count;
+      if (writer.outcomes !== expected) {
+        throw new Error(`${backend.id} gave ${writer.outcomes} outcomes for ${expected} invocations: every invocation must have exactly one`);
       }
       await billRun(store, runId, backend.billing);
+      if (interrupted) {
+        const wallMs = performance.now() - started;
+        await store.endRunUnfinished(runId, "interrupted", `interrupted by the user after ${summary.invocations} invocations, every one accounted for`, wallMs);
+        throw new ReplayInterruptedError(`${runLabel} interrupted after ${summary.invocations} invocations; stored as interrupted`);
+      }
     } catch (error) {
+      if (error instanceof ReplayInterruptedError) throw error;
       // Keep the rows written so far; if the writer itself failed, the run still ends unfinished.
       await writer.close().catch(() => undefined);
       const wallMs = performance.now() - started;
@@ -116,13 +130,15 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     const hex = digest.hex();
     const streamInfo = { digest: hex, invocations: digest.count, lastArrivalMs: digest.lastArrivalMs };
     await store.registerTrace(hex, trace.kind, trace.spec, digest.count, digest.lastArrivalMs);
+    const degraded = degradedReason(summary, request.maxLatenessMs);
     await store.completeRun(runId, {
       invocations: digest.count,
       streamDigest: hex,
       wallMs,
       manifest: { ...manifest, stream: streamInfo, summary },
+      ...(degraded !== undefined ? { degraded } : {}),
     });
-    results.push({ runId, backend: backend.id, digest: hex, summary, wallMs });
+    results.push({ runId, backend: backend.id, digest: hex, summary, wallMs, ...(degraded !== undefined ? { degraded } : {}) });
   }
   const digests = new Set(results.map((r) => r.digest));
   if (digests.size > 1) {
@@ -135,4 +151,14 @@ function fractionDone(trace: TraceSource, digest: StreamDigest): number | undefi
   if (trace.expectedInvocations !== undefined) return Math.min(1, digest.count / trace.expectedInvocations);
   if (trace.expectedDurationMs !== undefined) return Math.min(1, digest.lastArrivalMs / trace.expectedDurationMs);
   return undefined;
+}
+
+/**
+ * A network run that sent late is still a complete run: its rows say what happened. But latency
+ * from the intended send then mixes the target's delay with the driver's, so it is flagged.
+ */
+export function degradedReason(summary: RunSummary, maxLatenessMs: number | undefined): string | undefined {
+  const fidelity = summary.fidelity;
+  if (fidelity === undefined || maxLatenessMs === undefined || !(fidelity.latenessP99Ms > maxLatenessMs)) return undefined;
+  return `p99 lateness ${fidelity.latenessP99Ms.toFixed(1)} ms > --max-lateness-ms ${maxLatenessMs}: sends fell behind the trace, so latencies include the driver's delay`;
 }

@@ -31,6 +31,11 @@ export interface SyntheticConfig {
   readonly arrivals: ArrivalProcess;
   /** Offered load schedule; one phase at tick 0 for a constant load. */
   readonly phases: readonly TickPhase[];
+  /**
+   * `per-second`: each phase's `load` is an arrival rate in invocations per second (calls of a
+   * chain included), as a user aiming at a real endpoint states it, not ρ on `cores`.
+   */
+  readonly phaseUnit?: "per-second";
   readonly tickMs: number;
   /** Cores the offered load refers to (ρ = rate × mean work / cores). */
   readonly cores: number;

@@ -39,13 +39,15 @@ export function syntheticTrace(config: SyntheticConfig): TraceSource {
   const phases = phasesInMs(config);
   // ρ = λ E[S] / cores  ⇒  λ (per ms) = ρ cores / E[S]; chains add calls, so top-level arrivals are fewer.
   const multiplier = chainMultiplier(config);
-  const rates = phases.map((p) => (p.load * config.cores) / meanWork / multiplier);
+  const perMs = (load: number): number => (config.phaseUnit === "per-second" ? load / 1000 : (load * config.cores) / meanWork);
+  const rates = phases.map((p) => perMs(p.load) / multiplier);
   const spec = { ...config, meanWorkMs: meanWork };
   return {
     kind: "synthetic",
     spec,
     prices: config.prices,
-    phases,
+    // Reports shade phases by offered load: a rate is stated as the load it puts on `cores`.
+    phases: config.phaseUnit === "per-second" ? phases.map((p) => ({ startMs: p.startMs, load: (perMs(p.load) * meanWork) / config.cores })) : phases,
     ...(config.invocations !== undefined ? { expectedInvocations: config.invocations } : {}),
     ...(config.durationMs !== undefined ? { expectedDurationMs: config.durationMs } : {}),
     open: () => generate(config, functions, phases.map((p) => p.startMs), rates),

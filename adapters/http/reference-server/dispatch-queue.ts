@@ -1,5 +1,8 @@
-/** What happens to a request on arrival, or to a worker when it finishes. */
-export type Dispatch<J> = { kind: "run"; worker: number; job: J } | { kind: "queued"; waiting: number } | { kind: "rejected"; waiting: number } | { kind: "idle" };
+/** What happens to a request on arrival; `waiting` counts the requests in the queue afterwards. */
+export type Admission<J> = { kind: "run"; worker: number; job: J } | { kind: "queued"; waiting: number } | { kind: "rejected"; waiting: number };
+
+/** What a worker does when it finishes a request. */
+export type Handoff<J> = { kind: "run"; worker: number; job: J } | { kind: "idle" };
 
 /**
  * Admission and dispatch, without I/O: a request runs at once on an idle worker (the lowest
@@ -26,7 +29,7 @@ export class DispatchQueue<J> {
   }
 
   /** A request arrives. */
-  offer(job: J): Dispatch<J> {
+  offer(job: J): Admission<J> {
     const worker = this.idle.shift();
     if (worker !== undefined) return { kind: "run", worker, job };
     if (this.waiting.length >= this.capacity) return { kind: "rejected", waiting: this.waiting.length };
@@ -35,12 +38,11 @@ export class DispatchQueue<J> {
   }
 
   /** A worker finished its request: it takes the oldest waiting one, or goes idle. */
-  release(worker: number): Dispatch<J> {
+  release(worker: number): Handoff<J> {
     const job = this.waiting.shift();
     if (job !== undefined) return { kind: "run", worker, job };
-    let at = 0;
-    while (at < this.idle.length && this.idle[at]! < worker) at++;
-    this.idle.splice(at, 0, worker);
+    const above = this.idle.findIndex((w) => w > worker);
+    this.idle.splice(above < 0 ? this.idle.length : above, 0, worker);
     return { kind: "idle" };
   }
 

@@ -55,7 +55,6 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
 export class FunctionServer {
   readonly counters: ServerCounters = { ok: 0, rejected: 0, invalid: 0, failed: 0 };
   private readonly queue: DispatchQueue<Job>;
-  private readonly running = new Set<Job>();
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -145,14 +144,11 @@ export class FunctionServer {
       case "rejected":
         this.counters.rejected++;
         return sendText(res, 429, `queue full: ${this.options.workers} workers busy and ${dispatch.waiting} requests waiting\n`);
-      case "idle":
-        throw new Error("offer never leaves a request idle");
     }
   }
 
   private execute(worker: number, job: Job): void {
     const queueMs = performance.now() - job.arrivedMs;
-    this.running.add(job);
     this.pool
       .run(worker, { workMs: job.request.workMs, memMb: job.memMb, mode: this.options.workMode })
       .then(
@@ -163,7 +159,6 @@ export class FunctionServer {
         },
       )
       .finally(() => {
-        this.running.delete(job);
         if (this.stopping) return;
         const next = this.queue.release(worker);
         if (next.kind === "run") this.execute(next.worker, next.job);

@@ -62,8 +62,11 @@ export async function runSyntheticWork(work: SyntheticWork): Promise<WorkDone> {
   const memory = new MemoryHeld();
   if (work.mode === "sleep") {
     memory.growTo(work.memMb);
-    const left = work.workMs - (performance.now() - wallStart);
-    if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+    // Timers run on a millisecond clock and may fire a fraction of a ms early: sleep again until
+    // the full workMs has passed on the precise one.
+    for (let left = work.workMs - (performance.now() - wallStart); left > 0; left = work.workMs - (performance.now() - wallStart)) {
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+    }
   } else {
     let sink = 0;
     let sliceStart = wallStart;

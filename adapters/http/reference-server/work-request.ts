@@ -31,15 +31,20 @@ export function parseWorkRequest(body: string, limits: WorkLimits): ParsedWorkRe
   const { id, workMs, memPeakMb } = fields;
   if (id !== undefined && id !== null && typeof id !== "string" && typeof id !== "number") return { ok: false, reason: `id must be a string or a number (got ${JSON.stringify(id)})` };
   if (workMs === undefined) return { ok: false, reason: "workMs is required: the work to execute, in ms" };
-  if (typeof workMs !== "number" || !Number.isFinite(workMs) || workMs < 0) return { ok: false, reason: `workMs must be a number of ms ≥ 0 (got ${JSON.stringify(workMs)})` };
+  if (!isAmount(workMs)) return { ok: false, reason: `workMs must be a number of ms ≥ 0 (got ${JSON.stringify(workMs)})` };
   if (workMs > limits.maxWorkMs) return { ok: false, reason: `workMs ${workMs} is above this server's --max-work-ms ${limits.maxWorkMs}` };
-  if (memPeakMb !== undefined && memPeakMb !== null && (typeof memPeakMb !== "number" || !Number.isFinite(memPeakMb) || memPeakMb < 0)) {
+  if (memPeakMb !== undefined && memPeakMb !== null && !isAmount(memPeakMb)) {
     return { ok: false, reason: `memPeakMb must be a number of MB ≥ 0 (got ${JSON.stringify(memPeakMb)})` };
   }
   const peak = typeof memPeakMb === "number" ? memPeakMb : 0;
   const memMb = peak * limits.memScale;
   if (memMb > limits.maxMemMb) return { ok: false, reason: `memPeakMb ${peak} × --mem-scale ${limits.memScale} = ${memMb} MB is above this server's --max-mem-mb ${limits.maxMemMb}` };
   return { ok: true, request: { id: id ?? null, workMs, memPeakMb: peak }, memMb };
+}
+
+/** A finite number ≥ 0 (not a numeric string: JSON says what the client meant). */
+function isAmount(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0;
 }
 
 function quote(text: string): string {

@@ -21,7 +21,8 @@ const serveCommand = {
     y
       .options({
         host: { type: "string", default: referenceServerDefaults.host, describe: "Address to listen on" },
-        port: { type: "number", default: referenceServerDefaults.port, describe: "Port to listen on (0 picks a free one)" },
+        // Knative and Cloud Run tell a container its port in $PORT: deployed there, the server just works.
+        port: { type: "number", default: portFromEnvironment(), describe: "Port to listen on (0 picks a free one; default $PORT when set, as Knative and Cloud Run set it)" },
         workers: { type: "number", describe: "Worker processes, each executing one request at a time (default: one per core)" },
         queue: { type: "number", describe: `Requests that may wait for a worker; one more is answered 429 (default ${queuePerWorker} × --workers)` },
         "work-mode": { type: "string", default: referenceServerDefaults.workMode, describe: `How workMs is executed: ${workModes.join(" (CPU on the process clock) or ")} (wall time held)` },
@@ -77,8 +78,13 @@ async function serve(options: Parameters<typeof FunctionServer.start>[0]): Promi
 }
 
 export const functionsCommand = {
-  command: "functions <command>",
+  command: "functions",
   describe: "The reference function server (functions serve)",
   builder: (y: Argv) => y.command(serveCommand).demandCommand(1, "name a functions command: serve"),
   handler: () => {},
 };
+
+function portFromEnvironment(): number {
+  const fromEnv = Number(process.env.PORT);
+  return process.env.PORT !== undefined && Number.isInteger(fromEnv) && fromEnv >= 0 ? fromEnv : referenceServerDefaults.port;
+}

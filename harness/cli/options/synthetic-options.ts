@@ -14,10 +14,11 @@ import { throwIfErrors, UsageError } from "../usage-error.ts";
 const group = "Synthetic trace:";
 
 export const syntheticOptions = {
-  invocations: { type: "number", describe: "Stop after this many invocations (default 200000 unless --duration-s)", group },
-  "duration-s": { type: "number", describe: "Stop at this trace time, in seconds", group },
+  invocations: { type: "number", describe: "Stop after this many invocations (synthetic: default 200000 unless --duration-s; a real trace: all)", group: "Any trace:" },
+  "duration-s": { type: "number", describe: "Stop at this trace time, in seconds (a real trace's after --compress)", group: "Any trace:" },
   load: { type: "number", describe: "Constant offered load ρ = rate × mean work / cores (default 0.9)", group },
   phases: { type: "string", describe: "Load schedule tick:load,… e.g. 0:0.7,50:1.2,80:0.7", group },
+  rate: { type: "string", describe: "Arrival rate in invocations per second instead of a load: 200, or a schedule tick:rate,… e.g. 0:100,30:400", group },
   "tick-ms": { type: "number", default: syntheticDefaults.tickMs, describe: "Length of a tick for --phases", group },
   functions: { type: "number", default: syntheticDefaults.functions, describe: "Distinct functions", group },
   tenants: { type: "number", default: syntheticDefaults.tenants, describe: "Tenants the functions belong to", group },
@@ -40,6 +41,7 @@ export interface SyntheticArgs {
   readonly "duration-s"?: number;
   readonly load?: number;
   readonly phases?: string;
+  readonly rate?: string;
   readonly "tick-ms": number;
   readonly functions: number;
   readonly tenants: number;
@@ -58,7 +60,8 @@ export interface SyntheticArgs {
 }
 
 export function syntheticConfigFromArgs(args: SyntheticArgs, seed: number, cores: number): SyntheticConfig {
-  if (args.load !== undefined && args.phases !== undefined) throw new UsageError("give --load or --phases, not both");
+  const shapes = (["load", "phases", "rate"] as const).filter((flag) => args[flag] !== undefined);
+  if (shapes.length > 1) throw new UsageError(`give one of --load, --phases or --rate, not ${shapes.map((f) => `--${f}`).join(" and ")}`);
   throwIfErrors(syntheticFlagErrors(args));
   const prices = pricesFromFlag(args.prices);
   const config: SyntheticConfig = {
@@ -72,7 +75,8 @@ export function syntheticConfigFromArgs(args: SyntheticArgs, seed: number, cores
     alpha: args.alpha,
     lognormalSigma: args.sigma,
     arrivals: args.arrivals as ArrivalProcess,
-    phases: args.phases !== undefined ? parsePhasesOrThrow(args.phases) : [{ tick: 0, load: args.load ?? 0.9 }],
+    phases: args.rate !== undefined ? ratePhases(args.rate) : args.phases !== undefined ? parsePhasesOrThrow("--phases", args.phases) : [{ tick: 0, load: args.load ?? 0.9 }],
+    ...(args.rate !== undefined ? { phaseUnit: "per-second" as const } : {}),
     tickMs: args["tick-ms"],
     cores,
     prices,
@@ -133,11 +137,19 @@ export const maxCallsPerChainLevel = 100_000;
 /** The most distinct functions a synthetic trace may have. */
 export const syntheticFunctionLimit = 1_000_000;
 
-function parsePhasesOrThrow(text: string): ReturnType<typeof parsePhases> {
+/** `--rate 200` is one phase at tick 0; `--rate 0:100,30:400` a schedule like --phases, in invocations per second. */
+function ratePhases(text: string): ReturnType<typeof parsePhases> {
+  if (text.includes(":")) return parsePhasesOrThrow("--rate", text);
+  const rate = Number(text);
+  if (text.trim() === "" || !Number.isFinite(rate) || rate <= 0) throw new UsageError(`--rate must be > 0 invocations per second, or a schedule tick:rate,… (got "${text}")`);
+  return [{ tick: 0, load: rate }];
+}
+
+function parsePhasesOrThrow(flag: string, text: string): ReturnType<typeof parsePhases> {
   try {
     return parsePhases(text);
   } catch (e) {
-    throw new UsageError(`--phases: ${(e as Error).message}`);
+    throw new UsageError(`${flag}: ${(e as Error).message}`);
   }
 }
 

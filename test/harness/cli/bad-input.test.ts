@@ -39,6 +39,12 @@ describe("bad flags get one line in the user's own units and exit 2", () => {
     // Given at its default value still counts as given.
     [["replay", "--strict", "false", "--backend", "sim:hermod"], "--strict has no effect on sim:hermod (only sim:xx uses it)"],
     [["replay", "--shards", "4", "--backend", "sim:edf", "--backend", "sim:knative"], "--shards has no effect on sim:edf, sim:knative"],
+    [["replay", "--compress", "2"], "--compress shapes real traces only; the synthetic trace takes its rate from --load, --phases or --rate"],
+    [["replay", "--rate", "100", "--load", "0.5"], "give one of --load, --phases or --rate, not --load and --rate"],
+    [["replay", "--rate", "-3"], '--rate must be > 0 invocations per second, or a schedule tick:rate,… (got "-3")'],
+    [["replay", "--rate", "5:100"], "--rate: phases must start at tick 0 (got 5)"],
+    [["replay", "azure2021:traces/samples/invitro-azure2021-head/AzureFunctionsInvocationTraceForTwoWeeksJan2021.csv", "--invocations", "0"], "--invocations must be a positive integer (got 0)"],
+    [["replay", "azure2021:traces/samples/invitro-azure2021-head/AzureFunctionsInvocationTraceForTwoWeeksJan2021.csv", "--rate", "10"], "--rate shape the synthetic trace only"],
     [["replay", "constructor:foo"], 'unknown trace "constructor:foo"'],
     [["replay", "__proto__:foo"], 'unknown trace "__proto__:foo"'],
     [["replay", "--backend", "sim:constructor"], 'unknown backend "sim:constructor"'],

@@ -19,7 +19,21 @@ describe("resolveReferenceServerOptions", () => {
     expect(resolveReferenceServerOptions(input)).toMatchObject({ ok: true, options: { queue } });
   });
 
+  it.each<[string, ReferenceServerInput]>([
+    ["the lowest values", { port: 0, workers: 1, queue: 0, memScale: 0, maxMemMb: 0, maxWorkMs: 0.001 }],
+    ["the highest port and worker count", { port: 65535, workers: 1024 }],
+    ["sleep mode and any host", { workMode: "sleep", host: "::1" }],
+  ])("accepts %s", (_name, input) => {
+    expect(resolveReferenceServerOptions(input)).toMatchObject({ ok: true, options: input });
+  });
+
   it.each<[ReferenceServerInput, string[]]>([
+    [{ port: 65536 }, ["--port must be an integer from 0 to 65535 (got 65536)"]],
+    [{ workers: 1025 }, ["--workers must be an integer from 1 to 1024 (got 1025)"]],
+    // Bad --workers alone: the queue's default is not reported as a second problem.
+    [{ workers: -1 }, ["--workers must be an integer from 1 to 1024 (got -1)"]],
+    [{ workers: 1.3 }, ["--workers must be an integer from 1 to 1024 (got 1.3)"]],
+    [{ maxMemMb: -1 }, ["--max-mem-mb must be a number of MB ≥ 0 (got -1)"]],
     [{ port: -1 }, ["--port must be an integer from 0 to 65535 (got -1)"]],
     [{ port: 80.5 }, ["--port must be an integer from 0 to 65535 (got 80.5)"]],
     [{ workers: 0 }, ["--workers must be an integer from 1 to 1024 (got 0)"]],

@@ -9,6 +9,7 @@ describe("parseWorkRequest", () => {
     ["a numeric id, no memory", '{"id":9,"workMs":0}', { id: 9, workMs: 0, memPeakMb: 0 }, 0],
     ["no id", '{"workMs":10}', { id: null, workMs: 10, memPeakMb: 0 }, 0],
     ["memPeakMb null", '{"id":1,"workMs":10,"memPeakMb":null}', { id: 1, workMs: 10, memPeakMb: 0 }, 0],
+    ["a null id and a zero memory peak", '{"id":null,"workMs":1,"memPeakMb":0}', { id: null, workMs: 1, memPeakMb: 0 }, 0],
     ["exactly at the limits", '{"id":1,"workMs":1000,"memPeakMb":500}', { id: 1, workMs: 1000, memPeakMb: 500 }, 50],
   ])("accepts %s", (_name, body, request, memMb) => {
     expect(parseWorkRequest(body, limits)).toEqual({ ok: true, request, memMb });
@@ -18,6 +19,8 @@ describe("parseWorkRequest", () => {
     ["empty body", "", 'body is not JSON (got "")'],
     ["truncated JSON", '{"workMs":', 'body is not JSON (got "{\\"workMs\\":")'],
     ["a JSON array", "[]", 'body must be a JSON object like {"id":1,"workMs":100} (got "[]")'],
+    ["a JSON number", " 5 ", 'body must be a JSON object like {"id":1,"workMs":100} (got "5")'],
+    ["a string memory peak", '{"workMs":1,"memPeakMb":"9"}', 'memPeakMb must be a number of MB ≥ 0 (got "9")'],
     ["JSON null", "null", 'body must be a JSON object like {"id":1,"workMs":100} (got "null")'],
     ["no workMs", '{"id":1}', "workMs is required: the work to execute, in ms"],
     ["workMs as text", '{"workMs":"5"}', 'workMs must be a number of ms ≥ 0 (got "5")'],
@@ -33,6 +36,10 @@ describe("parseWorkRequest", () => {
   it("quotes at most 60 characters of a bad body, on one line", () => {
     const result = parseWorkRequest(`x${"\n".repeat(3)}${"y".repeat(100)}`, limits);
     expect(result).toEqual({ ok: false, reason: `body is not JSON (got "x ${"y".repeat(58)}…")` });
+  });
+
+  it("quotes a body of exactly 60 characters whole", () => {
+    expect(parseWorkRequest("z".repeat(60), limits)).toEqual({ ok: false, reason: `body is not JSON (got "${"z".repeat(60)}")` });
   });
 
   it("--mem-scale 0 grows no memory whatever the peak", () => {
