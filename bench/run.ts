@@ -65,3 +65,6 @@ execFileSync(process.execPath, ["--import", "tsx", here("report.bench.ts")], { s
 
 process.stdout.write("\nReference function server (xxbench functions serve; requests with workMs 0, client in this machine's other process):\n");
 execFileSync(process.execPath, ["--import", "tsx", here("function-server.bench.ts")], { stdio: "inherit" });
+
+process.stdout.write("\nOpen-loop network driver (http: backend, one core, loopback server answering at once in its own process):\n");
+execFileSync(process.execPath, ["--import", "tsx", here("network-driver.bench.ts")], { stdio: "inherit" });

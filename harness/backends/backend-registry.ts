@@ -1,4 +1,8 @@
 import type { Backend } from "../../adapters/backend.ts";
+import { FunctionMapError } from "../../adapters/http/function-map.ts";
+import { httpBackend, HttpTargetError } from "../../adapters/http/http-backend.ts";
+import { defaultNetworkOptions, type NetworkOptions } from "../../adapters/network/network-options.ts";
+import type { NetworkProgressListener } from "../../adapters/network/open-loop-driver.ts";
 import { isSimPolicyName, simPolicies, type SimPolicyName } from "../../adapters/sim/policies/index.ts";
 import { SimBackend } from "../../adapters/sim/sim-backend.ts";
 import type { SimConfig } from "../../adapters/sim/sim-config.ts";
@@ -9,19 +13,49 @@ import { appliedSimConfig, appliesSimConfigKey } from "./sim-config-applicabilit
 export interface BackendContext {
   readonly sim: SimConfig;
   readonly prices: readonly number[];
+  /** For network backends (`http:`): the driver's options, a function map, a progress listener. */
+  readonly network?: NetworkContext;
+}
+
+export interface NetworkContext {
+  readonly options: NetworkOptions;
+  readonly functionMapPath?: string;
+  readonly onProgress?: NetworkProgressListener;
 }
 
 /** Every backend id the harness can build, with what it is. */
 export function knownBackends(): Record<string, string> {
-  return Object.fromEntries(Object.entries(simPolicies).map(([name, p]) => [`sim:${name}`, p.describe]));
+  return {
+    ...Object.fromEntries(Object.entries(simPolicies).map(([name, p]) => [`sim:${name}`, p.describe])),
+    "http:URL": "any HTTP function endpoint, paced open-loop: a POST of each invocation as JSON to URL (or what --function-map says)",
+  };
 }
 
 export function createBackend(id: string, context: BackendContext): Backend {
+  if (id.startsWith("http:")) return createHttpBackend(id.slice("http:".length), context);
   const policy = simPolicyOf(id);
   const backend = new SimBackend(policy, context.sim, context.prices);
   // The stored config says only what this policy applied; the run itself is unchanged.
   const config = { policy, ...appliedSimConfig(policy, context.sim), prices: context.prices };
   return { id: backend.id, config, billing: backend.billing, run: (invocations, sink, signal) => backend.run(invocations, sink, signal) };
+}
+
+function createHttpBackend(url: string, context: BackendContext): Backend {
+  const network = context.network ?? { options: defaultNetworkOptions };
+  try {
+    return httpBackend(
+      url,
+      {
+        network: network.options,
+        ...(network.functionMapPath !== undefined ? { functionMapPath: network.functionMapPath } : {}),
+        ...(network.onProgress ? { onProgress: network.onProgress } : {}),
+      },
+      context.prices,
+    );
+  } catch (error) {
+    if (error instanceof FunctionMapError || error instanceof HttpTargetError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** An option the user gave (its name without dashes), with the SimConfig key it sets. */
@@ -36,7 +70,7 @@ export interface GivenSimOption {
  * `--ram-gb 32 --backend sim:xx --backend sim:edf` is legal, and only the sim:xx run stores it.
  */
 export function refuseInapplicableOptions(backendIds: readonly string[], given: readonly GivenSimOption[]): void {
-  const policies = backendIds.map(simPolicyOf);
+  const policies = backendIds.filter((id) => !id.startsWith("http:")).map(simPolicyOf);
   const unused = given.filter(({ key }) => !policies.some((p) => appliesSimConfigKey(p, key)));
   if (unused.length === 0) return;
   const users = (key: keyof SimConfig): string =>

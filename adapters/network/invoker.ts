@@ -1,0 +1,38 @@
+import type { Invocation } from "../../traces/invocation.ts";
+
+/** How one sent request ended, as the transport saw it. The driver turns it into the row's outcome. */
+export type InvokeStatus = "ok" | "throttled" | "failed" | "timeout";
+
+export interface InvokeResult {
+  readonly status: InvokeStatus;
+  /** The response's status code; absent when no response came (connection error, abort). */
+  readonly httpStatus?: number;
+  /** What the target says the request waited in its queue / spent executing, ms. */
+  readonly serverQueueMs?: number;
+  readonly serverExecMs?: number;
+  /** CPU ms the target says the function used. */
+  readonly cpuMs?: number;
+  /** One line for every status but ok: "HTTP 503: busy", "ECONNREFUSED 127.0.0.1:8080". */
+  readonly error?: string;
+}
+
+/**
+ * The one thing a network backend provides to the shared open-loop driver: a way to send one
+ * invocation. HTTP, the live control plane and Lambda each implement it; pacing, the in-flight
+ * bound, timeouts, draining and the fidelity ledger stay in the driver, identical for all.
+ */
+export interface Invoker {
+  /**
+   * Before anything is sent: throws an Error whose message is one line naming the target and
+   * what is wrong (unreachable, refused) so a run against a dead target stops before its first row.
+   */
+  check(signal: AbortSignal): Promise<void>;
+  /**
+   * Sends one invocation and resolves when its answer is fully received. Never rejects: every
+   * failure is a result. The driver aborts `signal` when it has given the request up (timeout,
+   * interrupted drain); the transport should then free the connection and may resolve anyhow.
+   */
+  invoke(invocation: Invocation, signal: AbortSignal): Promise<InvokeResult>;
+  /** Closes connections; called once after the run's last answer. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,320 @@
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
+import type { Invocation, InvocationBatch } from "../../traces/invocation.ts";
+import type { Outcome, OutcomeSink, RunSummary } from "../backend.ts";
+import { emptyOutcomeCounts } from "../backend.ts";
+import type { CostFunction } from "../billing/compile-cost.ts";
+import { FidelityLedger } from "./fidelity-ledger.ts";
+import type { InvokeResult, Invoker } from "./invoker.ts";
+import type { NetworkOptions } from "./network-options.ts";
+import { paceDecision } from "./pace-decision.ts";
+import { ReadAhead } from "./read-ahead.ts";
+
+/** What the driver reports while it runs, at most every `progressIntervalMs`. */
+export interface NetworkProgress {
+  readonly sent: number;
+  readonly inFlight: number;
+  /** Sent invocations whose outcome is recorded (answered, timed out or failed). */
+  readonly completed: number;
+  readonly dropped: number;
+  /** Completed with a status other than ok (throttled, failed, timeout). */
+  readonly errors: number;
+  readonly latenessP99Ms: number;
+  /** Sends per second over the last interval. */
+  readonly sentPerS: number;
+}
+
+export type NetworkProgressListener = (progress: NetworkProgress) => void;
+
+export interface OpenLoopDriverOptions extends NetworkOptions {
+  /** The row cost of an outcome under the backend's own billing model. */
+  readonly bill: CostFunction;
+  readonly onProgress?: NetworkProgressListener;
+  readonly progressIntervalMs?: number;
+  /** How early a timer wakes before a send to spin the rest (see pace-decision.ts). */
+  readonly spinMarginMs?: number;
+}
+
+/** One sent request awaiting its outcome. `controller` is released once settled. */
+interface InFlight {
+  readonly inv: Invocation;
+  readonly sentAt: number;
+  readonly deadline: number;
+  controller: AbortController | undefined;
+}
+
+/** Sends in a row before the driver yields once to the event loop so answers get read. */
+const maxBurst = 64;
+
+/**
+ * The open-loop driver every network backend shares: invocation i leaves at t0 + arrivalMs on the
+ * monotonic clock (`performance.now()`), whether or not earlier ones were answered. Each sent
+ * invocation ends with exactly one outcome (answer, `timeout` at `timeoutMs`, or `timeout` when
+ * an interrupted run's drain ends); one that finds `maxInFlight` requests waiting is `dropped`.
+ * The sink must not block: the store's RunWriter hands rows to a worker thread.
+ *
+ * Ctrl-C (the signal) stops sending at once, waits up to `drainS` for the answers in flight,
+ * gives up the rest, and returns the summary normally; invocations read but never reached get no
+ * outcome and are not counted.
+ */
+export async function driveOpenLoop(
+  invoker: Invoker,
+  stream: AsyncIterable<InvocationBatch>,
+  sink: OutcomeSink,
+  signal: AbortSignal,
+  options: OpenLoopDriverOptions,
+): Promise<RunSummary> {
+  return new OpenLoopDriver(invoker, sink, options).run(stream, signal);
+}
+
+class OpenLoopDriver {
+  private readonly ledger = new FidelityLedger();
+  private readonly outcomes = emptyOutcomeCounts();
+  private t0 = 0;
+  private inFlight = 0;
+  private inFlightPeak = 0;
+  private completed = 0;
+  private errors = 0;
+  /** Sent requests in send order, hence in deadline order: the timeout sweep looks at the head. */
+  private readonly pending: InFlight[] = [];
+  private pendingHead = 0;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private whenIdle: (() => void) | undefined;
+  private timedOut = 0;
+  private abandoned = 0;
+  /** The sink's first error (the store's writer failed): the run stops and rethrows it. */
+  private sinkFailure: { readonly error: unknown } | undefined;
+
+  constructor(
+    private readonly invoker: Invoker,
+    private readonly sink: OutcomeSink,
+    private readonly options: OpenLoopDriverOptions,
+  ) {}
+
+  async run(stream: AsyncIterable<InvocationBatch>, signal: AbortSignal): Promise<RunSummary> {
+    const reader = new ReadAhead(stream);
+    this.t0 = performance.now();
+    const progress = this.startProgress();
+    try {
+      await this.pace(reader, signal);
+      if (!signal.aborted) await this.idleOr(signal, Infinity);
+      this.throwIfSinkFailed();
+      if (signal.aborted && this.inFlight > 0) {
+        await this.idleOr(undefined, this.options.drainS * 1000);
+        this.abandonAll(`no answer within --drain-s ${this.options.drainS} after the run was interrupted`);
+      }
+      this.throwIfSinkFailed();
+    } catch (error) {
+      this.abandonAll(`given up: the run failed (${error instanceof Error ? error.message : String(error)})`);
+      throw error;
+    } finally {
+      if (progress) clearInterval(progress);
+      if (this.sweepTimer) clearTimeout(this.sweepTimer);
+      await reader.close();
+    }
+    this.reportProgress(0);
+    return {
+      invocations: this.ledger.sent + this.ledger.dropped,
+      outcomes: { ...this.outcomes },
+      counters: {
+        sent: this.ledger.sent,
+        dropped: this.ledger.dropped,
+        inFlightPeak: this.inFlightPeak,
+        timedOut: this.timedOut,
+        abandonedAfterInterrupt: this.abandoned,
+        latenessP999Ms: this.ledger.latenessPercentileMs(99.9),
+      },
+      fidelity: this.ledger.summary(),
+    };
+  }
+
+  /** The pacing loop: returns at the stream's end or at once when the signal is aborted. */
+  private async pace(reader: ReadAhead, signal: AbortSignal): Promise<void> {
+    const { maxInFlight } = this.options;
+    const spinMarginMs = this.options.spinMarginMs ?? 1.5;
+    let burst = 0;
+    for (;;) {
+      if (signal.aborted) return;
+      this.throwIfSinkFailed();
+      const inv = reader.peek();
+      if (inv === undefined) {
+        if (!(await reader.refill())) return;
+        continue;
+      }
+      const now = performance.now();
+      const decision = paceDecision(this.t0 + inv.arrivalMs, now, this.inFlight, maxInFlight, spinMarginMs);
+      switch (decision.kind) {
+        case "send":
+        case "drop":
+          reader.advance();
+          if (decision.kind === "send") this.send(inv, now);
+          else this.drop(inv, now);
+          if (++burst >= maxBurst) {
+            burst = 0;
+            await nextTurn();
+          }
+          break;
+        case "spin":
+          burst = 0;
+          await nextTurn();
+          break;
+        case "sleep":
+          burst = 0;
+          await sleep(decision.ms, undefined, { signal }).catch(() => undefined);
+          break;
+      }
+    }
+  }
+
+  private send(inv: Invocation, now: number): void {
+    const controller = new AbortController();
+    const entry: InFlight = { inv, sentAt: now, deadline: now + this.options.timeoutMs, controller };
+    this.ledger.recordSent(inv.arrivalMs, now - this.t0);
+    this.inFlight++;
+    if (this.inFlight > this.inFlightPeak) this.inFlightPeak = this.inFlight;
+    this.pending.push(entry);
+    if (this.sweepTimer === undefined) this.armSweep();
+    this.invoker.invoke(inv, controller.signal).then(
+      (result) => this.settle(entry, result, performance.now()),
+      (error: unknown) => this.settle(entry, { status: "failed", error: `the invoker threw: ${error instanceof Error ? error.message : String(error)}` }, performance.now()),
+    );
+  }
+
+  private drop(inv: Invocation, now: number): void {
+    this.ledger.recordDropped(inv.arrivalMs);
+    this.outcomes.dropped++;
+    this.record(inv, { status: "dropped", endMs: now - this.t0, preemptions: 0, swappedOutMb: 0, costMicroCents: 0, error: `${this.options.maxInFlight} requests in flight (--max-in-flight)` });
+  }
+
+  /** Records the outcome of a sent request, once: a late answer after a timeout is ignored. */
+  private settle(entry: InFlight, result: InvokeResult, at: number): void {
+    if (entry.controller === undefined) return;
+    entry.controller = undefined;
+    this.inFlight--;
+    this.completed++;
+    this.outcomes[result.status]++;
+    if (result.status !== "ok") this.errors++;
+    // Absent fields stay undefined rather than being spread in: this runs once per answer.
+    this.record(entry.inv, {
+      status: result.status,
+      sentMs: entry.sentAt - this.t0,
+      endMs: at - this.t0,
+      preemptions: 0,
+      swappedOutMb: 0,
+      costMicroCents: 0,
+      httpStatus: result.httpStatus,
+      serverQueueMs: result.serverQueueMs,
+      serverExecMs: result.serverExecMs,
+      cpuMs: result.cpuMs,
+      error: result.error,
+    });
+    if (this.pending[this.pendingHead] === entry) this.popSettled();
+    if (this.inFlight === 0) this.whenIdle?.();
+  }
+
+  private record(inv: Invocation, outcome: { -readonly [K in keyof Outcome]: Outcome[K] }): void {
+    outcome.costMicroCents = this.options.bill(inv, outcome);
+    // Answers arrive in promise callbacks, where a throw would be an unhandled rejection: keep
+    // the first failure for the pacing loop and the final wait to rethrow.
+    try {
+      this.sink.outcome(inv, outcome);
+    } catch (error) {
+      this.sinkFailure ??= { error };
+      this.whenIdle?.();
+    }
+  }
+
+  private throwIfSinkFailed(): void {
+    if (this.sinkFailure) throw this.sinkFailure.error;
+  }
+
+  /** Gives up the requests past their deadline (oldest first) and re-arms for the next deadline. */
+  private sweep(): void {
+    this.sweepTimer = undefined;
+    const now = performance.now();
+    for (;;) {
+      this.popSettled();
+      const head = this.pending[this.pendingHead];
+      if (head === undefined || head.deadline > now) break;
+      const controller = head.controller!;
+      this.timedOut++;
+      this.settle(head, { status: "timeout", error: `no answer within --timeout-ms ${this.options.timeoutMs}` }, now);
+      controller.abort();
+    }
+    this.armSweep();
+  }
+
+  private armSweep(): void {
+    this.popSettled();
+    const head = this.pending[this.pendingHead];
+    if (head === undefined) return;
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, head.deadline - performance.now()));
+  }
+
+  private popSettled(): void {
+    while (this.pendingHead < this.pending.length && this.pending[this.pendingHead]!.controller === undefined) this.pendingHead++;
+    if (this.pendingHead === this.pending.length) {
+      this.pending.length = 0;
+      this.pendingHead = 0;
+    } else if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
+      this.pending.splice(0, this.pendingHead);
+      this.pendingHead = 0;
+    }
+  }
+
+  /** Resolves when nothing is in flight, when `signal` aborts, or after `limitMs`. */
+  private idleOr(signal: AbortSignal | undefined, limitMs: number): Promise<void> {
+    if (this.inFlight === 0 || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.whenIdle = undefined;
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = Number.isFinite(limitMs) ? setTimeout(done, limitMs) : undefined;
+      signal?.addEventListener("abort", done, { once: true });
+      this.whenIdle = done;
+    });
+  }
+
+  /** Settles every request still in flight as `timeout` with `why`, and aborts it. */
+  private abandonAll(why: string): void {
+    const now = performance.now();
+    // A copy: settling the head compacts `pending` under the loop.
+    for (const entry of this.pending.slice(this.pendingHead)) {
+      const controller = entry.controller;
+      if (controller === undefined) continue;
+      this.abandoned++;
+      this.settle(entry, { status: "timeout", error: why }, now);
+      controller.abort();
+    }
+  }
+
+  private lastProgressSent = 0;
+  private lastProgressAt = 0;
+
+  private startProgress(): NodeJS.Timeout | undefined {
+    if (!this.options.onProgress) return undefined;
+    this.lastProgressAt = performance.now();
+    const interval = setInterval(() => this.reportProgress(performance.now() - this.lastProgressAt), this.options.progressIntervalMs ?? 250);
+    interval.unref();
+    return interval;
+  }
+
+  private reportProgress(intervalMs: number): void {
+    const listener = this.options.onProgress;
+    if (!listener) return;
+    const sent = this.ledger.sent;
+    listener({
+      sent,
+      inFlight: this.inFlight,
+      completed: this.completed,
+      dropped: this.ledger.dropped,
+      errors: this.errors,
+      latenessP99Ms: this.ledger.latenessPercentileMs(99),
+      sentPerS: intervalMs > 0 ? ((sent - this.lastProgressSent) * 1000) / intervalMs : 0,
+    });
+    this.lastProgressSent = sent;
+    this.lastProgressAt = performance.now();
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The open-loop driver's pacing limit: the highest rate it sends at from one core with p99
+ * lateness (actual − intended send time) under 1 ms, against a loopback server that answers at
+ * once (bench/instant-http-server.ts, its own process). Each step paces a fixed rate for a few
+ * seconds through the real `http:` backend (undici keep-alive, the driver, the fidelity ledger)
+ * into a counting sink; a last step repeats the middle rate into a real RunStore writer, to show the
+ * store's worker thread does not make the sender late.
+ *
+ *   npx tsx bench/network-driver.bench.ts                  # 2k … 30k req/s, 2 s each
+ *   XXBENCH_BENCH_SECONDS=1 npx tsx bench/network-driver.bench.ts
+ *
+ * The server's own closed-loop rate is printed alongside: a driver step above it measures the
+ * server's backlog (in-flight growth, drops), not the pacing. On a shared 2-core machine the load
+ * average is printed with each step.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Pool } from "undici";
+import type { ClassSample, MachineSample, Outcome, OutcomeSink } from "../adapters/backend.ts";
+import { httpBackend } from "../adapters/http/http-backend.ts";
+import { defaultNetworkOptions } from "../adapters/network/network-options.ts";
+import { textTable } from "../harness/cli/text-table.ts";
+import { RunStore } from "../harness/store/run-store.ts";
+import type { Invocation, InvocationBatch } from "../traces/invocation.ts";
+
+const seconds = Number(process.env.XXBENCH_BENCH_SECONDS ?? 2);
+const rates = (process.env.XXBENCH_BENCH_RATES ?? "2000,5000,10000,20000,30000").split(",").map(Number);
+const serverScript = fileURLToPath(new URL("./instant-http-server.ts", import.meta.url));
+
+async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", serverScript], { stdio: ["ignore", "pipe", "inherit"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("the loopback server printed no URL within 30 s")), 30_000);
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const match = /^listening on (\S+)/m.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`the loopback server exited (code ${code})`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** The server's own rate: answers per second to `depth` closed loops for `ms` after a warm-up. */
+async function serverRate(url: string, depth: number, ms: number): Promise<number> {
+  const pool = new Pool(new URL(url).origin, { connections: depth });
+  let counting = false;
+  let done = 0;
+  let stop = false;
+  const loop = async (): Promise<void> => {
+    while (!stop) {
+      const res = await pool.request({ path: "/", method: "POST", body: "{}" });
+      await res.body.text();
+      if (counting) done++;
+    }
+  };
+  const loops = Array.from({ length: depth }, loop);
+  await new Promise((r) => setTimeout(r, 300));
+  counting = true;
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  counting = false;
+  const elapsed = performance.now() - t0;
+  stop = true;
+  await Promise.all(loops);
+  await pool.close();
+  return (done * 1000) / elapsed;
+}
+
+async function* evenStream(count: number, ratePerS: number): AsyncGenerator<InvocationBatch> {
+  const batchSize = 4096;
+  for (let start = 0; start < count; start += batchSize) {
+    const batch: Invocation[] = [];
+    for (let id = start; id < Math.min(count, start + batchSize); id++) {
+      batch.push({ id, arrivalMs: 200 + (id * 1000) / ratePerS, tenant: "t", app: "a", fn: "f", priceClass: 0, workMs: 0, memStartMb: 128, memPeakMb: 128 });
+    }
+    yield batch;
+  }
+}
+
+class CountingSink implements OutcomeSink {
+  readonly counts = new Map<string, number>();
+  outcome(_inv: Invocation, outcome: Outcome): void {
+    this.counts.set(outcome.status, (this.counts.get(outcome.status) ?? 0) + 1);
+  }
+  sample(_s: MachineSample): void {}
+  classSample(_s: ClassSample): void {}
+}
+
+const server = await startServer();
+try {
+  const closedLoop = await serverRate(server.url, 32, 1500);
+  const step = (rate: number, count: number, sink: OutcomeSink) =>
+    httpBackend(server.url, { network: { ...defaultNetworkOptions, timeoutMs: 5_000 } }, [1]).run(evenStream(count, rate), sink, new AbortController().signal);
+  // Warm-up, not reported: JIT and the first connections.
+  await step(2000, 1000, new CountingSink());
+  const rows: (string | number)[][] = [];
+  let best = 0;
+  const measureStep = async (rate: number, label: string, sink: OutcomeSink & { ok(): number }): Promise<void> => {
+    const count = Math.round(rate * seconds);
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const summary = await step(rate, count, sink);
+    const wallS = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const f = summary.fidelity!;
+    if (label === "" && f.latenessP99Ms < 1 && f.dropped === 0 && f.achievedPerS > rate * 0.99) best = Math.max(best, rate);
+    rows.push([
+      `${rate}${label}`,
+      Math.round(f.achievedPerS),
+      f.latenessP50Ms.toFixed(3),
+      f.latenessP99Ms.toFixed(3),
+      Number(summary.counters.latenessP999Ms).toFixed(3),
+      f.latenessMaxMs.toFixed(1),
+      f.dropped,
+      sink.ok() === f.sent ? "all" : String(sink.ok()),
+      summary.counters.inFlightPeak!,
+      `${Math.round(((used.user + used.system) / 1e6 / wallS) * 100)} %`,
+      loadavg()[0]!.toFixed(2),
+    ]);
+  };
+  for (const rate of rates) {
+    const sink = new CountingSink();
+    await measureStep(rate, "", Object.assign(sink, { ok: () => sink.counts.get("ok") ?? 0 }));
+  }
+  const dir = mkdtempSync(join(tmpdir(), "xxbench-network-bench-"));
+  try {
+    const store = await RunStore.open(join(dir, "bench.duckdb"));
+    const runId = await store.beginRun({ backend: `http:${server.url}`, traceKind: "bench", seed: 1, config: {}, manifest: {} });
+    const writer = await store.openRunWriter(runId);
+    const rate = rates[Math.floor(rates.length / 2)]!;
+    await measureStep(rate, " into a RunStore", Object.assign(writer, { ok: () => writer.outcomes }));
+    await writer.close();
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(
+    `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "load 1m"], rows)}\n`,
+  );
+  process.stdout.write(
+    `highest paced rate with p99 lateness < 1 ms (none dropped): ${best > 0 ? `${best} req/s` : `none of ${rates.join(", ")}`}; ` +
+      `the server alone answers ${Math.round(closedLoop)} req/s to 32 closed loops (driver/server ${(best / closedLoop).toFixed(2)}); ` +
+      `${seconds} s per step, ${process.version}\n`,
+  );
+} finally {
+  await server.stop();
+}
