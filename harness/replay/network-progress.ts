@@ -22,7 +22,7 @@ export function formatNetworkProgress(label: string, p: NetworkProgress, elapsed
  */
 export function stderrNetworkProgress(
   label: string,
-  plan: SendPlan | undefined,
+  plan: () => SendPlan | undefined,
   stream: NodeJS.WriteStream = process.stderr,
 ): { listener: NetworkProgressListener; finish: () => void } {
   const tty = stream.isTTY === true;
@@ -34,7 +34,7 @@ export function stderrNetworkProgress(
     started ??= now;
     if (now - lastPrint < (tty ? 250 : 5000)) return;
     lastPrint = now;
-    const line = formatNetworkProgress(label, p, now - started, plan);
+    const line = formatNetworkProgress(label, p, now - started, plan());
     if (tty) stream.write(`\r\x1b[K${line}`);
     else stream.write(`${line}\n`);
     drawn = tty;

@@ -43,15 +43,10 @@ export async function runReplay(args: ReplayArgs): Promise<void> {
   const network = networkSettingsFromArgs(args, args.backend);
   const trace = await traceFromArgs(args.trace, args, args.seed, sim.machines * sim.cores);
   const networkIds = networkBackendIds(args.backend);
-  // Known before anything is sent or stored: what a wall-clock replay will do, and for how long.
   let plan: SendPlan | undefined;
-  if (networkIds.length > 0) {
-    plan = await planSends(trace);
-    if (!args.quiet) process.stderr.write(`xxbench: ${formatSendPlan(plan, networkIds)}\n`);
-  }
   const finishers: (() => void)[] = [];
   const backends = args.backend.map((id) => {
-    const progress = args.quiet || !networkIds.includes(id) ? undefined : stderrNetworkProgress(id, plan);
+    const progress = args.quiet || !networkIds.includes(id) ? undefined : stderrNetworkProgress(id, () => plan);
     if (progress) finishers.push(progress.finish);
     return createBackend(id, {
       sim,
@@ -70,6 +65,11 @@ export async function runReplay(args: ReplayArgs): Promise<void> {
   } catch (error) {
     interrupt.dispose();
     throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  // Known before anything is sent or stored: what a wall-clock replay will do, and for how long.
+  if (networkIds.length > 0) {
+    plan = await planSends(trace);
+    if (!args.quiet) process.stderr.write(`xxbench: ${formatSendPlan(plan, networkIds)}\n`);
   }
   const store = await RunStore.open(args.db);
   try {
