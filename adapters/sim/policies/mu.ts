@@ -92,6 +92,8 @@ export function createMuModel(ctx: SimContext, config: SimConfig): SimModel {
     peakTasksOnAWorker: 0,
     /** Latest task start seen, as a share of the timeout since its worker's handler started. */
     latestTaskStartShare: 0,
+    /** Σ over workers of their billed ms (init + duration, each rounded up to a ms). */
+    billedMs: 0,
     billedMicroCents: 0,
   };
 
@@ -184,7 +186,9 @@ export function createMuModel(ctx: SimContext, config: SimConfig): SimModel {
   function endWorker(w: Worker, now: number, timedOut: boolean): void {
     workers.delete(w.id);
     workerEvents.delete(w.id);
-    const bill = lambdaInstanceMicroCents(size, lambdaBilledMs(w.initMs, now - w.handlerStartMs));
+    const billedMs = lambdaBilledMs(w.initMs, now - w.handlerStartMs);
+    const bill = lambdaInstanceMicroCents(size, billedMs);
+    counters.billedMs += billedMs;
     counters.billedMicroCents += bill;
     // A sandbox cut off by the timeout is torn down; one that returned is kept warm.
     if (!timedOut) sandboxes.release(w.sandbox, now);

@@ -140,6 +140,11 @@ describe("a backend's stored config holds only the options it applies", () => {
     idleFreeShare: 0.9,
     idleStepShare: 0.5,
     budgetsUsd: { "tenant-0": 0 },
+    memoryMb: 4096,
+    concurrencyCap: 3,
+    timeoutMs: 500,
+    coldStartMs: 40,
+    keepAliveMs: 0,
   };
   it.each(Object.keys(simPolicies) as SimPolicyName[])("sim:%s ignores every key the table says it does not apply", async (policy) => {
     const applied = simConfigKeysApplied[policy] as readonly string[];
