@@ -4,6 +4,7 @@ import { costSection } from "./sections/cost-section.ts";
 import { latencyDistributionSection } from "./sections/latency-distribution-section.ts";
 import { loadSweepSection } from "./sections/load-sweep-section.ts";
 import { memorySection } from "./sections/memory-section.ts";
+import { muSection } from "./sections/mu-section.ts";
 import { pairedSection } from "./sections/paired-section.ts";
 import type { ReportContext, ReportSection } from "./sections/report-section.ts";
 import { tailOverTimeSection } from "./sections/tail-over-time-section.ts";
@@ -18,6 +19,7 @@ export const sectionBuilders = {
   loadSweep: loadSweepSection,
   memory: memorySection,
   cost: costSection,
+  mu: muSection,
 } satisfies Record<string, (ctx: ReportContext) => Promise<ReportSection>>;
 
 export type SectionName = keyof typeof sectionBuilders;
