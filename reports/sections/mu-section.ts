@@ -34,7 +34,8 @@ export async function muSection(ctx: ReportContext): Promise<ReportSection<MuSum
   const points = await muFigurePoints(ctx.store, ctx.runs);
   if (points.length === 0) {
     const why = "No sim:faas or sim:mu runs among these (see `xxbench sweep --preset mu`)";
-    const charts = ["mu-cost", "mu-invocations", "mu-latency"].map((id) => ({ id, title: "μ vs conventional FaaS", caption: `${why}.`, spec: noDataChart("μ vs conventional FaaS", `${why}.`) }));
+    // One panel says why, rather than three empty figures in every report of other backends.
+    const charts = [{ id: "mu-cost", title: "μ vs conventional FaaS", caption: `${why}.`, spec: noDataChart("μ vs conventional FaaS (seed 004's Figures 2–4)", `${why}.`) }];
     return { key: "mu", charts, summary: { points, sizes: [] }, markdown: `## μ vs conventional FaaS\n\n${why}.\n` };
   }
   const sizes = [...new Set(points.map((p) => p.memoryMb))].sort((a, b) => a - b).map((memoryMb): MuSizeRow => {

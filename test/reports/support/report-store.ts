@@ -26,6 +26,7 @@ export const chartIds = [
   "swap-per-class",
   "kills",
   "cost",
+  "mu-cost",
 ];
 
 export function chartFiles(out: string): string[] {
