@@ -1,5 +1,5 @@
 import type { Backend } from "../../adapters/backend.ts";
-import { isSimPolicyName, simPolicies, type SimPolicyName } from "../../adapters/sim/policies/index.ts";
+import { isSimPolicyName, simPolicies, type SimPolicy, type SimPolicyName } from "../../adapters/sim/policies/index.ts";
 import { SimBackend } from "../../adapters/sim/sim-backend.ts";
 import type { SimConfig } from "../../adapters/sim/sim-config.ts";
 import { flagText } from "../cli/options/sim-options.ts";
@@ -18,6 +18,8 @@ export function knownBackends(): Record<string, string> {
 
 export function createBackend(id: string, context: BackendContext): Backend {
   const policy = simPolicyOf(id);
+  const problem = (simPolicies[policy] as SimPolicy).refuse?.(context.sim);
+  if (problem !== undefined) throw new UsageError(problem);
   const backend = new SimBackend(policy, context.sim, context.prices);
   // The stored config says only what this policy applied; the run itself is unchanged.
   const config = { policy, ...appliedSimConfig(policy, context.sim), prices: context.prices };

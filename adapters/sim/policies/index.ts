@@ -4,7 +4,7 @@ import { createEdfModel } from "./edf.ts";
 import { createFaasModel } from "./faas.ts";
 import { createHermodModel } from "./hermod.ts";
 import { createKnativeModel } from "./knative.ts";
-import { createMuModel } from "./mu.ts";
+import { createMuModel, muConfigProblem } from "./mu.ts";
 import { createOpenWhiskModel } from "./openwhisk.ts";
 import { createXxModel } from "./xx.ts";
 
@@ -13,6 +13,8 @@ export type SimPolicyFactory = (ctx: SimContext, config: SimConfig, prices: read
 export interface SimPolicy {
   readonly create: SimPolicyFactory;
   readonly describe: string;
+  /** Why the policy cannot run this configuration (one line, in the flags' units), or undefined. */
+  readonly refuse?: (config: SimConfig) => string | undefined;
 }
 
 /** The simulator's policies by name: `sim:<name>` on the command line. */
@@ -43,6 +45,7 @@ export const simPolicies = {
   },
   mu: {
     create: createMuModel,
+    refuse: muConfigProblem,
     describe: "μ (seed 004): a coordinator's request pool; Lambda workers poll it and run up to vCPUs − 1 tasks each",
   },
 } satisfies Record<string, SimPolicy>;

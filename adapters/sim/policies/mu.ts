@@ -44,7 +44,12 @@ interface Batch {
   readonly runs: readonly TaskRun[];
 }
 
-export class MuConfigError extends Error {}
+/** Why sim:mu cannot run at this configuration, or undefined when it can. */
+export function muConfigProblem(config: Pick<SimConfig, "memoryMb">): string | undefined {
+  const size = lambdaSize(config.memoryMb);
+  if (taskSlots(size.vcpus) >= 1) return undefined;
+  return `sim:mu needs at least 2 vCPUs (--memory-mb 1770 or more): at ${config.memoryMb} MB a worker has ${size.vcpus}, all kept for monitoring`;
+}
 
 /**
  * μ (seed 004): a coordinator keeps tasks in a request pool; worker instances (Lambda invocations
@@ -65,9 +70,8 @@ export class MuConfigError extends Error {}
 export function createMuModel(ctx: SimContext, config: SimConfig): SimModel {
   const size = lambdaSize(config.memoryMb);
   const slotsPerWorker = taskSlots(size.vcpus);
-  if (slotsPerWorker < 1) {
-    throw new MuConfigError(`sim:mu needs at least 2 vCPUs (--memory-mb 1770 or more): at ${config.memoryMb} MB a worker has ${size.vcpus}, all kept for monitoring`);
-  }
+  const problem = muConfigProblem(config);
+  if (problem !== undefined) throw new Error(problem);
   const limits: AdmissionLimits = { timeoutMs: config.timeoutMs, ...paperAdmission };
   const coordinator = new MuCoordinator({ limits, leaseMs: muTiming.leaseMs });
   const sandboxes = new LambdaSandboxes(config.keepAliveMs);
