@@ -12,6 +12,18 @@ export interface MuCoordinatorOptions {
    * only the first completion of a task, so each task completes exactly once.
    */
   readonly leaseMs: number;
+  /**
+   * Times a task may be handed out. One whose lease runs out on its last attempt is given up
+   * (a task longer than the workers live would otherwise circle for ever), as Lambda gives up an
+   * asynchronous invocation after two retries.
+   */
+  readonly maxAttempts: number;
+}
+
+/** What a lease check did: tasks back in the pool, and tasks given up after their last attempt. */
+export interface LeaseExpiry {
+  readonly reclaimed: readonly number[];
+  readonly abandoned: readonly number[];
 }
 
 interface WorkerEntry {
@@ -38,6 +50,7 @@ export class MuCoordinator {
   private readonly pooled = new Set<number>();
   private readonly leases = new Map<number, Lease>();
   private readonly workers = new Map<number, WorkerEntry>();
+  private readonly attempts = new Map<number, number>();
   /** Leases that ran out and sent their task back to the pool. */
   reassignments = 0;
   /** Completions refused because the task had already completed (or was never submitted). */
@@ -84,6 +97,7 @@ export class MuCoordinator {
     if (answer.kind === "assign") {
       const task = this.take();
       this.leases.set(task, { worker, expiresMs: now + this.options.leaseMs });
+      this.attempts.set(task, (this.attempts.get(task) ?? 0) + 1);
       return { kind: "assign", task };
     }
     if (answer.kind === "shutdown") this.workers.delete(worker);
@@ -98,32 +112,47 @@ export class MuCoordinator {
     const lease = this.leases.get(task);
     if (lease !== undefined) {
       this.leases.delete(task);
+      this.attempts.delete(task);
       return true;
     }
     // Its lease ran out and it waits in the pool, but the first worker finished it after all.
-    if (this.pooled.delete(task)) return true;
+    if (this.pooled.delete(task)) {
+      this.attempts.delete(task);
+      return true;
+    }
     this.duplicateCompletions++;
     void worker;
     return false;
   }
 
-  /** Sends every task whose lease ran out by `now` back to the pool; forgets workers silent as long. Returns the tasks. */
-  expireLeases(now: number): number[] {
-    const back: number[] = [];
+  /**
+   * Sends every task whose lease ran out by `now` back to the pool, or gives it up after its last
+   * attempt; forgets workers silent as long.
+   */
+  expireLeases(now: number): LeaseExpiry {
+    const expired: number[] = [];
     for (const [task, lease] of this.leases) {
       if (lease.expiresMs <= now) {
         this.leases.delete(task);
-        back.push(task);
+        expired.push(task);
       }
     }
-    back.sort((a, b) => a - b);
-    for (const task of back) {
+    expired.sort((a, b) => a - b);
+    const reclaimed: number[] = [];
+    const abandoned: number[] = [];
+    for (const task of expired) {
+      if ((this.attempts.get(task) ?? 0) >= this.options.maxAttempts) {
+        this.attempts.delete(task);
+        abandoned.push(task);
+        continue;
+      }
       this.pooled.add(task);
       this.reclaimed.push(task);
+      reclaimed.push(task);
     }
-    this.reassignments += back.length;
+    this.reassignments += reclaimed.length;
     for (const [worker, entry] of this.workers) if (entry.lastPollMs + this.options.leaseMs <= now) this.workers.delete(worker);
-    return back;
+    return { reclaimed, abandoned };
   }
 
   /** When the next lease runs out if no poll renews it (+Infinity when none is held). */

@@ -13,15 +13,25 @@ import type { SimConfig } from "../sim-config.ts";
 /**
  * μ's timing where seed 004 gives no number: workers poll "periodically" (§3.3) — every 20 ms
  * here, and again at once after a poll that brought a task; a lease lasts 1 s, fifty polls, so
- * only a worker that stopped polling (died) loses its tasks.
+ * only a worker that stopped polling (died) loses its tasks. A task whose third run is cut off too is
+ * given up (`timeout`), as Lambda gives up an asynchronous invocation after two retries.
  */
-export const muTiming = { pollMs: 20, leaseMs: 1000 } as const;
+export const muTiming = { pollMs: 20, leaseMs: 1000, maxAttempts: 3 } as const;
 
 interface TaskRun {
   readonly slot: number;
   readonly ms: number;
-  /** The run that completed the task (not one cut short by the worker's death). */
-  readonly final: boolean;
+}
+
+/** A task's account while its row waits for the bills of the workers it ran on. */
+interface TaskAccount {
+  costMicroCents: number;
+  cpuMs: number;
+  /** Runs recorded on ended workers whose bills are not shared out yet. */
+  unsettledRuns: number;
+  /** Set once the task completed (ok) or was given up (timeout). */
+  status?: "ok" | "timeout";
+  endMs: number;
 }
 
 interface Worker {
@@ -73,16 +83,14 @@ export function createMuModel(ctx: SimContext, config: SimConfig): SimModel {
   const problem = muConfigProblem(config);
   if (problem !== undefined) throw new Error(problem);
   const limits: AdmissionLimits = { timeoutMs: config.timeoutMs, ...paperAdmission };
-  const coordinator = new MuCoordinator({ limits, leaseMs: muTiming.leaseMs });
+  const coordinator = new MuCoordinator({ limits, leaseMs: muTiming.leaseMs, maxAttempts: muTiming.maxAttempts });
   const sandboxes = new LambdaSandboxes(config.keepAliveMs);
   const jobs = ctx.jobs;
   const workers = new Map<number, Worker>();
   const workerEvents = new IndexedMinHeap(64);
   const leaseChecks: number[] = [];
   const slotOfTask = new Map<number, number>();
-  const costSoFar = new Map<number, number>();
-  const cpuSoFar = new Map<number, number>();
-  const endOf = new Map<number, number>();
+  const accounts = new Map<number, TaskAccount>();
   const meter = new CoreTimeMeter(1);
   let runningTasks = 0;
   let nextWorkerId = 0;
@@ -93,6 +101,7 @@ export function createMuModel(ctx: SimContext, config: SimConfig): SimModel {
     idleWorkers: 0,
     workersTimedOut: 0,
     tasksCutByTimeout: 0,
+    tasksGivenUp: 0,
     peakTasksOnAWorker: 0,
     /** Latest task start seen, as a share of the timeout since its worker's handler started. */
     latestTaskStartShare: 0,
@@ -155,7 +164,10 @@ export function createMuModel(ctx: SimContext, config: SimConfig): SimModel {
   function startTask(w: Worker, task: number, now: number): void {
     const slot = slotOfTask.get(task)!;
     const inv = jobs.invocation[slot]!;
-    if (Number.isNaN(jobs.firstStart[slot]!)) jobs.firstStart[slot] = now;
+    if (Number.isNaN(jobs.firstStart[slot]!)) {
+      jobs.firstStart[slot] = now;
+      accounts.set(slot, { costMicroCents: 0, cpuMs: 0, unsettledRuns: 0, endMs: Number.NaN });
+    }
     jobs.placedAt[slot] = now;
     jobs.runStart[slot] = now;
     jobs.machine[slot] = w.id;
@@ -174,17 +186,27 @@ export function createMuModel(ctx: SimContext, config: SimConfig): SimModel {
     runningTasks--;
     w.memMb -= jobs.invocation[run.slot]!.memPeakMb;
     const ms = now - run.startMs;
-    cpuSoFar.set(run.slot, (cpuSoFar.get(run.slot) ?? 0) + ms);
-    let final = false;
+    const account = accounts.get(run.slot)!;
+    account.cpuMs += ms;
+    account.unsettledRuns++;
     if (completed) {
       // Only a worker that died loses a lease, and a dead worker completes nothing: the first
       // completion is the only one, so a refusal here is a bug in the model.
       if (!coordinator.complete(w.id, task)) throw new Error(`sim:mu: task ${task} completed twice`);
-      endOf.set(run.slot, now);
+      account.status = "ok";
+      account.endMs = now;
       slotOfTask.delete(task);
-      final = true;
     } else counters.tasksCutByTimeout++;
-    w.runs.push({ slot: run.slot, ms, final });
+    w.runs.push({ slot: run.slot, ms });
+  }
+
+  /** Emits a task's row once it ended and every worker it ran on has shared out its bill. */
+  function emitIfSettled(slot: number): void {
+    const account = accounts.get(slot)!;
+    if (account.status === undefined || account.unsettledRuns > 0) return;
+    accounts.delete(slot);
+    jobs.remaining[slot] = 0;
+    ctx.endBilled(slot, account.endMs, account.status, account.cpuMs, account.costMicroCents);
   }
 
   function endWorker(w: Worker, now: number, timedOut: boolean): void {
@@ -212,33 +234,29 @@ export function createMuModel(ctx: SimContext, config: SimConfig): SimModel {
       }
       held = batch;
     }
-    if (workers.size === 0 && coordinator.pooledTasks === 0 && coordinator.leasedTasks === 0) {
-      if (held === null) {
-        if (carryMicroCents > 0) throw new Error("sim:mu: an idle worker's bill has no task to go to");
-        return;
-      }
-      flush(held, carryMicroCents);
-      carryMicroCents = 0;
-      held = null;
+    flushIfQuiescent();
+  }
+
+  /** With no worker alive and no task pooled or leased, no later bill can come: share out the last. */
+  function flushIfQuiescent(): void {
+    if (workers.size > 0 || coordinator.pooledTasks > 0 || coordinator.leasedTasks > 0) return;
+    if (held === null) {
+      if (carryMicroCents > 0) throw new Error("sim:mu: an idle worker's bill has no task to go to");
+      return;
     }
+    flush(held, carryMicroCents);
+    carryMicroCents = 0;
+    held = null;
   }
 
   function flush(batch: Batch, extraMicroCents: number): void {
     const shares = proRataShares(batch.billMicroCents + extraMicroCents, batch.runs.map((r) => r.ms));
     batch.runs.forEach((run, i) => {
-      const cost = (costSoFar.get(run.slot) ?? 0) + shares[i]!;
-      if (!run.final) {
-        costSoFar.set(run.slot, cost);
-        return;
-      }
-      const cpuMs = cpuSoFar.get(run.slot)!;
-      const endMs = endOf.get(run.slot)!;
-      costSoFar.delete(run.slot);
-      cpuSoFar.delete(run.slot);
-      endOf.delete(run.slot);
-      jobs.remaining[run.slot] = 0;
-      ctx.endBilled(run.slot, endMs, "ok", cpuMs, cost);
+      const account = accounts.get(run.slot)!;
+      account.costMicroCents += shares[i]!;
+      account.unsettledRuns--;
     });
+    for (const run of batch.runs) if (accounts.has(run.slot)) emitIfSettled(run.slot);
   }
 
   function step(w: Worker, now: number): void {
@@ -280,8 +298,18 @@ export function createMuModel(ctx: SimContext, config: SimConfig): SimModel {
       if (entity === 0) step(workers.get(workerEvents.peekId())!, now);
       else {
         while (leaseChecks.length > 0 && leaseChecks[0]! <= now) leaseChecks.shift();
-        coordinator.expireLeases(now);
+        const { abandoned } = coordinator.expireLeases(now);
+        for (const task of abandoned) {
+          const slot = slotOfTask.get(task)!;
+          slotOfTask.delete(task);
+          const account = accounts.get(slot)!;
+          account.status = "timeout";
+          account.endMs = now;
+          counters.tasksGivenUp++;
+          emitIfSettled(slot);
+        }
         spawn(now);
+        flushIfQuiescent();
         if (leaseChecks.length > 0) ctx.events.set(1, leaseChecks[0]!);
       }
       reschedule();

@@ -71,6 +71,17 @@ describe("sim:mu, exact scenarios", () => {
     expect(rows.reduce((s, r) => s + r.outcome.costMicroCents, 0)).toBeCloseTo(summary.counters.billedMicroCents!, 9);
   });
 
+  it("gives a task up after its third run is cut off by the timeout, billing all three workers to it", async () => {
+    // A 2 s task under a 1 s timeout can never finish: three workers (at 0, 2000, 4000) each run it
+    // 1 s and die, each lease check 1 s after a death hands it out again; after
+    // the third lease runs out it is given up. Sampling is on, so a row never emitted would hang the run.
+    const { byId, summary } = await lambdaRun("mu", [invocation({ id: 0, arrivalMs: 0, workMs: 2000 })], { concurrencyCap: 1, coldStartMs: 0, timeoutMs: 1000, sampleIntervalMs: 100 });
+    expect(byId.get(0)).toMatchObject({ status: "timeout", startMs: 0, cpuMs: 3000, endMs: 6000 });
+    expect(summary.counters).toMatchObject({ instanceInvocations: 3, workersTimedOut: 3, reassignments: 2, tasksGivenUp: 1, billedMs: 3000 });
+    expect(summary.outcomes.timeout).toBe(1);
+    expect(byId.get(0)!.costMicroCents).toBeCloseTo(3 * (1000 * perMs(2048) + fee), 9);
+  });
+
   it("refuses a size with one vCPU: every vCPU of it would monitor", async () => {
     await expect(lambdaRun("mu", [invocation({ id: 0, arrivalMs: 0, workMs: 1 })], { memoryMb: 1769 })).rejects.toThrow(
       "sim:mu needs at least 2 vCPUs (--memory-mb 1770 or more): at 1769 MB a worker has 1, all kept for monitoring",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MuCoordinator } from "../../../../adapters/scheduling/mu/mu-coordinator.ts";
 import { paperAdmission } from "../../../../adapters/scheduling/mu/mu-worker-admission.ts";
 
-const coordinator = (): MuCoordinator => new MuCoordinator({ limits: { timeoutMs: 10_000, ...paperAdmission }, leaseMs: 1000 });
+const coordinator = (): MuCoordinator => new MuCoordinator({ limits: { timeoutMs: 10_000, ...paperAdmission }, leaseMs: 1000, maxAttempts: 3 });
 const report = (running: number, vcpus = 6) => ({ cpuShare: running / vcpus, memShare: 0, runningTasks: running });
 
 describe("MuCoordinator: a request pool, Algorithm 1 and leases", () => {
@@ -56,7 +56,7 @@ describe("MuCoordinator: a request pool, Algorithm 1 and leases", () => {
     c.poll(1, 0, report(0, 2), []);
     c.poll(1, 900, report(1, 2), [1]);
     expect(c.nextLeaseExpiry()).toBe(1900);
-    expect(c.expireLeases(1899)).toEqual([]);
+    expect(c.expireLeases(1899).reclaimed).toEqual([]);
     expect(c.leasedTasks).toBe(1);
   });
 
@@ -66,8 +66,8 @@ describe("MuCoordinator: a request pool, Algorithm 1 and leases", () => {
     c.register(1, 0, 2);
     expect(c.poll(1, 0, report(0, 2), [])).toEqual({ kind: "assign", task: 1 });
     // Worker 1 dies: it never polls again.
-    expect(c.expireLeases(999)).toEqual([]);
-    expect(c.expireLeases(1000)).toEqual([1]);
+    expect(c.expireLeases(999)).toEqual({ reclaimed: [], abandoned: [] });
+    expect(c.expireLeases(1000)).toEqual({ reclaimed: [1], abandoned: [] });
     expect(c.reassignments).toBe(1);
     expect(c.registeredWorkers).toBe(0);
     c.register(2, 1000, 2);
@@ -99,6 +99,19 @@ describe("MuCoordinator: a request pool, Algorithm 1 and leases", () => {
     c.poll(2, 1000, report(0, 2), []);
     expect(c.complete(2, 1)).toBe(true);
     expect(c.complete(1, 1)).toBe(false);
+  });
+
+  it("gives a task up when its lease runs out on its last attempt", () => {
+    const c = coordinator();
+    c.submit(1);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const t = attempt * 2000;
+      c.register(attempt, t, 2);
+      expect(c.poll(attempt, t, report(0, 2), [])).toEqual({ kind: "assign", task: 1 });
+      expect(c.expireLeases(t + 1000)).toEqual(attempt < 3 ? { reclaimed: [1], abandoned: [] } : { reclaimed: [], abandoned: [1] });
+    }
+    expect(c.pooledTasks + c.leasedTasks).toBe(0);
+    expect(c.reassignments).toBe(2);
   });
 
   it("refuses a task submitted while it is still pooled or leased", () => {
