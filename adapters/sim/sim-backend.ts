@@ -49,8 +49,9 @@ export class SimBackend implements Backend {
     this.id = `sim:${policy}`;
     this.billingModel = ownBillingModel[policy];
     this.config = { policy, ...sim, prices, billingModel: this.billingModel };
-    // EDF's one big machine is the same fleet: machines × cores cores.
-    this.billing = { prices, machines: sim.machines };
+    // EDF's one big machine is the same fleet: machines × cores cores. Lambda (faas, mu) has no
+    // fleet to provision, so the provisioned model does not bill those runs.
+    this.billing = this.billingModel === "lambda-instance-x86" ? { prices } : { prices, machines: sim.machines };
   }
 
   async run(invocations: AsyncIterable<InvocationBatch>, sink: OutcomeSink, signal: AbortSignal): Promise<RunSummary> {

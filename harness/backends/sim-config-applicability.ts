@@ -1,7 +1,7 @@
 import type { SimPolicyName } from "../../adapters/sim/policies/index.ts";
 import type { SimConfig } from "../../adapters/sim/sim-config.ts";
 
-/** Every simulator policy reads these: the fleet's shape, the sample clock and the run seed. */
+/** Every policy that simulates a fleet of machines reads these: its shape, the sample clock and the run seed. */
 const everyPolicy = ["machines", "cores", "sampleIntervalMs", "seed"] as const satisfies readonly (keyof SimConfig)[];
 
 /** What the Lambda-modelling policies read. */

@@ -69,6 +69,17 @@ describe("xxbench sweep --preset mu: seed 004's experiment", () => {
     expect(Number(row!.spread)).toBeLessThan(1);
   });
 
+  it("stores each run's rows billed as its workers were, and no provisioned-fleet bill (Lambda has no fleet)", async () => {
+    const rows = await store.query(
+      `SELECT run_id, sum(cost_micro_cents) AS rows, any_value(json_extract(manifest, '$.summary.counters.billedMicroCents'))::DOUBLE AS workers
+       FROM invocations JOIN runs USING (run_id) WHERE backend = 'sim:mu' GROUP BY run_id`,
+    );
+    expect(rows.length).toBe(5);
+    for (const r of rows) expect(Math.abs(Number(r.rows) - Number(r.workers))).toBeLessThanOrEqual(1e-12 * Number(r.workers));
+    const models = await store.query(`SELECT DISTINCT model FROM costs ORDER BY model`);
+    expect(models.map((m) => m.model)).not.toContain("provisioned");
+  });
+
   it("each cell's stored command replays it: the size, the cap and the rate are spelled out, machines are not", () => {
     const command = replayCommandFor(plan, plan.cells[3]!);
     const flag = (name: string): string | undefined => command[command.indexOf(name) + 1];
