@@ -6,6 +6,7 @@ import { fidelitySection } from "./sections/fidelity-section.ts";
 import { latencyDistributionSection } from "./sections/latency-distribution-section.ts";
 import { loadSweepSection } from "./sections/load-sweep-section.ts";
 import { memorySection } from "./sections/memory-section.ts";
+import { muSection } from "./sections/mu-section.ts";
 import { pairedSection } from "./sections/paired-section.ts";
 import type { ReportContext, ReportSection } from "./sections/report-section.ts";
 import { tailOverTimeSection } from "./sections/tail-over-time-section.ts";
@@ -21,6 +22,7 @@ export const sectionBuilders = {
   loadSweep: loadSweepSection,
   memory: memorySection,
   cost: costSection,
+  mu: muSection,
 } satisfies Record<string, (ctx: ReportContext) => Promise<ReportSection | null>>;
 
 export type SectionName = keyof typeof sectionBuilders;
@@ -28,6 +30,7 @@ export type SectionName = keyof typeof sectionBuilders;
 /** Why a section that can be absent is, for the warning when it was asked for by name. */
 const absentSectionReasons: Partial<Record<SectionName, string>> = {
   fidelity: "none of these runs is a network run (a simulator sends every invocation exactly when the trace says)",
+  mu: "none of these runs is sim:faas or sim:mu",
 };
 export const sectionNames = Object.keys(sectionBuilders) as SectionName[];
 

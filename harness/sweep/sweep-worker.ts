@@ -17,7 +17,7 @@ function send(message: WorkerMessage): void {
 
 async function runCell(job: RunCellMessage): Promise<void> {
   const { cell } = job;
-  const args = { ...job.args, load: cell.load ?? undefined, phases: cell.phases ?? undefined };
+  const args = { ...job.args, ...cell.options, load: cell.load ?? undefined, phases: cell.phases ?? undefined };
   const sim = simConfigFromArgs(args, cell.seed);
   const trace = syntheticTrace(syntheticConfigFromArgs(args, cell.seed, sim.machines * sim.cores));
   const backend = createBackend(cell.backend, { sim, prices: trace.prices });

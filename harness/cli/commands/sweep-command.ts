@@ -124,7 +124,7 @@ export function sweepOptions<T>(y: Argv<T>) {
     seeds: { type: "string", describe: "Seeds, comma-separated (default 1)" },
     name: { type: "string", describe: "Sweep name stored with every run (default: the preset or \"sweep\")" },
     jobs: { type: "number", describe: "Worker processes at once (default: the core count)" },
-    preset: { type: "string", choices: Object.keys(sweepPresets), describe: "A figure of the seeds: fig3 (load spike) or fig4 (load sweep)" },
+    preset: { type: "string", choices: Object.keys(sweepPresets), describe: "A figure of the seeds: fig3 (load spike), fig4 (load sweep) or mu (seed 004's Figures 2–4)" },
     "dry-run": { type: "boolean", default: false, describe: "List the grid and exit" },
     report: { type: "boolean", default: true, describe: "Write the report when done (--no-report to skip)" },
     out: { type: "string", default: "runs/report", describe: "Report folder" },
