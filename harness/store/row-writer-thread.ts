@@ -11,6 +11,9 @@
  * free block (bounded memory: the simulator waits rather than buffering without limit). On any
  * failure it closes the file, sets the shared failed flag (so a waiting parent stops waiting)
  * and reports the message.
+ *
+ * The thread loads this file through tsx's require hook (see run-writer.ts), as CommonJS: no
+ * top-level await here, and what it imports must load under require too.
  */
 import { parentPort, workerData } from "node:worker_threads";
 // The bindings alone, not @duckdb/node-api: this thread starts once per run, and loading the
