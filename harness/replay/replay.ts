@@ -1,7 +1,7 @@
 import type { Backend, RunSummary } from "../../adapters/backend.ts";
 import type { InvocationBatch, TraceSource } from "../../traces/invocation.ts";
 import type { RunStore, RunWriter } from "../store/run-store.ts";
-import { billRun } from "../billing/billing-models.ts";
+import { billingStatements } from "../billing/billing-models.ts";
 import { provenance, type RunManifest } from "./manifest.ts";
 import type { ProgressListener } from "./progress.ts";
 import { StreamDigest } from "./stream-digest.ts";
@@ -99,7 +99,6 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     let summary: RunSummary;
     try {
       summary = await backend.run(observed(), writer, request.signal);
-      await writer.close();
       // A network backend stops sending at Ctrl-C, drains and returns: what it read ahead but
       // never sent has no outcome, so it is held to the invocations it says it took.
       const interrupted = request.signal.aborted;
@@ -107,7 +106,8 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
       if (writer.outcomes !== expected) {
         throw new Error(`${backend.id} gave ${writer.outcomes} outcomes for ${expected} invocations: every invocation must have exactly one`);
       }
-      await billRun(store, runId, backend.billing);
+      // Billed as the rows close, by the writer thread that still holds them warm.
+      await writer.close(billingStatements(runId, backend.billing));
       if (interrupted) {
         const wallMs = performance.now() - started;
         await store.endRunUnfinished(runId, "interrupted", `interrupted by the user after ${summary.invocations} invocations, every one accounted for`, wallMs);

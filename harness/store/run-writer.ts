@@ -318,12 +318,12 @@ export class RunWriter implements OutcomeSink {
    * reopens the store. Safe to call twice (error paths close too); a failed run's rows so far
    * are kept, as its status says they are partial.
    */
-  close(): Promise<void> {
-    this.closing ??= this.finish();
+  close(statements: readonly string[] = []): Promise<void> {
+    this.closing ??= this.finish(statements);
     return this.closing;
   }
 
-  private async finish(): Promise<void> {
+  private async finish(statements: readonly string[]): Promise<void> {
     let ended: FromRowWriter;
     try {
       if (Atomics.load(this.state, blockCount) !== 1) {
@@ -336,7 +336,7 @@ export class RunWriter implements OutcomeSink {
         }
         const samples: ToRowWriter = { kind: "samples", machine: this.machineSamples, classes: this.classSamples };
         this.worker.postMessage(samples);
-        const close: ToRowWriter = { kind: "close", functions: this.newFunctions };
+        const close: ToRowWriter = { kind: "close", functions: this.newFunctions, statements };
         this.worker.postMessage(close);
       }
       ended = await this.threadDone;
