@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunStore } from "../../../harness/store/run-store.ts";
 import { startReferenceServer, type RunningReferenceServer } from "../../support/reference-server.ts";
 import { runCliInProcess as runMain } from "../../support/run-cli-in-process.ts";
+import { runCli } from "../../support/run-cli.ts";
 import { useTempDirs } from "../../support/temp-dir.ts";
 
 const tempDir = useTempDirs();
@@ -68,6 +69,36 @@ describe("xxbench replay against a real server on loopback (the reference functi
     expect(runs.stdout).toContain("complete, DEGRADED");
     const summary = await runMain(["summary", "--db", db]);
     expect(summary.stdout).toMatch(/DEGRADED: p99 lateness/);
+  });
+
+  it("Ctrl-C (SIGINT to the real executable) stops sending, drains, and stores the run interrupted with every sent invocation accounted for", async () => {
+    const db = join(tempDir(), "c.duckdb");
+    let signalled = false;
+    // 60 s of sends at 100/s, interrupted once the progress line shows sends under way.
+    const r = await runCli(["replay", "--rate", "100", "--duration-s", "60", "--work-mean-ms", "2", "--work-sd-ms", "0", "--backend", `http:${server.url}`, "--drain-s", "5", "--db", db], (stderr, kill) => {
+      if (!signalled && /sent \d/.test(stderr)) {
+        signalled = true;
+        kill("SIGINT");
+      }
+    });
+    expect(signalled).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/interrupted after \d+ invocations; stored as interrupted/);
+    const store = await RunStore.open(db, { readOnly: true });
+    try {
+      const [run] = await store.query(
+        `SELECT status, error, (SELECT count(*)::INTEGER FROM invocations) AS rows, (SELECT count(sent_ms)::INTEGER FROM invocations) AS sent,
+                (SELECT count(DISTINCT invocation_id)::INTEGER FROM invocations) AS distinct_ids FROM runs`,
+      );
+      expect(run!.status).toBe("interrupted");
+      const rows = Number(run!.rows);
+      // Far fewer than the 6,000 planned: sending stopped at once, and every sent one has its row.
+      expect(rows).toBeGreaterThan(0);
+      expect(rows).toBeLessThan(3000);
+      expect(run).toMatchObject({ sent: rows, distinct_ids: rows, error: `interrupted by the user after ${rows} invocations, every one accounted for` });
+    } finally {
+      store.close();
+    }
   });
 
   it("refuses an unreachable URL in one line before any run is stored", async () => {
