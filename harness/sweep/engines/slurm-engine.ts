@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EngineAttempt } from "../sweep-collect.ts";
 import { readJsonFile } from "../sweep-collect.ts";
@@ -136,7 +136,9 @@ export class SlurmEngine {
       if (tasks.length === 0) tasks = await this.accounted(s.jobId);
       for (const index of s.indices) {
         const attempt = `${s.jobId}_${index}`;
-        const log = this.results.logFile(s.jobId, index);
+        // A task cancelled before it started has no log.
+        const logPath = this.results.logFile(s.jobId, index);
+        const log = existsSync(logPath) ? logPath : null;
         const task = tasks.find((t) => t.task === index);
         const code = exits.get(index)?.get(attempt);
         if (task !== undefined) {
