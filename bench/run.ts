@@ -62,3 +62,6 @@ execFileSync(process.execPath, ["--import", "tsx", here("traces.bench.ts")], { s
 
 process.stdout.write("\nReport build from the store (a 10 M-invocation sim:xx run; the replay that fills the store is not timed):\n");
 execFileSync(process.execPath, ["--import", "tsx", here("report.bench.ts")], { stdio: ["ignore", "ignore", "inherit"] });
+
+process.stdout.write("\nSweep engines: a 16-cell grid through local workers and a private one-node SLURM cluster (needs root and slurm-wlm):\n");
+execFileSync(process.execPath, ["--import", "tsx", here("sweep-engines.bench.ts")], { stdio: "inherit" });

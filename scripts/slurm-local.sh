@@ -13,7 +13,9 @@
 #                           (config_overrides); sweep cells are CPU-bound, so keep it at nproc
 #                           when timing them.
 #   SLURMCTLD_PORT, SLURMD_PORT   default 6817, 6818; two clusters on one machine need others
-#   SLURM_EXTRA_CONF        extra slurm.conf lines, appended last (a later key wins)
+#   SLURM_SCHED_PARAMS      SchedulerParameters (default batch_sched_delay=0,sched_min_interval=0,
+#                           sched_interval=1; set it empty for SLURM's own defaults)
+#   SLURM_EXTRA_CONF        extra slurm.conf lines, appended last
 set -euo pipefail
 cmd=${1:-}
 RUN=${2:-}
@@ -22,6 +24,7 @@ RUN=$(cd "$(dirname "$RUN")" && pwd)/$(basename "$RUN")
 AUTH=${SLURM_AUTH:-none}
 HOST=$(hostname -s)
 NCPU=${SLURM_CPUS:-$(nproc)}
+SCHED=${SLURM_SCHED_PARAMS-batch_sched_delay=0,sched_min_interval=0,sched_interval=1}
 MEM_MB=$(( $(awk '/MemTotal/{print $2}' /proc/meminfo) / 1024 - 1024 ))
 export SLURM_CONF=$RUN/slurm.conf
 
@@ -50,7 +53,8 @@ CredType=cred/none"
   fi
   # SchedulerParameters: by default slurmctld starts batch jobs on a ~3 s cadence (batch
   # scheduling delay plus the main loop's interval); a sweep of short cells would spend most of
-  # its time waiting for it. These three settings start a task as soon as a CPU is free.
+  # its time waiting for it. The default here starts a task as soon as a CPU is free.
+  if [ -n "$SCHED" ]; then SCHEDLINE="SchedulerParameters=$SCHED"; else SCHEDLINE="# SchedulerParameters: SLURM's defaults"; fi
   cat > "$RUN/slurm.conf" <<CONF
 ClusterName=xxbench
 SlurmctldHost=$HOST(127.0.0.1)
@@ -75,7 +79,7 @@ SwitchType=switch/none
 MpiDefault=none
 ReturnToService=2
 SchedulerType=sched/backfill
-SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,sched_interval=1
+$SCHEDLINE
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
 JobCompType=jobcomp/filetxt

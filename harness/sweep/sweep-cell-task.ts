@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runCellIntoFile, type SweepCellIdentity } from "./sweep-cell.ts";
-import { SweepResultsDir } from "./sweep-results.ts";
+import { epochMs, SweepResultsDir } from "./sweep-results.ts";
 import { readSweepSpec } from "./sweep-spec.ts";
 
 export interface CellTaskResult {
@@ -47,6 +47,8 @@ export async function runCellTask(gridFile: string, index: number, signal: Abort
   const scratch = mkdtempSync(join(tmpdir(), "xxbench-cell-"));
   const db = join(scratch, "cell.duckdb");
   let error: string | null = null;
+  // Where a cell's wall time goes (process start, replay, export): the benchmark's per-cell overhead.
+  const timings = { processStartMs: performance.timeOrigin, runStartMs: epochMs() };
   try {
     try {
       await runCellIntoFile({ cell, args: spec.args, db, sweep: spec.name, command: spec.commands[index] ?? [], identity, signal });
@@ -56,7 +58,7 @@ export async function runCellTask(gridFile: string, index: number, signal: Abort
     let resultDir: string | null = null;
     if (existsSync(db)) {
       try {
-        resultDir = await results.exportAttempt(db, index, attempt);
+        resultDir = await results.exportAttempt(db, index, attempt, timings);
       } catch (e) {
         error ??= `exporting the run to ${results.cellDir(index)} failed: ${e instanceof Error ? e.message : String(e)}`;
       }

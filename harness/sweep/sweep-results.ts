@@ -76,7 +76,7 @@ export class SweepResultsDir {
    * Exports every run of a cell's private store as Parquet under cells/INDEX/ATTEMPT: written
    * under a temporary name first, so a collector never reads half a result.
    */
-  async exportAttempt(db: string, index: number, attempt: string): Promise<string> {
+  async exportAttempt(db: string, index: number, attempt: string, timings: Readonly<Record<string, number>> = {}): Promise<string> {
     const final = join(this.cellDir(index), attempt);
     const partial = `${final}.partial-${process.pid}`;
     mkdirSync(this.cellDir(index), { recursive: true });
@@ -85,7 +85,7 @@ export class SweepResultsDir {
       const runs = await store.query(`SELECT run_id::INTEGER AS id, status, error FROM runs ORDER BY run_id`);
       if (runs.length === 0) throw new Error(`the cell's store ${db} holds no run to export`);
       await exportRuns(store, runs.map((r) => Number(r.id)), partial);
-      writeFileSync(join(partial, "attempt.json"), `${JSON.stringify({ index, attempt, runs }, null, 2)}\n`);
+      writeFileSync(join(partial, "attempt.json"), `${JSON.stringify({ index, attempt, runs, timings: { ...timings, exportStartMs: epochMs() } }, null, 2)}\n`);
     } catch (error) {
       rmSync(partial, { recursive: true, force: true });
       throw error;
@@ -96,4 +96,9 @@ export class SweepResultsDir {
     renameSync(partial, final);
     return final;
   }
+}
+
+/** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
 }

@@ -78,7 +78,15 @@ function clusterProcesses(conf: string): number[] {
   return pids;
 }
 
-export async function startLocalSlurm(dir: string, options: { cpus?: number; extraConf?: string } = {}): Promise<LocalSlurmCluster> {
+export interface LocalSlurmOptions {
+  /** CPUs the node declares (default: the machine's). */
+  readonly cpus?: number;
+  /** slurm.conf's SchedulerParameters; "" for SLURM's defaults (default: the script's fast start). */
+  readonly schedulerParameters?: string;
+  readonly extraConf?: string;
+}
+
+export async function startLocalSlurm(dir: string, options: LocalSlurmOptions = {}): Promise<LocalSlurmCluster> {
   const [ctld, slurmd] = [await freePort(), await freePort()];
   const env = {
     ...process.env,
@@ -87,6 +95,7 @@ export async function startLocalSlurm(dir: string, options: { cpus?: number; ext
     SLURM_AUTH: "none",
     ...(options.cpus !== undefined ? { SLURM_CPUS: String(options.cpus) } : {}),
     ...(options.extraConf !== undefined ? { SLURM_EXTRA_CONF: options.extraConf } : {}),
+    ...(options.schedulerParameters !== undefined ? { SLURM_SCHED_PARAMS: options.schedulerParameters } : {}),
   };
   const out = await run(["start", dir], env);
   const conf = /export SLURM_CONF=(\S+)/.exec(out)?.[1];
@@ -107,10 +116,10 @@ export async function startLocalSlurm(dir: string, options: { cpus?: number; ext
   };
 }
 
-/** The SLURM version the clients report, e.g. "slurm-wlm 22.05.8" (for the benchmark's header). */
+/** The installed SLURM, e.g. "slurm-wlm 22.05.8" (for the benchmark's header; clients need a config even for --version, the daemon does not). */
 export function slurmVersion(): string {
   try {
-    return execFileSync("sbatch", ["--version"], { encoding: "utf8" }).trim();
+    return execFileSync("slurmctld", ["-V"], { encoding: "utf8" }).trim();
   } catch {
     return "unknown";
   }
