@@ -27,7 +27,7 @@ export function k8sIndexedJob(spec: SweepSpec, settings: K8sSettings): string {
   const lines = [
     "# xxbench sweep as a Kubernetes Indexed Job: one pod per grid cell (see README, Sweeps).",
     `# sweep "${spec.name}" (${spec.sweepId}), ${spec.cells.length} cells. Copy grid.json to the top of the results volume, then:`,
-    "#   kubectl apply -f job.yaml; kubectl wait --for=condition=complete --timeout=24h job/" + name,
+    `#   kubectl apply -f job.yaml; then wait until job/${name} is Complete or Failed (a failed index fails the Job)`,
     "#   copy the volume's contents back and run: xxbench sweep collect DIR",
     "apiVersion: batch/v1",
     "kind: Job",
@@ -40,7 +40,7 @@ export function k8sIndexedJob(spec: SweepSpec, settings: K8sSettings): string {
     "  completionMode: Indexed",
     `  completions: ${spec.cells.length}`,
     `  parallelism: ${Math.min(settings.parallelism, spec.cells.length)}`,
-    "  # A failing cell does not stop the others; `xxbench sweep resume` lists what is missing.",
+    "  # A failing cell does not stop the others (Kubernetes >= 1.29); `xxbench sweep collect` lists what is missing.",
     "  backoffLimitPerIndex: 0",
     `  maxFailedIndexes: ${spec.cells.length}`,
     "  template:",
