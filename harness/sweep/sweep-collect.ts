@@ -50,7 +50,7 @@ export interface CollectResult {
 }
 
 type StagedAttempt =
-  | { readonly kind: "result"; readonly cell: SweepCell; readonly attempt: string; readonly dir: string }
+  | { readonly kind: "result"; readonly cell: SweepCell; readonly attempt: string; readonly dir: string; readonly engine: Readonly<Record<string, string>> }
   | { readonly kind: "placeholder"; readonly cell: SweepCell; readonly attempt: EngineAttempt; readonly message: string };
 
 /**
@@ -72,7 +72,14 @@ export async function collectSweep(store: RunStore, spec: SweepSpec, results: Sw
     for (const attempt of results.attempts(cell.index)) {
       withResult.add(attempt);
       if (storedAttempts.has(`${cell.index}/${attempt}`)) alreadyStored++;
-      else staged.push({ kind: "result", cell, attempt, dir: join(results.cellDir(cell.index), attempt) });
+      else {
+        // What the engine saw of this attempt (its exit code and state) joins what the cell recorded itself.
+        const seen = engine.find((e) => e.index === cell.index && e.attempt === attempt);
+        const code = exitCodes.get(cell.index)?.get(attempt);
+        const exitCode = code !== undefined ? `${code}:0` : (seen?.exitCode ?? null);
+        const record = { ...(seen !== undefined ? { state: seen.engineState } : {}), ...(exitCode !== null ? { exitCode } : {}) };
+        staged.push({ kind: "result", cell, attempt, dir: join(results.cellDir(cell.index), attempt), engine: record });
+      }
     }
     for (const a of engine.filter((e) => e.index === cell.index)) {
       if (withResult.has(a.attempt) || storedAttempts.has(`${cell.index}/${a.attempt}`)) continue;
@@ -166,7 +173,11 @@ async function importStaged(store: RunStore, spec: SweepSpec, staged: readonly S
         const file = (name: string): string => quote(join(s.dir, `${name}.parquet`));
         const runs = await store.query(`SELECT count(*)::INTEGER AS n FROM read_parquet(${file("runs")})`);
         if (Number(runs[0]?.n) !== 1) throw new Error(`${s.dir} holds ${String(runs[0]?.n)} runs; a sweep cell's result holds one`);
-        await store.run(`INSERT INTO staging.runs BY NAME SELECT * REPLACE (${runId}::INTEGER AS run_id) FROM read_parquet(${file("runs")})`);
+        await store.run(
+          `INSERT INTO staging.runs BY NAME
+           SELECT * REPLACE (${runId}::INTEGER AS run_id, json_merge_patch(manifest::JSON, $patch::JSON) AS manifest) FROM read_parquet(${file("runs")})`,
+          { patch: JSON.stringify(Object.keys(s.engine).length > 0 ? { sweepCell: { engine: s.engine } } : {}) },
+        );
         await into(
           "invocation_rows",
           `SELECT r.* EXCLUDE (run_id, function_id), ${runId}::INTEGER AS run_id, sf.function_id

@@ -101,7 +101,7 @@ export async function waitAndCollect(spec: SweepSpec, results: SweepResultsDir, 
   const interrupt = abortOnInterrupt();
   let ended: boolean;
   try {
-    ended = await engine.wait(submission, { pollMs: options.pollMs, signal: interrupt.signal, ...(options.quiet ? {} : { onProgress: stderrSweepProgress() }) });
+    ended = await slurmOrUsageError(() => engine.wait(submission, { pollMs: options.pollMs, signal: interrupt.signal, ...(options.quiet ? {} : { onProgress: stderrSweepProgress() }) }));
   } finally {
     interrupt.dispose();
   }
@@ -173,7 +173,8 @@ export const sweepResumeCommand = {
       }),
   handler: async (args: CollectOptions & { dir: string; wait: boolean; "poll-ms": number }) => {
     const { spec, results } = openResultsDir(args.dir);
-    if (spec.engine.kind !== "slurm") throw new UsageError(`${args.dir} is a ${spec.engine.kind} sweep: resume submits to SLURM; apply its job.yaml again instead`);
+    const settings = spec.engine;
+    if (settings.kind !== "slurm") throw new UsageError(`${args.dir} is a ${settings.kind} sweep: resume submits to SLURM; apply its job.yaml again instead`);
     // Whatever finished since the last collect is stored first, so only what is truly missing runs again.
     const before = await collectInto(args.db, spec, results);
     const missing = before.cells.filter((c) => c.state === "failed" || c.state === "cancelled" || c.state === "missing").map((c) => c.cell.index);
@@ -181,7 +182,7 @@ export const sweepResumeCommand = {
       process.stdout.write(`sweep "${spec.name}": nothing to resubmit (${before.cells.filter((c) => c.state === "complete").length}/${spec.cells.length} complete)\n`);
       return;
     }
-    const submission = await new SlurmEngine(spec, spec.engine, results).submit(missing);
+    const submission = await slurmOrUsageError(() => new SlurmEngine(spec, settings, results).submit(missing));
     process.stdout.write(`submitted job ${submission.jobId}: cells ${missing.join(", ")} of sweep "${spec.name}"\n`);
     if (!args.wait) return;
     await waitAndCollect(spec, results, submission, { ...args, pollMs: args["poll-ms"] });
@@ -207,3 +208,13 @@ export const sweepStatusCommand = {
     }
   },
 };
+
+/** A SLURM client that fails (not installed, no config, controller down) is the user's one line to act on. */
+export async function slurmOrUsageError<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (e instanceof SlurmCommandError) throw new UsageError(e.message);
+    throw e;
+  }
+}

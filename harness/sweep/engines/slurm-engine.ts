@@ -164,9 +164,20 @@ export class SlurmEngine {
     const started = performance.now();
     const cells = new Map(submission.indices.map((i) => [i, this.spec.cells[i]!]));
     let lastDone = -1;
+    let failedPolls = 0;
     for (;;) {
       if (options.signal.aborted) return false;
-      const active = (await this.queued(submission.jobId, false)).filter((t) => cells.has(t.task));
+      let queued: QueuedTask[];
+      try {
+        queued = await this.queued(submission.jobId, false);
+        failedPolls = 0;
+      } catch (error) {
+        // slurmctld restarting or briefly unreachable: keep waiting, up to a minute of failed polls.
+        if (!(error instanceof SlurmCommandError) || ++failedPolls * options.pollMs > 60_000) throw error;
+        await sleep(options.pollMs);
+        continue;
+      }
+      const active = queued.filter((t) => cells.has(t.task));
       const exits = this.results.exitCodes();
       let done = 0;
       let failed = 0;
