@@ -123,7 +123,8 @@ function cellOutcome(cell: SweepCell, runs: readonly StoredCellRun[], attempts: 
       jobId: latest.jobId,
       exitCode: latest.exitCode,
       log: latest.log,
-      message: latest.error,
+      // A run's own error says what the cell saw ("interrupted by the user" for a SIGTERM); the engine says why.
+      message: latest.engineState !== null && latest.error !== null && !latest.error.includes(latest.engineState) ? `${latest.engineState}: ${latest.error}` : latest.error,
     };
   }
   return { cell, state: "missing", runId: null, ...none, message: "no result and no record of the engine running it" };
@@ -234,7 +235,7 @@ export function attemptsFromExitFiles(results: SweepResultsDir): EngineAttempt[]
   const attempts: EngineAttempt[] = [];
   for (const [index, byAttempt] of results.exitCodes()) {
     for (const [attempt, code] of byAttempt) {
-      attempts.push({ index, attempt, jobId: attempt, state: code === 0 ? "succeeded" : "failed", engineState: code === 0 ? "COMPLETED" : "FAILED", exitCode: `${code}:0`, log: null });
+      attempts.push({ index, attempt, jobId: attempt, state: code === 0 ? "succeeded" : "failed", engineState: code === 0 ? "COMPLETED" : `EXITED ${code}`, exitCode: `${code}:0`, log: null });
     }
   }
   return attempts;

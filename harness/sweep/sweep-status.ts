@@ -9,6 +9,8 @@ export interface StoredCellRun {
   readonly error: string | null;
   readonly jobId: string | null;
   readonly exitCode: string | null;
+  /** The engine's state for the attempt (SLURM's CANCELLED, TIMEOUT, …), when collect saw one. */
+  readonly engineState: string | null;
   readonly log: string | null;
 }
 
@@ -17,7 +19,7 @@ export async function storedSweepCells(store: RunStore, sweepId: string): Promis
   const rows = await store.query(
     `SELECT run_id::INTEGER AS run_id, (manifest->>'$.sweepCell.index')::INTEGER AS idx, manifest->>'$.sweepCell.attempt' AS attempt,
             status, error, manifest->>'$.sweepCell.engine.jobId' AS job_id, manifest->>'$.sweepCell.engine.exitCode' AS exit_code,
-            manifest->>'$.sweepCell.engine.log' AS log
+            manifest->>'$.sweepCell.engine.log' AS log, manifest->>'$.sweepCell.engine.state' AS engine_state
      FROM runs WHERE manifest->>'$.sweepCell.sweepId' = $id ORDER BY run_id`,
     { id: sweepId },
   );
@@ -30,6 +32,7 @@ export async function storedSweepCells(store: RunStore, sweepId: string): Promis
     error: text(r.error),
     jobId: text(r.job_id),
     exitCode: text(r.exit_code),
+    engineState: text(r.engine_state),
     log: text(r.log),
   }));
 }

@@ -144,7 +144,7 @@ export class SlurmEngine {
         if (task !== undefined) {
           attempts.push({ index, attempt, jobId: attempt, state: attemptState(task.state), engineState: task.state, exitCode: exitCodeText(task.waitStatus), log });
         } else if (code !== undefined) {
-          attempts.push({ index, attempt, jobId: attempt, state: code === 0 ? "succeeded" : "failed", engineState: code === 0 ? "COMPLETED" : "FAILED", exitCode: `${code}:0`, log });
+          attempts.push({ index, attempt, jobId: attempt, state: code === 0 ? "succeeded" : "failed", engineState: code === 0 ? "COMPLETED" : `EXITED ${code}`, exitCode: `${code}:0`, log });
         } else if (this.results.attempts(index).includes(attempt)) {
           attempts.push({ index, attempt, jobId: attempt, state: "succeeded", engineState: "COMPLETED", exitCode: null, log });
         } else {
