@@ -93,7 +93,16 @@ export async function runSweep(request: SweepRequest): Promise<SweepResult> {
         exitOf(cell).resolve({ failure });
         resolve();
       });
-      const message: RunCellMessage = { kind: "run", cell, args: request.args, db: dbFor(cell), sweep: request.name, sweepId: request.sweepId, cells: request.cells.length, command: request.commandFor(cell) };
+      const message: RunCellMessage = {
+        kind: "run",
+        cell,
+        args: request.args,
+        db: dbFor(cell),
+        sweep: request.name,
+        sweepId: request.sweepId,
+        cells: request.cells.length,
+        command: request.commandFor(cell),
+      };
       child.send(message);
     });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { provenance } from "../replay/manifest.ts";
@@ -239,8 +239,4 @@ export function attemptsFromExitFiles(results: SweepResultsDir): EngineAttempt[]
     }
   }
   return attempts;
-}
-
-export function readJsonFile<T>(file: string): T | null {
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : null;
 }

@@ -1,8 +1,7 @@
 import { execFile } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EngineAttempt } from "../sweep-collect.ts";
-import { readJsonFile } from "../sweep-collect.ts";
 import type { SweepProgress } from "../sweep-progress.ts";
 import type { SweepResultsDir } from "../sweep-results.ts";
 import type { SweepEngineSettings, SweepSpec } from "../sweep-spec.ts";
@@ -80,7 +79,8 @@ export class SlurmEngine {
   ) {}
 
   submissions(): SlurmSubmission[] {
-    return readJsonFile<SlurmSubmission[]>(this.results.submissionsFile) ?? [];
+    const file = this.results.submissionsFile;
+    return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as SlurmSubmission[]) : [];
   }
 
   /** One `sbatch --array` for these cells; the submission is recorded before it returns. */
