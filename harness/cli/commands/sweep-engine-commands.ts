@@ -64,7 +64,7 @@ export async function collectCommand(spec: SweepSpec, results: SweepResultsDir, 
   process.stdout.write(
     `sweep "${spec.name}": ${collected.cells.filter((c) => c.state === "complete").length}/${spec.cells.length} cells complete; ` +
       `${ids.length > 0 ? `stored runs ${ids.join(", ")}` : "no new runs"} in ${options.db}` +
-      `${collected.alreadyStored > 0 ? ` (${collected.alreadyStored} results were stored already)` : ""}\n`,
+      `${collected.alreadyStored > 0 ? ` (${collected.alreadyStored === 1 ? "1 result was" : `${collected.alreadyStored} results were`} stored already)` : ""}\n`,
   );
   const open = collected.cells.filter((c) => c.state !== "complete");
   if (open.length > 0) process.stderr.write(`${cellTable(open)}\n`);

@@ -93,7 +93,7 @@ describe("xxbench sweep --engine k8s --emit (Kubernetes on paper)", () => {
     expect(collected.stderr.match(/\bmissing\b/g)?.length).toBeGreaterThanOrEqual(5);
     // Collected again: the stored cell is recognised, nothing is added.
     const again = await runCliInProcess(["sweep", "collect", dir, "--db", db, "--no-report"]);
-    expect(again.stdout).toContain(`sweep "Paper Sweep": 1/6 cells complete; no new runs in ${db} (1 results were stored already)`);
+    expect(again.stdout).toContain(`sweep "Paper Sweep": 1/6 cells complete; no new runs in ${db} (1 result was stored already)`);
     const store = await RunStore.open(db, { readOnly: true });
     try {
       const runs = await store.query(`SELECT backend, label, status, invocations::INTEGER AS n, (manifest->>'$.sweepCell.index')::INTEGER AS cell FROM runs`);
