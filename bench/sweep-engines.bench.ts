@@ -42,6 +42,8 @@ interface Timings {
 }
 
 interface SlurmFigures {
+  /** 16 empty array tasks (`true`), submitted to done: SLURM's own dispatch cost, no xxbench in it. */
+  emptyArrayS: number;
   wallS: number;
   submitS: number;
   launchGapS: number;
@@ -56,6 +58,15 @@ interface SlurmFigures {
 async function slurmSweep(root: string, label: string, schedulerParameters: string | undefined): Promise<SlurmFigures> {
   const cluster = await startLocalSlurm(join(root, `cluster-${label}`), { cpus, ...(schedulerParameters !== undefined ? { schedulerParameters } : {}) });
   try {
+    const env = { ...process.env, SLURM_CONF: cluster.conf };
+    const emptyStarted = performance.now();
+    const job = spawnSync("sbatch", ["--parsable", "--array=0-15", "--output=/dev/null", "--wrap", "true"], { env, encoding: "utf8" }).stdout.trim();
+    for (let i = 0; i < 1200; i++) {
+      const left = spawnSync("squeue", ["-h", "-j", job], { env, encoding: "utf8" }).stdout.trim();
+      if (left === "") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const emptyArrayS = (performance.now() - emptyStarted) / 1000;
     const results = new SweepResultsDir(join(root, `results-${label}`));
     const t0 = performance.timeOrigin + performance.now();
     const wallS = xxbench(["sweep", "--engine", "slurm", ...grid, "--results", results.dir, "--db", join(root, `${label}.duckdb`)], { ...process.env, SLURM_CONF: cluster.conf });
@@ -90,6 +101,7 @@ async function slurmSweep(root: string, label: string, schedulerParameters: stri
     }
     const mean = (f: (t: (typeof tasks)[number]) => number): number => tasks.reduce((s, t) => s + f(t), 0) / tasks.length / 1000;
     return {
+      emptyArrayS,
       wallS,
       submitS: (submittedMs - t0) / 1000,
       launchGapS: gapMs / tasks.length / 1000,
@@ -115,6 +127,8 @@ if (unavailable !== null) {
     const localS = xxbench(["sweep", ...grid, "--jobs", String(cpus), "--db", join(root, "local.duckdb")]);
     const tuned = await slurmSweep(root, "tuned", undefined);
     const defaults = await slurmSweep(root, "defaults", "");
+    // Again at the end: on a shared machine the load drifts, and the two local runs bracket it.
+    const localAgainS = xxbench(["sweep", ...grid, "--jobs", String(cpus), "--db", join(root, "local-again.duckdb")]);
     const store = await RunStore.open(join(root, "local.duckdb"), { readOnly: true });
     const localDigests = (await store.query(`SELECT stream_digest FROM runs ORDER BY run_id`)).map((r) => String(r.stream_digest));
     store.close();
@@ -123,13 +137,14 @@ if (unavailable !== null) {
     process.stdout.write(
       `16-cell grid (4 loads × sim:xx, sim:hermod × 2 seeds, ${invocations} invocations each), ${cpus} CPUs, ${slurmVersion()}\n` +
         textTable(
-          ["engine", "wall s", "added per cell s", "submit s", "launch gap s/cell", "process start s/cell", "replay s/cell", "export+exit s/cell", "import s/cell", "last task → done s", "stream digests"],
+          ["engine", "16 empty tasks s", "wall s", "added per cell s", "submit s", "launch gap s/cell", "process start s/cell", "replay s/cell", "export+exit s/cell", "import s/cell", "last task → done s", "stream digests"],
           [
-            ["local (worker processes)", s(localS), "–", "–", "–", "–", "–", "–", "–", "–", "–"],
+            ["local (worker processes), first and last", "–", `${s(localS)}, ${s(localAgainS)}`, "–", "–", "–", "–", "–", "–", "–", "–", "–"],
             ...([["slurm, tuned SchedulerParameters", tuned], ["slurm, SLURM's defaults", defaults]] as const).map(([name, f]) => [
               name,
+              s(f.emptyArrayS),
               s(f.wallS),
-              s((f.wallS - localS) / 16),
+              s((f.wallS - (localS + localAgainS) / 2) / 16),
               s(f.submitS),
               s(f.launchGapS),
               s(f.startupS),
