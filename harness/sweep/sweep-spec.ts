@@ -17,6 +17,8 @@ export interface SweepSpec {
   readonly name: string;
   readonly sweepId: string;
   readonly createdAt: string;
+  /** The figure preset the sweep was started with (`--preset fig4`): its report uses the preset's sections. */
+  readonly preset?: string;
   /** Workload and cluster options every cell shares, defaults filled in. */
   readonly args: SweepRunArgs;
   readonly cells: readonly SweepCell[];
@@ -51,10 +53,11 @@ export function cellArgs(args: SweepRunArgs): SweepRunArgs {
   return Object.fromEntries(Object.entries(args).filter(([key, value]) => keys.has(key) && value !== undefined)) as unknown as SweepRunArgs;
 }
 
-export function newSweepSpec(plan: SweepPlan, commandFor: (cell: SweepCell) => readonly string[], engine: SweepEngineSettings): SweepSpec {
+export function newSweepSpec(plan: SweepPlan, commandFor: (cell: SweepCell) => readonly string[], engine: SweepEngineSettings, preset?: string): SweepSpec {
   return {
     format: sweepSpecFormat,
     name: plan.name,
+    ...(preset !== undefined ? { preset } : {}),
     sweepId: randomUUID(),
     createdAt: new Date().toISOString(),
     args: cellArgs(plan.args),

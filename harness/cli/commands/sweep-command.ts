@@ -266,7 +266,7 @@ function defaultResultsDir(name: string): string {
 async function submitSlurmSweep(args: SweepArgs, plan: SweepPlan, table: string): Promise<void> {
   const settings = slurmSettings(args);
   const results = freshResultsDir(args.results ?? defaultResultsDir(plan.name));
-  const spec: SweepSpec = newSweepSpec(plan, (cell) => replayCommandFor(plan, cell), settings);
+  const spec: SweepSpec = newSweepSpec(plan, (cell) => replayCommandFor(plan, cell), settings, args.preset);
   writeSweepSpec(results.gridFile, spec);
   const engine = new SlurmEngine(spec, settings, results);
   let submission;
@@ -295,7 +295,7 @@ function emitK8sSweep(args: SweepArgs, plan: SweepPlan): void {
     cpusPerTask: args["cpus-per-task"],
   };
   const results = freshResultsDir(args.emit ?? "");
-  const spec = newSweepSpec(plan, (cell) => replayCommandFor(plan, cell), settings);
+  const spec = newSweepSpec(plan, (cell) => replayCommandFor(plan, cell), settings, args.preset);
   writeSweepSpec(results.gridFile, spec);
   writeFileSync(join(results.dir, "job.yaml"), k8sIndexedJob(spec, settings));
   process.stdout.write(`sweep "${plan.name}": ${plan.cells.length} cells; wrote ${join(results.dir, "grid.json")} and ${join(results.dir, "job.yaml")} (an Indexed Job; see README, Sweeps)\n`);

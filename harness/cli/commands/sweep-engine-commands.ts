@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Argv } from "yargs";
+import { reportPresets } from "../../../reports/report-presets.ts";
 import { ReplayInterruptedError } from "../../replay/replay.ts";
 import { RunStore } from "../../store/run-store.ts";
 import { SlurmCommandError, SlurmEngine, type SlurmSubmission } from "../../sweep/engines/slurm-engine.ts";
@@ -70,7 +71,13 @@ export async function collectCommand(spec: SweepSpec, results: SweepResultsDir, 
   if (open.length > 0) process.stderr.write(`${cellTable(open)}\n`);
   if (collected.complete) {
     if (options.report) {
-      const report = await reportForCli({ db: options.db, choice: { sweep: spec.name }, outDir: options.out, title: `xxbench sweep ${spec.name}` });
+      const preset = spec.preset !== undefined && Object.hasOwn(reportPresets, spec.preset) ? reportPresets[spec.preset as keyof typeof reportPresets] : undefined;
+      const report = await reportForCli({
+        db: options.db,
+        choice: { sweep: spec.name },
+        outDir: options.out,
+        ...(preset ? { sections: preset.sections, title: preset.title } : { title: `xxbench sweep ${spec.name}` }),
+      });
       printReportWritten(report);
     }
     return collected;
