@@ -105,8 +105,9 @@ CONF
       --pid-file="$RUN/munge/munged.pid" --log-file="$RUN/munge/munged.log" --seed-file="$RUN/munge/munged.seed"
   fi
   # Both daemonize and write their pid files; stdin closed so a caller's pipe is not held open.
-  slurmctld -f "$SLURM_CONF" </dev/null
-  slurmd -f "$SLURM_CONF" </dev/null
+  # A daemon that fails to start (a bad SLURM_EXTRA_CONF line) must not leave the other running.
+  slurmctld -f "$SLURM_CONF" </dev/null || { stop; exit 1; }
+  slurmd -f "$SLURM_CONF" </dev/null || { stop; exit 1; }
   local t=0
   until sinfo -h -N -o '%T' 2>/dev/null | grep -qE '^idle'; do
     sleep 0.1; t=$((t+1))
