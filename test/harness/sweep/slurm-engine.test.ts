@@ -136,6 +136,8 @@ describe.skipIf(unavailable !== null)("xxbench sweep --engine slurm on a private
     expect(viaSlurm.map((r) => r.n)).toEqual([2000, 2000, 2000, 2000]);
     expect(new Set(viaSlurm.map((r) => r.rows_md5)).size).toBe(4);
     expect(viaSlurm).toEqual(viaLocal);
+    // A local sweep's runs carry their cells too, so its status reads the same way.
+    expect((await runCliInProcess(["sweep", "status", "--db", localDb])).stdout).toMatch(/\bg\s+\S{8}\s+4\s+4\s+0\s+complete\s+1\b/);
   });
 
   it("lists cancelled tasks with their job ids and stores the sweep incomplete (submitted held, with --no-wait)", async () => {
