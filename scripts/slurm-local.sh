@@ -17,6 +17,8 @@
 #                           sched_interval=1; set it empty for SLURM's own defaults)
 #   SLURM_EXTRA_CONF        extra slurm.conf lines, appended last
 set -euo pipefail
+# Debian puts the daemons in /usr/sbin, which a non-login PATH may lack.
+export PATH=$PATH:/usr/sbin:/sbin
 cmd=${1:-}
 RUN=${2:-}
 if [ -z "$cmd" ] || [ -z "$RUN" ]; then echo "usage: $0 start|stop|status RUNDIR" >&2; exit 2; fi

@@ -31,8 +31,9 @@ export function localSlurmUnavailable(): string | null {
   return null;
 }
 
+/** On PATH, or in /usr/sbin where Debian puts the daemons (scripts/slurm-local.sh adds it to its PATH). */
 function onPath(binary: string): boolean {
-  return (process.env.PATH ?? "").split(":").some((d) => d !== "" && existsSync(join(d, binary)));
+  return [...(process.env.PATH ?? "").split(":"), "/usr/sbin"].some((d) => d !== "" && existsSync(join(d, binary)));
 }
 
 async function freePort(): Promise<number> {
