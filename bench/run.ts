@@ -80,3 +80,6 @@ execFileSync(process.execPath, ["--import", "tsx", here("function-server.bench.t
 
 process.stdout.write("\nOpen-loop network driver (http: backend, one core, loopback server answering at once in its own process):\n");
 execFileSync(process.execPath, ["--import", "tsx", here("network-driver.bench.ts")], { stdio: "inherit" });
+
+process.stdout.write("\nSweep engines: a 16-cell grid through local workers and a private one-node SLURM cluster (needs root and slurm-wlm):\n");
+execFileSync(process.execPath, ["--import", "tsx", here("sweep-engines.bench.ts")], { stdio: "inherit" });
