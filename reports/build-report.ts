@@ -1,3 +1,4 @@
+import { sweepStatuses } from "../harness/sweep/sweep-status.ts";
 import type { RunStore } from "../harness/store/run-store.ts";
 import { degradedConsequence } from "../harness/summary/format-sending-summaries.ts";
 import type { ReportChart } from "./charts/report-chart.ts";
@@ -80,6 +81,17 @@ export async function buildReport(store: RunStore, runs: readonly ReportRun[], o
     }
     if (r.status === "complete" && r.recordedInvocations !== null && r.recordedInvocations !== r.storedInvocations) {
       warnings.push(`run ${r.runId} (${r.series}) recorded ${r.recordedInvocations.toLocaleString("en-US")} invocations but the store holds ${r.storedInvocations.toLocaleString("en-US")}`);
+    }
+  }
+  // A sweep with a missing or failed cell still has complete runs to draw; the report says what is missing.
+  for (const name of [...new Set(runs.map((r) => r.sweep))]) {
+    if (name === null) continue;
+    for (const sweep of await sweepStatuses(store, name)) {
+      if (sweep.status === "incomplete") {
+        warnings.push(
+          `sweep ${name} is incomplete: ${sweep.completeCells} of ${sweep.cells} cells have a complete run, so its figures miss the rest (\`xxbench sweep status\` lists them; \`xxbench sweep resume\` reruns them)`,
+        );
+      }
     }
   }
   const pricesDiffer = new Set(runs.map((r) => JSON.stringify(r.prices))).size > 1;
