@@ -3,8 +3,12 @@ import type { Backend, BackendBilling, OutcomeSink, RunSummary } from "../backen
 import { emptyOutcomeCounts } from "../backend.ts";
 import { perInvocationModels, type PerInvocationModelName } from "../billing/billing-model.ts";
 import { Simulation } from "./engine/simulation.ts";
+import type { SimContext, SimModel } from "./engine/sim-model.ts";
+import { createFreshenModel, type FreshenModel } from "./freshen/freshen-model.ts";
+import { FreshenLookahead } from "./freshen/freshen-lookahead.ts";
 import { simPolicies, type SimPolicyName } from "./policies/index.ts";
 import type { SimConfig } from "./sim-config.ts";
+import type { FreshenCharge } from "./freshen/freshen-ledger.ts";
 
 /**
  * The billing model each policy's own rows (`cost_micro_cents`, and the budget governor under XX)
@@ -31,6 +35,8 @@ export class SimBackend implements Backend {
   readonly billing: BackendBilling;
   /** The model this backend's per-row `costMicroCents` is billed under; stored in its config. */
   readonly billingModel: PerInvocationModelName;
+  /** What freshen jobs cost per tenant × class × model in the last run (no rows of their own). */
+  private freshenCharges: readonly FreshenCharge[] = [];
 
   constructor(
     readonly policy: SimPolicyName,
@@ -41,22 +47,38 @@ export class SimBackend implements Backend {
     this.billingModel = ownBillingModel[policy];
     this.config = { policy, ...sim, prices, billingModel: this.billingModel };
     // EDF's one big machine is the same fleet: machines × cores cores.
-    this.billing = { prices, machines: sim.machines };
+    this.billing = { prices, machines: sim.machines, surcharges: () => this.freshenCharges };
   }
 
   async run(invocations: AsyncIterable<InvocationBatch>, sink: OutcomeSink, signal: AbortSignal): Promise<RunSummary> {
     const { create } = simPolicies[this.policy];
-    const simulation = new Simulation((ctx) => create(ctx, this.sim, this.prices), sink, {
+    const freshenConfig = this.sim.freshen;
+    let freshen: FreshenModel | undefined;
+    const createModel = (ctx: SimContext): SimModel => {
+      if (freshenConfig === null) return create(ctx, this.sim, this.prices);
+      freshen = createFreshenModel(ctx, (inner) => create(inner, this.sim, this.prices), {
+        config: freshenConfig,
+        seed: this.sim.seed,
+        prices: this.prices,
+        ownModel: this.billingModel,
+      });
+      return freshen;
+    };
+    const simulation = new Simulation(createModel, sink, {
       sampleIntervalMs: this.sim.sampleIntervalMs,
       prices: this.prices,
       billing: perInvocationModels[this.billingModel],
     });
+    const lookahead = freshen ? new FreshenLookahead(simulation, freshen) : undefined;
     for await (const batch of invocations) {
       signal.throwIfAborted();
-      for (let i = 0; i < batch.length; i++) simulation.arrive(batch[i]!);
+      if (lookahead) for (let i = 0; i < batch.length; i++) lookahead.offer(batch[i]!);
+      else for (let i = 0; i < batch.length; i++) simulation.arrive(batch[i]!);
     }
     signal.throwIfAborted();
-    simulation.finish();
+    if (lookahead) lookahead.finish();
+    else simulation.finish();
+    this.freshenCharges = freshen?.ledger.allCharges() ?? [];
     const outcomes = emptyOutcomeCounts();
     outcomes.ok = simulation.completions;
     outcomes.killed = simulation.kills;
@@ -70,6 +92,7 @@ export class SimBackend implements Backend {
         simulatedMs: simulation.clockMs,
         busyCoreMs: simulation.busyCoreMs(),
         workDoneMs: simulation.workDoneMs,
+        ...(freshen ? { freshenCpuMs: freshen.freshenCpuMs(), ...freshen.ledger.toCounters() } : {}),
       },
     };
   }

@@ -1,3 +1,5 @@
+import { validateFreshenConfig, type FreshenConfig } from "./freshen/freshen-config.ts";
+
 /** The simulated cluster and policy knobs (DESIGN.md, "The simulator's semantics"). */
 export interface SimConfig {
   readonly machines: number;
@@ -26,6 +28,8 @@ export interface SimConfig {
   readonly idleStepShare: number;
   /** XX's monthly budget per tenant, in USD; tenants not listed are never throttled. */
   readonly budgetsUsd: Readonly<Record<string, number>>;
+  /** Freshen (seed 003) around the policy: null for off, the plain policy. */
+  readonly freshen: FreshenConfig | null;
   /** Seeds the placement and shard-choice streams. */
   readonly seed: number;
 }
@@ -49,6 +53,7 @@ export const simDefaults: Omit<SimConfig, "seed"> = {
   idleFreeShare: 0.25,
   idleStepShare: 0.05,
   budgetsUsd: {},
+  freshen: null,
 };
 
 export function validateSimConfig(c: SimConfig): string[] {
@@ -64,6 +69,7 @@ export function validateSimConfig(c: SimConfig): string[] {
   if (!(c.idleStepShare >= 0 && c.idleStepShare < 1)) errors.push(`idle step share must be in [0, 1) (got ${c.idleStepShare})`);
   for (const [tenant, usd] of Object.entries(c.budgetsUsd)) if (!(usd >= 0)) errors.push(`budget of ${tenant} must be >= 0 USD (got ${usd})`);
   if (!(c.sampleIntervalMs >= 0)) errors.push(`sample interval must be >= 0 ms (got ${c.sampleIntervalMs})`);
+  if (c.freshen !== null) errors.push(...validateFreshenConfig(c.freshen));
   for (const rule of ineffectiveOptionRules) if (rule.applies(c)) errors.push(rule.message);
   return errors;
 }

@@ -1,8 +1,8 @@
 import type { SimPolicyName } from "../../adapters/sim/policies/index.ts";
 import type { SimConfig } from "../../adapters/sim/sim-config.ts";
 
-/** Every simulator policy reads these: the fleet's shape, the sample clock and the run seed. */
-const everyPolicy = ["machines", "cores", "sampleIntervalMs", "seed"] as const satisfies readonly (keyof SimConfig)[];
+/** Every simulator policy reads these: the fleet's shape, the sample clock, the run seed, and freshen (a layer around any policy). */
+const everyPolicy = ["machines", "cores", "sampleIntervalMs", "seed", "freshen"] as const satisfies readonly (keyof SimConfig)[];
 
 /**
  * Which SimConfig keys each simulator policy applies. An option no chosen backend applies is

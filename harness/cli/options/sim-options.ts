@@ -1,4 +1,7 @@
 import { simDefaults, validateSimConfig, type SimConfig } from "../../../adapters/sim/sim-config.ts";
+import { freshenDefaults, type FreshenConfig } from "../../../adapters/sim/freshen/freshen-config.ts";
+import type { OverheadRange } from "../../../adapters/scheduling/freshen/function-overhead.ts";
+import { isTriggerKind, triggerDelaysMs, triggerKinds } from "../../../adapters/scheduling/freshen/trigger-delays.ts";
 import { throwIfErrors, UsageError } from "../usage-error.ts";
 import { clusterMemoryErrors, processMemoryBudget } from "./cluster-memory-bound.ts";
 
@@ -16,6 +19,11 @@ export const simOptions = {
   "idle-list": { type: "boolean", default: simDefaults.idleList, describe: "XX places on idle-list machines first (needs --ram-gb)", group: "Memory:" },
   "idle-free-share": { type: "number", default: simDefaults.idleFreeShare, describe: "Free share of RAM above which a machine lists itself idle (needs --idle-list)", group: "Memory:" },
   budget: { type: "string", array: true, describe: "XX monthly budget: TENANT=USD (repeatable); over its pro-rata line a tenant is demoted, then throttled", group: "Tenants:" },
+  freshen: { type: "boolean", default: false, describe: "Freshen (seed 003) on any policy: predicted chain calls get their set-up and fetch done ahead", group: "Freshen:" },
+  "freshen-misprediction": { type: "number", default: freshenDefaults.mispredictionRate, describe: "Share of freshen predictions that are wrong (a call that never comes), in [0, 1)", group: "Freshen:" },
+  "freshen-ttl-s": { type: "number", default: freshenDefaults.ttlMs / 1000, describe: "Seconds a prefetched result serves later calls of its function (0: only the predicted call)", group: "Freshen:" },
+  "freshen-overhead-ms": { type: "string", default: `${freshenDefaults.overheadMs.minMs}:${freshenDefaults.overheadMs.maxMs}`, describe: "Each function's set-up + fetch overhead, ms: MIN:MAX log-uniform per function (seed 003 Fig. 4: 11-622), or one value", group: "Freshen:" },
+  "freshen-triggers": { type: "string", default: freshenDefaults.triggers.join(","), describe: `Trigger kinds chain edges are drawn from (seed 003 Table 1): ${triggerKinds.map((k) => `${k} ${triggerDelaysMs[k]} ms`).join(", ")}`, group: "Freshen:" },
 } as const;
 
 export interface SimArgs {
@@ -32,6 +40,12 @@ export interface SimArgs {
   readonly "idle-list": boolean;
   readonly "idle-free-share": number;
   readonly budget?: readonly string[];
+  /** Freshen's flags are optional here so callers that build SimArgs by hand need not name them. */
+  readonly freshen?: boolean;
+  readonly "freshen-misprediction"?: number;
+  readonly "freshen-ttl-s"?: number;
+  readonly "freshen-overhead-ms"?: string;
+  readonly "freshen-triggers"?: string;
 }
 
 /** The SimConfig key each cluster flag sets: what the per-backend applicability table is checked against. */
@@ -49,6 +63,11 @@ export const simFlagConfigKeys = {
   "idle-list": "idleList",
   "idle-free-share": "idleFreeShare",
   budget: "budgetsUsd",
+  freshen: "freshen",
+  "freshen-misprediction": "freshen",
+  "freshen-ttl-s": "freshen",
+  "freshen-overhead-ms": "freshen",
+  "freshen-triggers": "freshen",
 } as const satisfies Record<keyof typeof simOptions, keyof SimConfig>;
 
 export type SimFlag = keyof typeof simOptions;
@@ -111,6 +130,7 @@ export function simConfigFromArgs(args: SimArgs, seed: number, given: readonly S
     idleFreeShare: args["idle-free-share"],
     idleStepShare: simDefaults.idleStepShare,
     budgetsUsd: parseBudgets(args.budget ?? []),
+    freshen: args.freshen === true ? freshenConfigFromArgs(args) : null,
     seed,
   };
   throwIfErrors(validateSimConfig(config));
@@ -141,9 +161,62 @@ export function simFlagErrors(args: SimArgs, given: readonly SimFlag[]): string[
   atLeastZero("swap-mb-per-s", " MB/s");
   const ram = args["ram-gb"];
   if (ram !== undefined && !(ram > 0 && Number.isFinite(ram))) errors.push(`--ram-gb must be > 0 GB (got ${ram})`);
+  if (!args.freshen) {
+    for (const flag of freshenDetailFlags) if (given.includes(flag)) errors.push(`--${flag} has no effect without --freshen`);
+  } else {
+    const f = freshenArgs(args);
+    if (!(f.rate >= 0 && f.rate < 1)) errors.push(`--freshen-misprediction must be in [0, 1) (got ${f.rate})`);
+    if (!(f.ttlS >= 0 && Number.isFinite(f.ttlS))) errors.push(`--freshen-ttl-s must be >= 0 s (got ${f.ttlS})`);
+    if (parseOverheadRange(f.overhead) === undefined) {
+      errors.push(`--freshen-overhead-ms wants MIN:MAX or one value in ms, 0 < MIN <= MAX, e.g. 11:622 (got "${f.overhead}")`);
+    }
+    const triggers = splitTriggers(f.triggers);
+    if (triggers.length === 0 || triggers.some((t) => !isTriggerKind(t))) {
+      errors.push(`--freshen-triggers takes a comma list of ${triggerKinds.join(", ")} (got "${f.triggers}")`);
+    }
+  }
   const share = args["idle-free-share"];
   if (!(share >= 0 && share < 1)) errors.push(`--idle-free-share must be in [0, 1) (got ${share})`);
   return errors;
+}
+
+const freshenDetailFlags = ["freshen-misprediction", "freshen-ttl-s", "freshen-overhead-ms", "freshen-triggers"] as const;
+
+function splitTriggers(list: string): string[] {
+  return list
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+}
+
+/** `11:622` or `50` (ms); undefined when malformed. */
+function parseOverheadRange(text: string): OverheadRange | undefined {
+  const m = /^(\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const minMs = Number(m[1]);
+  const maxMs = m[2] === undefined ? minMs : Number(m[2]);
+  if (!(minMs > 0 && maxMs >= minMs)) return undefined;
+  return { minMs, maxMs };
+}
+
+/** Freshen's flags with the defaults filled in. */
+function freshenArgs(args: SimArgs): { rate: number; ttlS: number; overhead: string; triggers: string } {
+  return {
+    rate: args["freshen-misprediction"] ?? simOptions["freshen-misprediction"].default,
+    ttlS: args["freshen-ttl-s"] ?? simOptions["freshen-ttl-s"].default,
+    overhead: args["freshen-overhead-ms"] ?? simOptions["freshen-overhead-ms"].default,
+    triggers: args["freshen-triggers"] ?? simOptions["freshen-triggers"].default,
+  };
+}
+
+function freshenConfigFromArgs(args: SimArgs): FreshenConfig {
+  const f = freshenArgs(args);
+  return {
+    mispredictionRate: f.rate,
+    ttlMs: f.ttlS * 1000,
+    overheadMs: parseOverheadRange(f.overhead) ?? freshenDefaults.overheadMs,
+    triggers: splitTriggers(f.triggers).filter(isTriggerKind),
+  };
 }
 
 function parseBudgets(entries: readonly string[]): Record<string, number> {

@@ -1,0 +1,334 @@
+import type { Invocation } from "../../../traces/invocation.ts";
+import { SeededRandom } from "../../../traces/seeded-random.ts";
+import type { BillableOutcome } from "../../billing/billed-usage.ts";
+import { perInvocationModels, type PerInvocationModelName } from "../../billing/billing-model.ts";
+import { compileCost, type CostFunction } from "../../billing/compile-cost.ts";
+import { billingFormula } from "../../billing/cost-expression.ts";
+import { freshenLaunchMs, mispredictionsAfter } from "../../scheduling/freshen/freshen-launch.ts";
+import { decideReuse, isFresh, type FreshenState } from "../../scheduling/freshen/freshen-reuse.ts";
+import { functionOverheadMs, invocationOverheadMs } from "../../scheduling/freshen/function-overhead.ts";
+import { triggerDelaysMs, type TriggerKind } from "../../scheduling/freshen/trigger-delays.ts";
+import type { SimContext, SimModel } from "../engine/sim-model.ts";
+import type { FreshenConfig } from "./freshen-config.ts";
+import { FreshenLedger } from "./freshen-ledger.ts";
+import { LaunchQueue } from "./launch-queue.ts";
+
+/** One freshen run by the platform: for a predicted call (`childId`), or a wrong prediction (−1). */
+interface FreshenJob {
+  readonly childId: number;
+  readonly invocation: Invocation;
+  readonly trigger: TriggerKind;
+  slot: number;
+  /** Its call took the result (at once or after waiting): otherwise its CPU did not help that call. */
+  used: boolean;
+  state: "pending" | "admitted" | "finished" | "failed";
+  /** Held calls (job slots) that arrived while this freshen was running and wait for it. */
+  readonly waiting: number[];
+}
+
+/** A held call: arrived while its freshen ran, enters the policy once freshen ends. */
+interface Held {
+  readonly arrivalMs: number;
+  readonly overheadMs: number;
+  readonly job: FreshenJob;
+}
+
+export interface FreshenModel extends SimModel {
+  /** Reads one invocation ahead of the clock: plans the freshen its prediction launches. */
+  predict(inv: Invocation): void;
+  /** The latest launch `predict` can plan ahead of an arrival: the slowest trigger's delay. */
+  readonly maxLeadMs: number;
+  readonly ledger: FreshenLedger;
+  /** CPU ms freshen jobs received (finished or killed). */
+  freshenCpuMs(): number;
+}
+
+export interface FreshenModelOptions {
+  readonly config: FreshenConfig;
+  readonly seed: number;
+  readonly prices: readonly number[];
+  /** The backend's own model: what a freshen job's cost returned to the policy (XX's budget) is. */
+  readonly ownModel: PerInvocationModelName;
+}
+
+/**
+ * Freshen (seed 003) as a layer around any policy's SimModel; the policy never knows.
+ *
+ * - Each invocation carries a freshenable overhead (connection set-up + data fetch): its
+ *   function's overhead, drawn once per function, capped by its work (the work already
+ *   includes it).
+ * - A call with a parent is predicted: its edge gets a trigger kind and freshen is launched the
+ *   trigger's delay (seed 003 Table 1) ahead of the call's arrival, not before the parent arrived.
+ *   Each prediction is followed by a wrong one (a freshen for a call that never comes) with the
+ *   misprediction probability.
+ * - Freshen is a real job: an invocation of the call's function, tenant and class whose work is
+ *   the overhead, entering the policy through its own `arrive`, so it competes for cores at the
+ *   function's class and is billed (under every model) to the tenant, mispredictions included.
+ *   Its outcome is not a row: it is counted here.
+ * - At the call's arrival, FrFetch/FrWarm semantics: freshen finished → the call's work loses
+ *   the overhead; freshen running → the call is held until freshen finishes, then loses it;
+ *   freshen still queued, absent, refused or killed → the call does the overhead itself.
+ *   A finished freshen's result also serves any later call of the function within the TTL.
+ *
+ * Placement: the SimModel contract lets no one choose a policy's machine, so a freshen job is
+ * placed by the policy like any invocation, not pinned to the machine the call will run on. The
+ * call is credited wherever it lands (as if the freshened runtime's connections and data were
+ * reachable from it). On one machine (EDF) and on an uncontended fleet this is exact; under load,
+ * freshen's CPU competes on the machine the policy picked for it instead of the call's.
+ */
+export function createFreshenModel(
+  ctx: SimContext,
+  createInner: (ctx: SimContext) => SimModel,
+  options: FreshenModelOptions,
+): FreshenModel {
+  const { config, seed, prices } = options;
+  const jobs = ctx.jobs;
+  const ledger = new FreshenLedger();
+  const triggerRng = SeededRandom.forPurpose(seed, "freshen-triggers");
+  const mispredictionRng = SeededRandom.forPurpose(seed, "freshen-mispredictions");
+  const mispredictionDraw = (): number => mispredictionRng.next();
+  const overheadOf = new Map<string, number>();
+  const fetchedAt = new Map<string, number>();
+  /** Chain depth and arrival of invocations read but without an outcome yet (a caller's, for its calls). */
+  const depthOf = new Map<number, number>();
+  const arrivalOf = new Map<number, number>();
+  const predictedFor = new Map<number, FreshenJob>();
+  const freshenBySlot = new Map<number, FreshenJob>();
+  const held = new Map<number, Held>();
+  const launches = new LaunchQueue<FreshenJob>();
+  const releases: number[] = [];
+  let freshenCpu = 0;
+  const models = Object.values(perInvocationModels);
+  const bills = models.map((model) => {
+    const formula = billingFormula(model);
+    return { name: model.name, microCents: compileCost(formula.microCents, prices), gbS: compileCost(formula.gbSeconds, prices) };
+  });
+  const ownBill: CostFunction = compileCost(billingFormula(perInvocationModels[options.ownModel]).microCents, prices);
+  const maxLeadMs = Math.max(...config.triggers.map((t) => triggerDelaysMs[t]));
+
+  const functionKey = (inv: Invocation): string => `${inv.tenant}\u0000${inv.app}\u0000${inv.fn}`;
+  function functionOverhead(inv: Invocation): number {
+    const key = functionKey(inv);
+    let ms = overheadOf.get(key);
+    if (ms === undefined) {
+      // One stream per function, so the overhead a function gets never depends on stream order.
+      ms = functionOverheadMs(config.overheadMs, SeededRandom.forPurpose(seed, `freshen-overhead:${key}`).next());
+      overheadOf.set(key, ms);
+    }
+    return ms;
+  }
+
+  const wrapped: SimContext = {
+    jobs,
+    events: ctx.events,
+    complete(slot, now) {
+      const job = freshenBySlot.get(slot);
+      if (job === undefined) {
+        const id = jobs.invocation[slot]!.id;
+        const cost = ctx.complete(slot, now);
+        forgetCall(id);
+        return cost;
+      }
+      return endFreshen(job, now, "finished", job.invocation.workMs);
+    },
+    kill(slot, now) {
+      const job = freshenBySlot.get(slot);
+      if (job === undefined) {
+        const id = jobs.invocation[slot]!.id;
+        const cost = ctx.kill(slot, now);
+        forgetCall(id);
+        return cost;
+      }
+      const ranFor = Number.isNaN(jobs.runStart[slot]!) ? 0 : Math.max(0, now - jobs.runStart[slot]!);
+      return endFreshen(job, now, "failed", Math.max(0, job.invocation.workMs - jobs.remaining[slot]! + ranFor));
+    },
+    reject(slot, now) {
+      const job = freshenBySlot.get(slot);
+      if (job === undefined) {
+        const id = jobs.invocation[slot]!.id;
+        ctx.reject(slot, now);
+        forgetCall(id);
+        return;
+      }
+      endFreshen(job, now, "failed", Number.NaN);
+    },
+  };
+  const inner = createInner(wrapped);
+  const entity = inner.entities;
+
+  /** The call has its outcome: its own calls arrived before it ended, so what they needed of it can go. */
+  function forgetCall(id: number): void {
+    depthOf.delete(id);
+    arrivalOf.delete(id);
+  }
+
+  /** Bills a freshen job (cpu NaN: refused, nothing billed), releases its slot, wakes its waiters. */
+  function endFreshen(job: FreshenJob, now: number, state: "finished" | "failed", cpuMs: number): number {
+    const slot = job.slot;
+    job.state = state;
+    freshenBySlot.delete(slot);
+    let own = 0;
+    if (!Number.isNaN(cpuMs)) {
+      const inv = job.invocation;
+      const start = jobs.firstStart[slot]!;
+      const outcome: BillableOutcome = {
+        status: state === "finished" ? "ok" : "killed",
+        cpuMs,
+        startMs: Number.isNaN(start) ? undefined : start,
+        endMs: now,
+        ranClass: jobs.cls[slot]!,
+      };
+      for (const bill of bills) {
+        ledger.charge({
+          model: bill.name,
+          tenant: inv.tenant,
+          priceClass: jobs.cls[slot]!,
+          cpuMs,
+          gbS: bill.gbS(inv, outcome),
+          microCents: bill.microCents(inv, outcome),
+        });
+      }
+      own = ownBill(inv, outcome);
+      freshenCpu += cpuMs;
+      ledger.add("freshen.cpuMs", cpuMs);
+      ledger.add(`freshen.trigger.${job.trigger}.cpuMs`, cpuMs);
+      if (job.childId < 0) ledger.add("freshen.mispredictedCpuMs", cpuMs);
+      else if (!job.used && !predictedFor.has(job.childId)) ledger.add("freshen.lateCpuMs", cpuMs);
+    }
+    ledger.add(state === "finished" ? "freshen.jobs.finished" : "freshen.jobs.failed", 1);
+    if (state === "finished" && config.ttlMs > 0) {
+      const key = functionKey(job.invocation);
+      fetchedAt.set(key, Math.max(fetchedAt.get(key) ?? Number.NEGATIVE_INFINITY, now));
+    }
+    jobs.release(slot);
+    // The policy is mid-event: waiting calls enter it at this same instant, from the layer's own wake-up.
+    if (job.waiting.length > 0) {
+      for (const waiter of job.waiting) releases.push(waiter);
+      job.waiting.length = 0;
+      ctx.events.set(entity, now);
+    }
+    return own;
+  }
+
+  function scheduleNext(): void {
+    if (releases.length > 0) return; // already due now
+    if (launches.size === 0) ctx.events.delete(entity);
+    else ctx.events.set(entity, launches.peekAt());
+  }
+
+  function launch(job: FreshenJob, now: number): void {
+    const slot = jobs.admit(job.invocation);
+    job.slot = slot;
+    job.state = "admitted";
+    freshenBySlot.set(slot, job);
+    ledger.add(job.childId < 0 ? "freshen.mispredictions" : "freshen.predictions", 1);
+    inner.arrive(slot, now);
+  }
+
+  /** Takes `savedMs` of overhead off a call's work, then hands the call to the policy. */
+  function admitCall(slot: number, savedMs: number, now: number): void {
+    if (savedMs > 0) {
+      jobs.remaining[slot]! -= savedMs;
+      jobs.work[slot]! -= savedMs;
+    }
+    inner.arrive(slot, now);
+  }
+
+  function freshenState(job: FreshenJob | undefined, now: number): FreshenState {
+    if (job === undefined || job.state === "failed") return "none";
+    if (job.state === "finished") return "finished";
+    if (job.state === "pending") return "queued";
+    const started = jobs.firstStart[job.slot]!;
+    return !Number.isNaN(started) && started <= now ? "running" : "queued";
+  }
+
+  return {
+    entities: entity + 1,
+    maxLeadMs,
+    ledger,
+    freshenCpuMs: () => freshenCpu,
+    predict(inv) {
+      const parentId = inv.parentId;
+      const parentDepth = parentId === undefined ? -1 : (depthOf.get(parentId) ?? 0);
+      const depth = parentDepth + 1;
+      if (depth > 0) depthOf.set(inv.id, depth);
+      arrivalOf.set(inv.id, inv.arrivalMs);
+      if (parentId === undefined) return;
+      const trigger = config.triggers[triggerRng.int(config.triggers.length)]!;
+      const parentArrival = arrivalOf.get(parentId) ?? Number.NEGATIVE_INFINITY;
+      const at = freshenLaunchMs(parentArrival, inv.arrivalMs, triggerDelaysMs[trigger]);
+      const work = invocationOverheadMs(functionOverhead(inv), inv.workMs);
+      const freshenOf = (childId: number, workMs: number): FreshenJob => ({
+        childId,
+        trigger,
+        slot: -1,
+        used: false,
+        state: "pending",
+        waiting: [],
+        invocation: { ...inv, arrivalMs: at, workMs, memPeakMb: inv.memStartMb },
+      });
+      if (work > 0) {
+        const job = freshenOf(inv.id, work);
+        predictedFor.set(inv.id, job);
+        launches.push(at, job);
+      }
+      // A wrong prediction freshens another call of the same function that never comes.
+      const wrong = mispredictionsAfter(config.mispredictionRate, mispredictionDraw);
+      for (let i = 0; i < wrong; i++) launches.push(at, freshenOf(-1, functionOverhead(inv)));
+      ledger.add(`freshen.trigger.${trigger}.mispredicted`, wrong);
+      scheduleNext();
+    },
+    arrive(slot, now) {
+      const inv = jobs.invocation[slot]!;
+      const job = predictedFor.get(inv.id);
+      predictedFor.delete(inv.id);
+      const depth = depthOf.get(inv.id) ?? 0;
+      const overhead = invocationOverheadMs(functionOverhead(inv), inv.workMs);
+      const fetched = fetchedAt.get(functionKey(inv));
+      const cacheFresh = fetched !== undefined && isFresh(fetched, now, config.ttlMs);
+      const decision = decideReuse(freshenState(job, now), cacheFresh);
+      const trigger = job?.trigger;
+      switch (decision.kind) {
+        case "reuse":
+          if (decision.source === "prediction") job!.used = true;
+          ledger.invocation(depth, trigger, overhead, overhead, decision.source);
+          admitCall(slot, overhead, now);
+          return;
+        case "wait":
+          job!.used = true;
+          held.set(slot, { arrivalMs: now, overheadMs: overhead, job: job! });
+          job!.waiting.push(slot);
+          return;
+        case "do-now":
+          ledger.invocation(depth, trigger, overhead, 0, "do-now");
+          admitCall(slot, 0, now);
+          return;
+      }
+    },
+    wake(e, now) {
+      if (e !== entity) {
+        inner.wake(e, now);
+        return;
+      }
+      while (launches.peekAt() <= now) launch(launches.pop(), now);
+      while (releases.length > 0) {
+        const slot = releases.shift()!;
+        const h = held.get(slot)!;
+        held.delete(slot);
+        const inv = jobs.invocation[slot]!;
+        const depth = depthOf.get(inv.id) ?? 0;
+        if (h.job.state === "finished") {
+          // It waited (now − arrival) instead of spending the overhead: what freshen had done by its arrival.
+          ledger.invocation(depth, h.job.trigger, h.overheadMs, h.overheadMs - (now - h.arrivalMs), "wait");
+          admitCall(slot, h.overheadMs, now);
+        } else {
+          ledger.invocation(depth, h.job.trigger, h.overheadMs, -(now - h.arrivalMs), "do-now");
+          admitCall(slot, 0, now);
+        }
+      }
+      scheduleNext();
+    },
+    sample: (now, emit, emitClass) => inner.sample(now, emit, emitClass),
+    busyCoreMs: (now) => inner.busyCoreMs(now),
+  };
+}
