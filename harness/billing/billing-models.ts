@@ -1,3 +1,4 @@
+import type { Surcharge } from "../../adapters/backend.ts";
 import { perInvocationModels } from "../../adapters/billing/billing-model.ts";
 import { billingFormula, cpuSeconds } from "../../adapters/billing/cost-expression.ts";
 import { microCentsPerUsd, priceTable } from "../../adapters/billing/price-table.ts";
@@ -10,6 +11,8 @@ export interface BillingContext {
   readonly prices: readonly number[];
   /** Machines provisioned for the run, when the backend has a fixed fleet. */
   readonly machines?: number;
+  /** Billed work without outcome rows (freshen jobs), per tenant × class × per-invocation model. */
+  readonly surcharges?: () => readonly Surcharge[];
 }
 
 export const billingModels = ["xx", "lambda-x86", "lambda-arm", "provisioned"] as const;
@@ -53,6 +56,50 @@ export async function billRun(store: RunStore, runId: number, context: BillingCo
        FROM invocations WHERE run_id = $id GROUP BY ALL
      )
      ${rows.join("\n     UNION ALL\n     ")}`,
+    { id: runId },
+  );
+  const surcharges = context.surcharges?.() ?? [];
+  if (surcharges.length > 0) await addSurcharges(store, runId, surcharges);
+}
+
+/**
+ * Adds work that has no outcome row to the run's costs: under each per-invocation model the
+ * backend's own bill of it (computed by the same formula as a row's), under `provisioned` its CPU
+ * seconds, which then share the fleet's unchanged bill with the rows' CPU. The invocation counts
+ * stay the rows' own.
+ */
+async function addSurcharges(store: RunStore, runId: number, surcharges: readonly Surcharge[]): Promise<void> {
+  const params: Record<string, string | number> = { id: runId };
+  const tuples = surcharges.map((c, i) => {
+    params[`m${i}`] = c.model;
+    params[`t${i}`] = c.tenant;
+    params[`c${i}`] = c.priceClass;
+    params[`cpu${i}`] = c.cpuMs / 1000;
+    params[`gb${i}`] = c.gbS;
+    params[`usd${i}`] = c.microCents / microCentsPerUsd;
+    return `($m${i}::VARCHAR, $t${i}::VARCHAR, $c${i}::SMALLINT, $cpu${i}::DOUBLE, $gb${i}::DOUBLE, $usd${i}::DOUBLE)`;
+  });
+  const extra = `(VALUES ${tuples.join(", ")}) AS s(model, tenant, price_class, cpu_s, gb_s, cost_usd)`;
+  // CPU is the same whatever the model: one reading per tenant × class (the xx model's) for the fleet share.
+  const fleetShare = `(SELECT 'provisioned' AS model, tenant, price_class, cpu_s, 0::DOUBLE AS gb_s, 0::DOUBLE AS cost_usd FROM ${extra}
+                       WHERE model = '${perInvocationModels.xx.name}' AND EXISTS (SELECT 1 FROM costs WHERE run_id = $id AND model = 'provisioned'))`;
+  const all = `(SELECT * FROM ${extra} UNION ALL SELECT * FROM ${fleetShare}) AS a`;
+  await store.run(
+    `INSERT INTO costs SELECT $id, a.model, a.tenant, a.price_class, 0, 0, 0, 0 FROM ${all}
+     WHERE NOT EXISTS (SELECT 1 FROM costs c WHERE c.run_id = $id AND c.model = a.model AND c.tenant = a.tenant AND c.price_class = a.price_class)`,
+    params,
+  );
+  await store.run(
+    `UPDATE costs SET cpu_s = costs.cpu_s + a.cpu_s, gb_s = costs.gb_s + a.gb_s, cost_usd = costs.cost_usd + a.cost_usd
+     FROM ${all}
+     WHERE costs.run_id = $id AND costs.model = a.model AND costs.tenant = a.tenant AND costs.price_class = a.price_class`,
+    params,
+  );
+  // The fleet's bill is what it was (machines × hours); its shares now count freshen's CPU too.
+  await store.run(
+    `UPDATE costs SET cost_usd = CASE WHEN total.cpu_s > 0 THEN total.usd * costs.cpu_s / total.cpu_s ELSE 0 END
+     FROM (SELECT sum(cpu_s) AS cpu_s, sum(cost_usd) AS usd FROM costs WHERE run_id = $id AND model = 'provisioned') AS total
+     WHERE costs.run_id = $id AND costs.model = 'provisioned'`,
     { id: runId },
   );
 }
