@@ -4,6 +4,7 @@ import { costSection } from "./sections/cost-section.ts";
 import { latencyDistributionSection } from "./sections/latency-distribution-section.ts";
 import { loadSweepSection } from "./sections/load-sweep-section.ts";
 import { memorySection } from "./sections/memory-section.ts";
+import { freshenSection } from "./sections/freshen-section.ts";
 import { pairedSection } from "./sections/paired-section.ts";
 import type { ReportContext, ReportSection } from "./sections/report-section.ts";
 import { tailOverTimeSection } from "./sections/tail-over-time-section.ts";
@@ -15,6 +16,7 @@ export const sectionBuilders = {
   percentiles: latencyDistributionSection,
   tailOverTime: tailOverTimeSection,
   paired: pairedSection,
+  freshen: freshenSection,
   loadSweep: loadSweepSection,
   memory: memorySection,
   cost: costSection,
@@ -73,7 +75,9 @@ export async function buildReport(store: RunStore, runs: readonly ReportRun[], o
   const sections: ReportSection[] = [];
   for (const name of options.sections ?? sectionNames) {
     const t = performance.now();
-    sections.push(await sectionBuilders[name](ctx));
+    const section = await sectionBuilders[name](ctx);
+    // A section with nothing to say for these runs (freshen when no run had it on) is left out whole.
+    if (section.charts.length > 0 || section.markdown !== "") sections.push(section);
     if (process.env.XXBENCH_REPORT_TIMINGS) process.stderr.write(`section ${name}: ${(performance.now() - t).toFixed(0)} ms\n`);
   }
   return {

@@ -21,6 +21,8 @@ interface FreshenJob {
   slot: number;
   /** Its call took the result (at once or after waiting): otherwise its CPU did not help that call. */
   used: boolean;
+  /** Its call did the work itself before this freshen got a core: freshen finds it done and skips it. */
+  skipped: boolean;
   state: "pending" | "admitted" | "finished" | "failed";
   /** Held calls (job slots) that arrived while this freshen was running and wait for it. */
   readonly waiting: number[];
@@ -129,7 +131,7 @@ export function createFreshenModel(
         forgetCall(id);
         return cost;
       }
-      return endFreshen(job, now, "finished", job.invocation.workMs);
+      return endFreshen(job, now, "finished", jobs.work[slot]!);
     },
     kill(slot, now) {
       const job = freshenBySlot.get(slot);
@@ -140,7 +142,7 @@ export function createFreshenModel(
         return cost;
       }
       const ranFor = Number.isNaN(jobs.runStart[slot]!) ? 0 : Math.max(0, now - jobs.runStart[slot]!);
-      return endFreshen(job, now, "failed", Math.max(0, job.invocation.workMs - jobs.remaining[slot]! + ranFor));
+      return endFreshen(job, now, "failed", Math.max(0, jobs.work[slot]! - jobs.remaining[slot]! + ranFor));
     },
     reject(slot, now) {
       const job = freshenBySlot.get(slot);
@@ -263,6 +265,7 @@ export function createFreshenModel(
         trigger,
         slot: -1,
         used: false,
+        skipped: false,
         state: "pending",
         waiting: [],
         invocation: { ...inv, arrivalMs: at, workMs, memPeakMb: inv.memStartMb },
@@ -288,6 +291,16 @@ export function createFreshenModel(
       const cacheFresh = fetched !== undefined && isFresh(fetched, now, config.ttlMs);
       const decision = decideReuse(freshenState(job, now), cacheFresh);
       const trigger = job?.trigger;
+      // A freshen still waiting for a core when its call goes ahead without it checks the
+      // resource's state when it runs (seed 003 §3.3: freshen skips what the function already
+      // freshened) and finds it done: it takes no CPU. Policies read a job's remaining work when
+      // they start it, so lowering it before then is seen by every policy.
+      if (job !== undefined && decision.kind !== "wait" && !(decision.kind === "reuse" && decision.source === "prediction") && freshenState(job, now) === "queued" && job.state === "admitted") {
+        job.skipped = true;
+        jobs.remaining[job.slot] = 0;
+        jobs.work[job.slot] = 0;
+        ledger.add("freshen.skipped", 1);
+      }
       switch (decision.kind) {
         case "reuse":
           if (decision.source === "prediction") job!.used = true;

@@ -83,6 +83,23 @@ describe.each(policies)("freshen on sim:%s", (policy) => {
   });
 });
 
+describe("a freshen still queued when its call arrives", () => {
+  it.each<SimPolicyName>(["xx", "openwhisk", "knative"])("takes no CPU on sim:%s: the call does the overhead itself and freshen finds it done", async (policy) => {
+    // One core, busy with the caller until 2,000: freshen (launched at 440) and the call (500) both
+    // queue (EDF would preempt the caller for them, Hermod shares the core: neither queues).
+    const oneCore = { machines: 1, cores: 1, k: 1, shardCostMs: 0 };
+    const invs = chain([500]);
+    const on = await run(policy, invs, { overheadMs: { minMs: 50, maxMs: 50 }, triggers: ["direct"] }, oneCore);
+    const off = await run(policy, invs, null, oneCore);
+    expect(off.latency.get(1)).toBe(1800);
+    expect(on.latency.get(1)).toBe(1800);
+    expect(on.summary.counters["freshen.skipped"]).toBe(1);
+    expect(on.summary.counters["freshen.outcome.do-now"]).toBe(2);
+    expect(on.summary.counters["freshen.cpuMs"]).toBe(0);
+    expect(on.summary.counters["busyCoreMs"]).toBe(2300);
+  });
+});
+
 describe("freshen mispredictions", () => {
   it("are billed and change no latency", async () => {
     const invs = chain([200, 400, 600, 800, 1000, 1200]);
