@@ -3,7 +3,7 @@ import { chartConfig, vegaLiteSchema } from "./chart-style.ts";
 
 export interface FreshenTradeoffRow {
   readonly series: string;
-  /** Freshen's bill as a share of the invocations' own bill, %, under the run's own model. */
+  /** Freshen's share of the run's whole bill (invocations + freshen), %, under the run's own model. */
   readonly costPercent: number;
   /** Latency saved per predicted call, ms. */
   readonly savedMs: number;
@@ -15,7 +15,7 @@ export interface FreshenTradeoffRow {
 export function freshenTradeoffChart(rows: readonly FreshenTradeoffRow[], seriesOrder: readonly string[]): TopLevelSpec {
   const values = rows.map((r) => ({ ...r, label: `${r.mispredictedPercent.toFixed(0)} % wrong` }));
   const encoding = {
-    x: { field: "costPercent", type: "quantitative", title: "freshen cost, % of the invocations' bill", scale: { zero: true } },
+    x: { field: "costPercent", type: "quantitative", title: "freshen's share of the bill (%)", scale: { zero: true } },
     y: { field: "savedMs", type: "quantitative", title: "latency saved per predicted call (ms)", scale: { zero: true } },
   } as const;
   return {

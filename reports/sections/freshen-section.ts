@@ -26,8 +26,10 @@ export interface FreshenRunSummary {
   readonly lateCpuS: number;
   /** Freshen's bill under each per-invocation model, µ¢. */
   readonly costMicroCents: Readonly<Record<string, number>>;
-  /** Freshen's bill as a share of the invocations' own bill under the run's own model. */
-  readonly costShareOfRows: number;
+  /** Freshen's share of the run's whole bill (rows + freshen) under the run's own model. */
+  readonly freshenShareOfBill: number;
+  /** The whole bill against the run without freshen's, − 1 (own model); null without a partner. */
+  readonly billChangeVsWithout: number | null;
   readonly byTrigger: readonly { kind: string; predicted: number; overheadMs: number; savedMs: number; whole: number; mispredicted: number }[];
   readonly byPosition: readonly { position: number; invocations: number; overheadMs: number; savedMs: number }[];
   /** Measured against the run without freshen: per chain position, without − with. */
@@ -73,14 +75,14 @@ export async function freshenSection(ctx: ReportContext): Promise<ReportSection<
   ]);
   const tradeoff: FreshenTradeoffRow[] = summaries.map((s) => ({
     series: s.series,
-    costPercent: significant(100 * s.costShareOfRows, 4),
+    costPercent: significant(100 * s.freshenShareOfBill, 4),
     savedMs: s.savedPerPredictedMs,
     mispredictedPercent: significant(100 * s.mispredictedShare, 4),
   }));
   const positions = Array.from({ length: lastChainPosition + 1 }, (_, p) => positionLabel(p));
 
   const runTable = markdownTable(
-    ["run", "paired with", "predictions", "wrong", "overhead/call ms", "saved/call ms", "freshen CPU s", "of it wrong", "of it late", "cost vs rows"],
+    ["run", "paired with", "predictions", "wrong", "overhead/call ms", "saved/call ms", "freshen CPU s", "of it wrong", "of it late", "share of bill", "bill vs without"],
     summaries.map((s) => [
       s.series,
       s.withoutRunId === null ? "–" : `run ${s.withoutRunId}`,
@@ -91,7 +93,8 @@ export async function freshenSection(ctx: ReportContext): Promise<ReportSection<
       formatNumber(s.freshenCpuS),
       formatNumber(s.mispredictedCpuS),
       formatNumber(s.lateCpuS),
-      `${(100 * s.costShareOfRows).toFixed(2)} %`,
+      `${(100 * s.freshenShareOfBill).toFixed(2)} %`,
+      s.billChangeVsWithout === null ? "–" : `${s.billChangeVsWithout >= 0 ? "+" : ""}${(100 * s.billChangeVsWithout).toFixed(2)} %`,
     ]),
   );
   const pairedRows = summaries.flatMap((s) =>
@@ -129,7 +132,7 @@ export async function freshenSection(ctx: ReportContext): Promise<ReportSection<
       {
         id: "freshen-tradeoff",
         title: "Freshen: latency saved against cost",
-        caption: "Each freshen run: latency saved per predicted call against freshen's bill (mispredictions included) as a share of the invocations' own bill, labelled with the share of wrong predictions.",
+        caption: "Each freshen run: latency saved per predicted call against freshen's share of the run's whole bill (mispredictions included), under the backend's own billing model, labelled with the share of wrong predictions.",
         spec: freshenTradeoffChart(tradeoff, seriesOrder),
       },
     ],
@@ -147,6 +150,16 @@ function partnerOf(f: FreshenRunFacts, facts: readonly FreshenRunFacts[], ctx: R
     const other = runOf(o.runId);
     return other.backend === me.backend && other.streamDigest !== null && other.streamDigest === me.streamDigest && o.configKey === f.configKey;
   });
+}
+
+/** The run's rows billed under its own model (µ¢), and that model's name. */
+async function rowsBill(ctx: ReportContext, runId: number): Promise<{ rowsCost: number; ownModel: string }> {
+  const own = await ctx.store.query(
+    `SELECT coalesce(sum(cost_micro_cents), 0) AS rows_cost, any_value(json_extract_string(r.config, '$.billingModel')) AS model
+     FROM invocations i JOIN runs r USING (run_id) WHERE run_id = ${Math.floor(runId)}`,
+  );
+  const model = own[0]?.model;
+  return { rowsCost: Number(own[0]?.rows_cost ?? 0), ownModel: model === null || model === undefined ? "xx" : String(model) };
 }
 
 async function summarise(ctx: ReportContext, f: FreshenRunFacts, partner: FreshenRunFacts | undefined, series: string): Promise<FreshenRunSummary> {
@@ -174,12 +187,9 @@ async function summarise(ctx: ReportContext, f: FreshenRunFacts, partner: Freshe
   const predicted = byTrigger.reduce((s, t) => s + t.predicted, 0);
   const costMicroCents: Record<string, number> = {};
   for (const [k, v] of Object.entries(f.counters)) if (k.startsWith("freshen.costMicroCents.")) costMicroCents[k.slice("freshen.costMicroCents.".length)] = significant(v);
-  const own = await ctx.store.query(
-    `SELECT coalesce(sum(cost_micro_cents), 0) AS rows_cost, any_value(json_extract_string(r.config, '$.billingModel')) AS model
-     FROM invocations i JOIN runs r USING (run_id) WHERE run_id = ${Math.floor(f.runId)}`,
-  );
-  const rowsCost = Number(own[0]?.rows_cost ?? 0);
-  const ownModel = own[0]?.model === null || own[0]?.model === undefined ? "xx" : String(own[0].model);
+  const { rowsCost, ownModel } = await rowsBill(ctx, f.runId);
+  const freshenCost = costMicroCents[ownModel] ?? 0;
+  const without = partner === undefined ? undefined : (await rowsBill(ctx, partner.runId)).rowsCost;
   return {
     runId: f.runId,
     series,
@@ -193,7 +203,8 @@ async function summarise(ctx: ReportContext, f: FreshenRunFacts, partner: Freshe
     mispredictedCpuS: significant(c("freshen.mispredictedCpuMs") / 1000),
     lateCpuS: significant(c("freshen.lateCpuMs") / 1000),
     costMicroCents,
-    costShareOfRows: rowsCost > 0 ? significant((costMicroCents[ownModel] ?? 0) / rowsCost) : 0,
+    freshenShareOfBill: rowsCost + freshenCost > 0 ? significant(freshenCost / (rowsCost + freshenCost)) : 0,
+    billChangeVsWithout: without === undefined || without <= 0 ? null : significant((rowsCost + freshenCost) / without - 1),
     byTrigger,
     byPosition,
     paired: partner === undefined ? [] : await savingByPosition(ctx.store, partner.runId, f.runId, lastChainPosition),

@@ -198,7 +198,7 @@ export function createFreshenModel(
       else if (!job.used && !predictedFor.has(job.childId)) ledger.add("freshen.lateCpuMs", cpuMs);
     }
     ledger.add(state === "finished" ? "freshen.jobs.finished" : "freshen.jobs.failed", 1);
-    if (state === "finished" && config.ttlMs > 0) {
+    if (state === "finished" && !job.skipped && config.ttlMs > 0) {
       const key = functionKey(job.invocation);
       fetchedAt.set(key, Math.max(fetchedAt.get(key) ?? Number.NEGATIVE_INFINITY, now));
     }
@@ -224,6 +224,12 @@ export function createFreshenModel(
     job.state = "admitted";
     freshenBySlot.set(slot, job);
     ledger.add(job.childId < 0 ? "freshen.mispredictions" : "freshen.predictions", 1);
+    const fetched = fetchedAt.get(functionKey(job.invocation));
+    if (fetched !== undefined && isFresh(fetched, now, config.ttlMs)) {
+      // The runtime's prefetched result is still fresh: the hook finds nothing to do (seed 003
+      // §3.3) and fetches nothing, so its call relies on the cache, not on this freshen.
+      skip(job);
+    }
     inner.arrive(slot, now);
   }
 
@@ -236,8 +242,16 @@ export function createFreshenModel(
     inner.arrive(slot, now);
   }
 
+  /** A freshen that has not started finds its resource done or fresh: it takes no CPU and fetches nothing. */
+  function skip(job: FreshenJob): void {
+    job.skipped = true;
+    jobs.remaining[job.slot] = 0;
+    jobs.work[job.slot] = 0;
+    ledger.add("freshen.skipped", 1);
+  }
+
   function freshenState(job: FreshenJob | undefined, now: number): FreshenState {
-    if (job === undefined || job.state === "failed") return "none";
+    if (job === undefined || job.state === "failed" || job.skipped) return "none";
     if (job.state === "finished") return "finished";
     if (job.state === "pending") return "queued";
     const started = jobs.firstStart[job.slot]!;
@@ -296,10 +310,7 @@ export function createFreshenModel(
       // freshened) and finds it done: it takes no CPU. Policies read a job's remaining work when
       // they start it, so lowering it before then is seen by every policy.
       if (job !== undefined && decision.kind !== "wait" && !(decision.kind === "reuse" && decision.source === "prediction") && freshenState(job, now) === "queued" && job.state === "admitted") {
-        job.skipped = true;
-        jobs.remaining[job.slot] = 0;
-        jobs.work[job.slot] = 0;
-        ledger.add("freshen.skipped", 1);
+        skip(job);
       }
       switch (decision.kind) {
         case "reuse":

@@ -126,22 +126,23 @@ describe("freshen mispredictions", () => {
 describe("freshen TTL", () => {
   it("lets later calls reuse a prefetched result until exactly its expiry", async () => {
     // The call at 100 is freshened from 40 to 90 (direct, 50 ms). With TTL 1 s the result serves
-    // calls of g arriving before 1,090 and none from 1,090 on.
+    // calls of g arriving before 1,090 and none from 1,090 on. The predicted call at 600 finds
+    // it fresh when its own freshen launches (540): that freshen skips its work.
     const invs = [
-      ...chain([100]),
-      invocation({ id: 2, arrivalMs: 1089.5, workMs: 300, fn: "g" }),
-      invocation({ id: 3, arrivalMs: 1090, workMs: 300, fn: "g" }),
-      invocation({ id: 4, arrivalMs: 1095, workMs: 300, fn: "other" }),
+      ...chain([100, 600]),
+      invocation({ id: 3, arrivalMs: 1089.5, workMs: 300, fn: "g" }),
+      invocation({ id: 4, arrivalMs: 1090, workMs: 300, fn: "g" }),
+      invocation({ id: 5, arrivalMs: 1095, workMs: 300, fn: "other" }),
     ];
     const { latency, summary } = await run("xx", invs, { overheadMs: { minMs: 50, maxMs: 50 }, triggers: ["direct"], ttlMs: 1000 });
-    expect(latency.get(1)).toBe(250);
-    expect(latency.get(2)).toBe(250);
-    expect(latency.get(3)).toBe(300);
-    expect(latency.get(4)).toBe(300);
-    expect(summary.counters["freshen.outcome.cache"]).toBe(1);
-    // TTL 0: only the predicted call uses the result.
+    expect([1, 2, 3, 4, 5].map((id) => latency.get(id))).toEqual([250, 250, 250, 300, 300]);
+    expect(summary.counters["freshen.outcome.cache"]).toBe(2);
+    expect(summary.counters["freshen.skipped"]).toBe(1);
+    expect(summary.counters["freshen.cpuMs"]).toBe(50);
+    // TTL 0: only the predicted calls use a result, each its own.
     const noTtl = await run("xx", invs, { overheadMs: { minMs: 50, maxMs: 50 }, triggers: ["direct"] });
-    expect(noTtl.latency.get(2)).toBe(300);
+    expect([1, 2, 3, 4, 5].map((id) => noTtl.latency.get(id))).toEqual([250, 250, 300, 300, 300]);
+    expect(noTtl.summary.counters["freshen.cpuMs"]).toBe(100);
   });
 });
 
