@@ -45,7 +45,9 @@ export class SimBackend implements Backend {
   ) {
     this.id = `sim:${policy}`;
     this.billingModel = ownBillingModel[policy];
-    this.config = { policy, ...sim, prices, billingModel: this.billingModel };
+    // Freshen off is the plain policy: its stored config stays what it was before freshen existed.
+    const { freshen, ...plain } = sim;
+    this.config = { policy, ...plain, ...(freshen === null ? {} : { freshen }), prices, billingModel: this.billingModel };
     // EDF's one big machine is the same fleet: machines × cores cores.
     this.billing = { prices, machines: sim.machines, surcharges: () => this.freshenCharges };
   }

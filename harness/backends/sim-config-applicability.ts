@@ -47,5 +47,7 @@ export function backendAppliesSimConfigKey(id: string, key: keyof SimConfig): bo
 export function appliedSimConfig(policy: SimPolicyName, sim: SimConfig): Partial<SimConfig> {
   const out: Partial<Record<keyof SimConfig, unknown>> = {};
   for (const key of simConfigKeysApplied[policy]) out[key] = sim[key];
+  // Freshen off is the plain policy: its stored config stays what it was before freshen existed.
+  if (sim.freshen === null) delete out.freshen;
   return out as Partial<SimConfig>;
 }

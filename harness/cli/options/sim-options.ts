@@ -162,7 +162,11 @@ export function simFlagErrors(args: SimArgs, given: readonly SimFlag[]): string[
   const ram = args["ram-gb"];
   if (ram !== undefined && !(ram > 0 && Number.isFinite(ram))) errors.push(`--ram-gb must be > 0 GB (got ${ram})`);
   if (!args.freshen) {
-    for (const flag of freshenDetailFlags) if (given.includes(flag)) errors.push(`--${flag} has no effect without --freshen`);
+    // As for the other ineffective options, one counts as given when it differs from its default
+    // (a sweep cell's stored command spells every option out, defaults included).
+    for (const flag of freshenDetailFlags) {
+      if (given.includes(flag) && args[flag] !== undefined && args[flag] !== simOptions[flag].default) errors.push(`--${flag} has no effect without --freshen`);
+    }
   } else {
     const f = freshenArgs(args);
     if (!(f.rate >= 0 && f.rate < 1)) errors.push(`--freshen-misprediction must be in [0, 1) (got ${f.rate})`);
