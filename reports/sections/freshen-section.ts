@@ -1,4 +1,6 @@
 import { lastChainPosition } from "../../adapters/sim/freshen/freshen-ledger.ts";
+import { isSimPolicyName } from "../../adapters/sim/policies/index.ts";
+import { ownBillingModel } from "../../adapters/sim/sim-backend.ts";
 import { triggerDelaysMs, triggerKinds } from "../../adapters/scheduling/freshen/trigger-delays.ts";
 import { freshenBarChart, type FreshenBarRow } from "../charts/freshen-bar-chart.ts";
 import { freshenTradeoffChart, type FreshenTradeoffRow } from "../charts/freshen-tradeoff-chart.ts";
@@ -152,14 +154,20 @@ function partnerOf(f: FreshenRunFacts, facts: readonly FreshenRunFacts[], ctx: R
   });
 }
 
-/** The run's rows billed under its own model (µ¢), and that model's name. */
+/**
+ * The run's rows billed under its own model (µ¢), and that model's name: the one a simulator
+ * policy bills its rows by (`ownBillingModel`), which a stored config need not spell out.
+ */
 async function rowsBill(ctx: ReportContext, runId: number): Promise<{ rowsCost: number; ownModel: string }> {
   const own = await ctx.store.query(
-    `SELECT coalesce(sum(cost_micro_cents), 0) AS rows_cost, any_value(json_extract_string(r.config, '$.billingModel')) AS model
+    `SELECT coalesce(sum(cost_micro_cents), 0) AS rows_cost, any_value(json_extract_string(r.config, '$.policy')) AS policy,
+            any_value(json_extract_string(r.config, '$.billingModel')) AS model
      FROM invocations i JOIN runs r USING (run_id) WHERE run_id = ${Math.floor(runId)}`,
   );
-  const model = own[0]?.model;
-  return { rowsCost: Number(own[0]?.rows_cost ?? 0), ownModel: model === null || model === undefined ? "xx" : String(model) };
+  const policy = String(own[0]?.policy ?? "");
+  const stated = own[0]?.model;
+  const ownModel = isSimPolicyName(policy) ? ownBillingModel[policy] : stated === null || stated === undefined ? "xx" : String(stated);
+  return { rowsCost: Number(own[0]?.rows_cost ?? 0), ownModel };
 }
 
 async function summarise(ctx: ReportContext, f: FreshenRunFacts, partner: FreshenRunFacts | undefined, series: string): Promise<FreshenRunSummary> {

@@ -16,7 +16,10 @@ import { LaunchQueue } from "./launch-queue.ts";
 /** One freshen run by the platform: for a predicted call (`childId`), or a wrong prediction (−1). */
 interface FreshenJob {
   readonly childId: number;
+  /** The job as the policy runs it: the call's function, tenant and class; work = the overhead. */
   readonly invocation: Invocation;
+  /** The same, at the call's peak memory: how a model billing configured memory sees it. */
+  readonly configured: Invocation;
   readonly trigger: TriggerKind;
   slot: number;
   /** Its call took the result (at once or after waiting): otherwise its CPU did not help that call. */
@@ -103,9 +106,16 @@ export function createFreshenModel(
   const models = Object.values(perInvocationModels);
   const bills = models.map((model) => {
     const formula = billingFormula(model);
-    return { name: model.name, microCents: compileCost(formula.microCents, prices), gbS: compileCost(formula.gbSeconds, prices) };
+    return {
+      name: model.name,
+      configured: model.memory.measure === "configured",
+      microCents: compileCost(formula.microCents, prices),
+      gbS: compileCost(formula.gbSeconds, prices),
+    };
   });
-  const ownBill: CostFunction = compileCost(billingFormula(perInvocationModels[options.ownModel]).microCents, prices);
+  const ownModel = perInvocationModels[options.ownModel];
+  const ownBill: CostFunction = compileCost(billingFormula(ownModel).microCents, prices);
+  const ownConfigured = ownModel.memory.measure === "configured";
   const maxLeadMs = Math.max(...config.triggers.map((t) => triggerDelaysMs[t]));
 
   const functionKey = (inv: Invocation): string => `${inv.tenant}\u0000${inv.app}\u0000${inv.fn}`;
@@ -180,17 +190,22 @@ export function createFreshenModel(
         endMs: now,
         ranClass: jobs.cls[slot]!,
       };
+      // Freshen runs in the function's sandbox: a model that bills memory as configured bills it
+      // at the function's configured memory (its calls' peak); one that bills memory by use, at
+      // what freshen holds (the sandbox's starting memory).
+      const asConfigured = job.configured;
       for (const bill of bills) {
+        const billed = bill.configured ? asConfigured : inv;
         ledger.charge({
           model: bill.name,
           tenant: inv.tenant,
           priceClass: jobs.cls[slot]!,
           cpuMs,
-          gbS: bill.gbS(inv, outcome),
-          microCents: bill.microCents(inv, outcome),
+          gbS: bill.gbS(billed, outcome),
+          microCents: bill.microCents(billed, outcome),
         });
       }
-      own = ownBill(inv, outcome);
+      own = ownBill(ownConfigured ? asConfigured : inv, outcome);
       freshenCpu += cpuMs;
       ledger.add("freshen.cpuMs", cpuMs);
       ledger.add(`freshen.trigger.${job.trigger}.cpuMs`, cpuMs);
@@ -283,6 +298,7 @@ export function createFreshenModel(
         state: "pending",
         waiting: [],
         invocation: { ...inv, arrivalMs: at, workMs, memPeakMb: inv.memStartMb },
+        configured: { ...inv, arrivalMs: at, workMs },
       });
       if (work > 0) {
         const job = freshenOf(inv.id, work);
