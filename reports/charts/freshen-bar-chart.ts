@@ -28,7 +28,7 @@ export function freshenBarChart(
     mark: { type: "bar" },
     encoding: {
       column: { field: "series", type: "nominal", sort: [...order.series], title: null },
-      x: { field: "category", type: "nominal", sort: [...order.categories], title: categoryTitle },
+      x: { field: "category", type: "nominal", sort: [...order.categories], title: categoryTitle, axis: { labelLimit: 200 } },
       xOffset: { field: "measure", type: "nominal", sort: [...order.measures] },
       y: { field: "value", type: "quantitative", title: valueTitle },
       color: { field: "measure", type: "nominal", sort: [...order.measures], title: null },

@@ -23,11 +23,17 @@ export type ReuseDecision =
  * freshen has started).
  */
 export function decideReuse(state: FreshenState, cacheFresh: boolean): ReuseDecision {
-  if (state === "finished") return { kind: "reuse", source: "prediction" };
-  if (cacheFresh) return { kind: "reuse", source: "cache" };
-  if (state === "running") return { kind: "wait" };
-  return { kind: "do-now" };
+  if (state === "finished") return reusePrediction;
+  if (cacheFresh) return reuseCache;
+  if (state === "running") return wait;
+  return doNow;
 }
+
+// Decided once per invocation: shared values, not an object each time.
+const reusePrediction: ReuseDecision = { kind: "reuse", source: "prediction" };
+const reuseCache: ReuseDecision = { kind: "reuse", source: "cache" };
+const wait: ReuseDecision = { kind: "wait" };
+const doNow: ReuseDecision = { kind: "do-now" };
 
 /** A prefetched result fetched at `fetchedAtMs` serves an invocation at `nowMs` while strictly younger than the TTL. */
 export function isFresh(fetchedAtMs: number, nowMs: number, ttlMs: number): boolean {

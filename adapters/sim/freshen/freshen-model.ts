@@ -18,8 +18,8 @@ interface FreshenJob {
   readonly childId: number;
   /** The job as the policy runs it: the call's function, tenant and class; work = the overhead. */
   readonly invocation: Invocation;
-  /** The same, at the call's peak memory: how a model billing configured memory sees it. */
-  readonly configured: Invocation;
+  /** The call's peak memory: a model billing configured memory bills freshen at it. */
+  readonly peakMb: number;
   readonly trigger: TriggerKind;
   slot: number;
   /** Its call took the result (at once or after waiting): otherwise its CPU did not help that call. */
@@ -29,6 +29,13 @@ interface FreshenJob {
   state: "pending" | "admitted" | "finished" | "failed";
   /** Held calls (job slots) that arrived while this freshen was running and wait for it. */
   readonly waiting: number[];
+}
+
+/** What the layer keeps per function. */
+interface FunctionState {
+  readonly overheadMs: number;
+  /** When the freshest prefetch of it finished; −∞ before any. */
+  fetchedAtMs: number;
 }
 
 /** A held call: arrived while its freshen ran, enters the policy once freshen ends. */
@@ -88,12 +95,13 @@ export function createFreshenModel(
 ): FreshenModel {
   const { config, seed, prices } = options;
   const jobs = ctx.jobs;
-  const ledger = new FreshenLedger();
+  const models = Object.values(perInvocationModels);
+  const ledger = new FreshenLedger(models.map((m) => m.name));
   const triggerRng = SeededRandom.forPurpose(seed, "freshen-triggers");
   const mispredictionRng = SeededRandom.forPurpose(seed, "freshen-mispredictions");
   const mispredictionDraw = (): number => mispredictionRng.next();
-  const overheadOf = new Map<string, number>();
-  const fetchedAt = new Map<string, number>();
+  /** Per function (tenant → app → fn, looked up without building a key): its overhead and its freshest prefetch. */
+  const functions = new Map<string, Map<string, Map<string, FunctionState>>>();
   /** Chain depth and arrival of invocations read but without an outcome yet (a caller's, for its calls). */
   const depthOf = new Map<number, number>();
   const arrivalOf = new Map<number, number>();
@@ -103,7 +111,6 @@ export function createFreshenModel(
   const launches = new LaunchQueue<FreshenJob>();
   const releases: number[] = [];
   let freshenCpu = 0;
-  const models = Object.values(perInvocationModels);
   const bills = models.map((model) => {
     const formula = billingFormula(model);
     return {
@@ -113,21 +120,26 @@ export function createFreshenModel(
       gbS: compileCost(formula.gbSeconds, prices),
     };
   });
+  const gbS = new Float64Array(bills.length);
+  const microCents = new Float64Array(bills.length);
   const ownModel = perInvocationModels[options.ownModel];
   const ownBill: CostFunction = compileCost(billingFormula(ownModel).microCents, prices);
   const ownConfigured = ownModel.memory.measure === "configured";
   const maxLeadMs = Math.max(...config.triggers.map((t) => triggerDelaysMs[t]));
 
-  const functionKey = (inv: Invocation): string => `${inv.tenant}\u0000${inv.app}\u0000${inv.fn}`;
-  function functionOverhead(inv: Invocation): number {
-    const key = functionKey(inv);
-    let ms = overheadOf.get(key);
-    if (ms === undefined) {
+  function functionOf(inv: Invocation): FunctionState {
+    let apps = functions.get(inv.tenant);
+    if (apps === undefined) functions.set(inv.tenant, (apps = new Map()));
+    let fns = apps.get(inv.app);
+    if (fns === undefined) apps.set(inv.app, (fns = new Map()));
+    let state = fns.get(inv.fn);
+    if (state === undefined) {
       // One stream per function, so the overhead a function gets never depends on stream order.
-      ms = functionOverheadMs(config.overheadMs, SeededRandom.forPurpose(seed, `freshen-overhead:${key}`).next());
-      overheadOf.set(key, ms);
+      const uniform = SeededRandom.forPurpose(seed, `freshen-overhead:${inv.tenant}\u0000${inv.app}\u0000${inv.fn}`).next();
+      state = { overheadMs: functionOverheadMs(config.overheadMs, uniform), fetchedAtMs: Number.NEGATIVE_INFINITY };
+      fns.set(inv.fn, state);
     }
-    return ms;
+    return state;
   }
 
   const wrapped: SimContext = {
@@ -193,29 +205,25 @@ export function createFreshenModel(
       // Freshen runs in the function's sandbox: a model that bills memory as configured bills it
       // at the function's configured memory (its calls' peak); one that bills memory by use, at
       // what freshen holds (the sandbox's starting memory).
-      const asConfigured = job.configured;
-      for (const bill of bills) {
+      const asConfigured = { ...inv, memPeakMb: job.peakMb };
+      for (let m = 0; m < bills.length; m++) {
+        const bill = bills[m]!;
         const billed = bill.configured ? asConfigured : inv;
-        ledger.charge({
-          model: bill.name,
-          tenant: inv.tenant,
-          priceClass: jobs.cls[slot]!,
-          cpuMs,
-          gbS: bill.gbS(billed, outcome),
-          microCents: bill.microCents(billed, outcome),
-        });
+        gbS[m] = bill.gbS(billed, outcome);
+        microCents[m] = bill.microCents(billed, outcome);
       }
+      ledger.charge(inv.tenant, jobs.cls[slot]!, cpuMs, gbS, microCents);
       own = ownBill(ownConfigured ? asConfigured : inv, outcome);
       freshenCpu += cpuMs;
-      ledger.add("freshen.cpuMs", cpuMs);
-      ledger.add(`freshen.trigger.${job.trigger}.cpuMs`, cpuMs);
-      if (job.childId < 0) ledger.add("freshen.mispredictedCpuMs", cpuMs);
-      else if (!job.used && !predictedFor.has(job.childId)) ledger.add("freshen.lateCpuMs", cpuMs);
+      ledger.add("cpuMs", cpuMs);
+      ledger.freshenCpu(job.trigger, cpuMs);
+      if (job.childId < 0) ledger.add("mispredictedCpuMs", cpuMs);
+      else if (!job.used && !predictedFor.has(job.childId)) ledger.add("lateCpuMs", cpuMs);
     }
-    ledger.add(state === "finished" ? "freshen.jobs.finished" : "freshen.jobs.failed", 1);
+    ledger.add(state === "finished" ? "jobs.finished" : "jobs.failed", 1);
     if (state === "finished" && !job.skipped && config.ttlMs > 0) {
-      const key = functionKey(job.invocation);
-      fetchedAt.set(key, Math.max(fetchedAt.get(key) ?? Number.NEGATIVE_INFINITY, now));
+      const fn = functionOf(job.invocation);
+      fn.fetchedAtMs = Math.max(fn.fetchedAtMs, now);
     }
     jobs.release(slot);
     // The policy is mid-event: waiting calls enter it at this same instant, from the layer's own wake-up.
@@ -238,9 +246,8 @@ export function createFreshenModel(
     job.slot = slot;
     job.state = "admitted";
     freshenBySlot.set(slot, job);
-    ledger.add(job.childId < 0 ? "freshen.mispredictions" : "freshen.predictions", 1);
-    const fetched = fetchedAt.get(functionKey(job.invocation));
-    if (fetched !== undefined && isFresh(fetched, now, config.ttlMs)) {
+    ledger.add(job.childId < 0 ? "mispredictions" : "predictions", 1);
+    if (isFresh(functionOf(job.invocation).fetchedAtMs, now, config.ttlMs)) {
       // The runtime's prefetched result is still fresh: the hook finds nothing to do (seed 003
       // §3.3) and fetches nothing, so its call relies on the cache, not on this freshen.
       skip(job);
@@ -262,7 +269,7 @@ export function createFreshenModel(
     job.skipped = true;
     jobs.remaining[job.slot] = 0;
     jobs.work[job.slot] = 0;
-    ledger.add("freshen.skipped", 1);
+    ledger.add("skipped", 1);
   }
 
   function freshenState(job: FreshenJob | undefined, now: number): FreshenState {
@@ -288,27 +295,16 @@ export function createFreshenModel(
       const trigger = config.triggers[triggerRng.int(config.triggers.length)]!;
       const parentArrival = arrivalOf.get(parentId) ?? Number.NEGATIVE_INFINITY;
       const at = freshenLaunchMs(parentArrival, inv.arrivalMs, triggerDelaysMs[trigger]);
-      const work = invocationOverheadMs(functionOverhead(inv), inv.workMs);
-      const freshenOf = (childId: number, workMs: number): FreshenJob => ({
-        childId,
-        trigger,
-        slot: -1,
-        used: false,
-        skipped: false,
-        state: "pending",
-        waiting: [],
-        invocation: { ...inv, arrivalMs: at, workMs, memPeakMb: inv.memStartMb },
-        configured: { ...inv, arrivalMs: at, workMs },
-      });
+      const work = invocationOverheadMs(functionOf(inv).overheadMs, inv.workMs);
       if (work > 0) {
-        const job = freshenOf(inv.id, work);
+        const job = freshenJob(inv, inv.id, trigger, at, work);
         predictedFor.set(inv.id, job);
         launches.push(at, job);
       }
       // A wrong prediction freshens another call of the same function that never comes.
       const wrong = mispredictionsAfter(config.mispredictionRate, mispredictionDraw);
-      for (let i = 0; i < wrong; i++) launches.push(at, freshenOf(-1, functionOverhead(inv)));
-      ledger.add(`freshen.trigger.${trigger}.mispredicted`, wrong);
+      for (let i = 0; i < wrong; i++) launches.push(at, freshenJob(inv, -1, trigger, at, functionOf(inv).overheadMs));
+      if (wrong > 0) ledger.mispredicted(trigger, wrong);
       scheduleNext();
     },
     arrive(slot, now) {
@@ -316,9 +312,9 @@ export function createFreshenModel(
       const job = predictedFor.get(inv.id);
       predictedFor.delete(inv.id);
       const depth = depthOf.get(inv.id) ?? 0;
-      const overhead = invocationOverheadMs(functionOverhead(inv), inv.workMs);
-      const fetched = fetchedAt.get(functionKey(inv));
-      const cacheFresh = fetched !== undefined && isFresh(fetched, now, config.ttlMs);
+      const fn = functionOf(inv);
+      const overhead = invocationOverheadMs(fn.overheadMs, inv.workMs);
+      const cacheFresh = isFresh(fn.fetchedAtMs, now, config.ttlMs);
       const decision = decideReuse(freshenState(job, now), cacheFresh);
       const trigger = job?.trigger;
       // A freshen still waiting for a core when its call goes ahead without it checks the
@@ -370,5 +366,20 @@ export function createFreshenModel(
     },
     sample: (now, emit, emitClass) => inner.sample(now, emit, emitClass),
     busyCoreMs: (now) => inner.busyCoreMs(now),
+  };
+}
+
+/** A freshen of `call`'s function for call `childId` (−1: a wrong prediction), launched at `at` with `workMs` of work. */
+function freshenJob(call: Invocation, childId: number, trigger: TriggerKind, at: number, workMs: number): FreshenJob {
+  return {
+    childId,
+    trigger,
+    slot: -1,
+    used: false,
+    skipped: false,
+    state: "pending",
+    waiting: [],
+    invocation: { ...call, arrivalMs: at, workMs, memPeakMb: call.memStartMb },
+    peakMb: call.memPeakMb,
   };
 }
