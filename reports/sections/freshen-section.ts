@@ -26,6 +26,11 @@ export interface FreshenRunSummary {
   readonly freshenCpuS: number;
   readonly mispredictedCpuS: number;
   readonly lateCpuS: number;
+  /**
+   * Of the calls their own freshen served, the share that ran on another machine than it: freshen
+   * is placed by the policy, not pinned, so this is how far the run leans on that approximation.
+   */
+  readonly servedElsewhereShare: number;
   /** Freshen's bill under each per-invocation model, µ¢. */
   readonly costMicroCents: Readonly<Record<string, number>>;
   /** Freshen's share of the run's whole bill (rows + freshen) under the run's own model. */
@@ -83,8 +88,10 @@ export async function freshenSection(ctx: ReportContext): Promise<ReportSection<
   }));
   const positions = Array.from({ length: lastChainPosition + 1 }, (_, p) => positionLabel(p));
 
+  const note =
+    "*served elsewhere*: calls served by their own freshen that ran on another machine than it (freshen is placed by the policy like any invocation, not pinned to its call's machine; the call is credited wherever it runs). Trigger kinds are not stored per row, so the per-kind figures are freshen's own count.";
   const runTable = markdownTable(
-    ["run", "paired with", "predictions", "wrong", "overhead/call ms", "saved/call ms", "freshen CPU s", "of it wrong", "of it late", "share of bill", "bill vs without"],
+    ["run", "paired with", "predictions", "wrong", "overhead/call ms", "saved/call ms", "freshen CPU s", "of it wrong", "of it late", "served elsewhere", "share of bill", "bill vs without"],
     summaries.map((s) => [
       s.series,
       s.withoutRunId === null ? "–" : `run ${s.withoutRunId}`,
@@ -95,6 +102,7 @@ export async function freshenSection(ctx: ReportContext): Promise<ReportSection<
       formatNumber(s.freshenCpuS),
       formatNumber(s.mispredictedCpuS),
       formatNumber(s.lateCpuS),
+      `${(100 * s.servedElsewhereShare).toFixed(1)} %`,
       `${(100 * s.freshenShareOfBill).toFixed(2)} %`,
       s.billChangeVsWithout === null ? "–" : `${s.billChangeVsWithout >= 0 ? "+" : ""}${(100 * s.billChangeVsWithout).toFixed(2)} %`,
     ]),
@@ -139,7 +147,7 @@ export async function freshenSection(ctx: ReportContext): Promise<ReportSection<
       },
     ],
     summary: { runs: summaries },
-    markdown: `## Freshen\n\n${runTable}\n\n### Measured against the same stream without freshen\n\n${pairedTable}\n`,
+    markdown: `## Freshen\n\n${runTable}\n\n${note}\n\n### Measured against the same stream without freshen\n\n${pairedTable}\n`,
   };
 }
 
@@ -210,6 +218,7 @@ async function summarise(ctx: ReportContext, f: FreshenRunFacts, partner: Freshe
     freshenCpuS: significant(c("freshen.cpuMs") / 1000),
     mispredictedCpuS: significant(c("freshen.mispredictedCpuMs") / 1000),
     lateCpuS: significant(c("freshen.lateCpuMs") / 1000),
+    servedElsewhereShare: perCall(c("freshen.servedOnOtherMachine"), c("freshen.servedOnOtherMachine") + c("freshen.servedOnFreshenMachine")),
     costMicroCents,
     freshenShareOfBill: rowsCost + freshenCost > 0 ? significant(freshenCost / (rowsCost + freshenCost)) : 0,
     billChangeVsWithout: without === undefined || without <= 0 ? null : significant((rowsCost + freshenCost) / without - 1),

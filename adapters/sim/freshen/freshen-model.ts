@@ -22,6 +22,8 @@ interface FreshenJob {
   readonly peakMb: number;
   readonly trigger: TriggerKind;
   slot: number;
+  /** The machine the policy ran it on, once it ended (−1 before). */
+  machine: number;
   /** Its call took the result (at once or after waiting): otherwise its CPU did not help that call. */
   used: boolean;
   /** Its call did the work itself before this freshen got a core: freshen finds it done and skips it. */
@@ -108,6 +110,8 @@ export function createFreshenModel(
   const predictedFor = new Map<number, FreshenJob>();
   const freshenBySlot = new Map<number, FreshenJob>();
   const held = new Map<number, Held>();
+  /** Calls that took their own freshen's result, until they end: where that freshen ran. */
+  const creditedBy = new Map<number, FreshenJob>();
   const launches = new LaunchQueue<FreshenJob>();
   const releases: number[] = [];
   let freshenCpu = 0;
@@ -149,8 +153,9 @@ export function createFreshenModel(
       const job = freshenBySlot.get(slot);
       if (job === undefined) {
         const id = jobs.invocation[slot]!.id;
+        const machine = jobs.machine[slot]!;
         const cost = ctx.complete(slot, now);
-        forgetCall(id);
+        forgetCall(id, machine);
         return cost;
       }
       return endFreshen(job, now, "finished", jobs.work[slot]!);
@@ -159,8 +164,9 @@ export function createFreshenModel(
       const job = freshenBySlot.get(slot);
       if (job === undefined) {
         const id = jobs.invocation[slot]!.id;
+        const machine = jobs.machine[slot]!;
         const cost = ctx.kill(slot, now);
-        forgetCall(id);
+        forgetCall(id, machine);
         return cost;
       }
       const ranFor = Number.isNaN(jobs.runStart[slot]!) ? 0 : Math.max(0, now - jobs.runStart[slot]!);
@@ -171,7 +177,7 @@ export function createFreshenModel(
       if (job === undefined) {
         const id = jobs.invocation[slot]!.id;
         ctx.reject(slot, now);
-        forgetCall(id);
+        forgetCall(id, -1);
         return;
       }
       endFreshen(job, now, "failed", Number.NaN);
@@ -180,16 +186,25 @@ export function createFreshenModel(
   const inner = createInner(wrapped);
   const entity = inner.entities;
 
-  /** The call has its outcome: its own calls arrived before it ended, so what they needed of it can go. */
-  function forgetCall(id: number): void {
+  /**
+   * The call has its outcome: its own calls arrived before it ended, so what they needed of it
+   * can go. A call its freshen served is counted by where each ran: freshen is placed by the
+   * policy, not pinned to its call's machine, and these counters say how often the two differ.
+   */
+  function forgetCall(id: number, machine: number): void {
     depthOf.delete(id);
     arrivalOf.delete(id);
+    const credit = creditedBy.get(id);
+    if (credit === undefined) return;
+    creditedBy.delete(id);
+    ledger.add(credit.machine === machine ? "servedOnFreshenMachine" : "servedOnOtherMachine", 1);
   }
 
   /** Bills a freshen job (cpu NaN: refused, nothing billed), releases its slot, wakes its waiters. */
   function endFreshen(job: FreshenJob, now: number, state: "finished" | "failed", cpuMs: number): number {
     const slot = job.slot;
     job.state = state;
+    job.machine = jobs.machine[slot]!;
     freshenBySlot.delete(slot);
     let own = 0;
     if (!Number.isNaN(cpuMs)) {
@@ -326,7 +341,10 @@ export function createFreshenModel(
       }
       switch (decision.kind) {
         case "reuse":
-          if (decision.source === "prediction") job!.used = true;
+          if (decision.source === "prediction") {
+            job!.used = true;
+            creditedBy.set(inv.id, job!);
+          }
           ledger.invocation(depth, trigger, overhead, overhead, decision.source);
           admitCall(slot, overhead, now);
           return;
@@ -354,6 +372,7 @@ export function createFreshenModel(
         const inv = jobs.invocation[slot]!;
         const depth = depthOf.get(inv.id) ?? 0;
         if (h.job.state === "finished") {
+          creditedBy.set(inv.id, h.job);
           // It waited (now − arrival) instead of spending the overhead: what freshen had done by its arrival.
           ledger.invocation(depth, h.job.trigger, h.overheadMs, h.overheadMs - (now - h.arrivalMs), "wait");
           admitCall(slot, h.overheadMs, now);
@@ -375,6 +394,7 @@ function freshenJob(call: Invocation, childId: number, trigger: TriggerKind, at:
     childId,
     trigger,
     slot: -1,
+    machine: -1,
     used: false,
     skipped: false,
     state: "pending",

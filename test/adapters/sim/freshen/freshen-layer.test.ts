@@ -100,6 +100,31 @@ describe("a freshen still queued when its call arrives", () => {
   });
 });
 
+describe("freshen placement (not pinned to the call's machine)", () => {
+  // Calls spaced so each freshen (60 ms ahead, 50 ms of work) is done before its call arrives.
+  const calls = Array.from({ length: 40 }, (_, i) => 100 + 45 * i);
+  const freshen = { overheadMs: { minMs: 50, maxMs: 50 }, triggers: ["direct" as const] };
+
+  it("credits a call wherever it runs, and counts how often that is another machine than its freshen's", async () => {
+    const { latency, summary } = await run("hermod", chain(calls), freshen, { machines: 8, cores: 8, k: 2 });
+    for (let id = 1; id <= calls.length; id++) expect(latency.get(id)).toBe(250);
+    const same = summary.counters["freshen.servedOnFreshenMachine"] ?? 0;
+    const other = summary.counters["freshen.servedOnOtherMachine"] ?? 0;
+    expect(same + other).toBe(calls.length);
+    // Power-of-2 placement over 8 machines puts most calls away from their freshen's machine.
+    expect(other).toBeGreaterThan(0);
+  });
+
+  it.each<[SimPolicyName, Partial<SimConfig>]>([
+    ["edf", { machines: 8, cores: 8 }],
+    ["hermod", { machines: 1, cores: 64, k: 1 }],
+  ])("is exact on one machine (sim:%s)", async (policy, sim) => {
+    const { summary } = await run(policy, chain(calls), freshen, sim);
+    expect(summary.counters["freshen.servedOnFreshenMachine"]).toBe(calls.length);
+    expect(summary.counters["freshen.servedOnOtherMachine"]).toBeUndefined();
+  });
+});
+
 describe("freshen mispredictions", () => {
   it("are billed and change no latency", async () => {
     const invs = chain([200, 400, 600, 800, 1000, 1200]);
