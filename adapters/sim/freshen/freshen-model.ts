@@ -115,6 +115,8 @@ export function createFreshenModel(
   const launches = new LaunchQueue<FreshenJob>();
   const releases: number[] = [];
   let freshenCpu = 0;
+  /** The latest virtual time the engine has called in at. */
+  let clock = Number.NEGATIVE_INFINITY;
   const bills = models.map((model) => {
     const formula = billingFormula(model);
     return {
@@ -310,6 +312,8 @@ export function createFreshenModel(
       const trigger = config.triggers[triggerRng.int(config.triggers.length)]!;
       const parentArrival = arrivalOf.get(parentId) ?? Number.NEGATIVE_INFINITY;
       const at = freshenLaunchMs(parentArrival, inv.arrivalMs, triggerDelaysMs[trigger]);
+      // The lookahead reads a call at least the slowest trigger's delay before the clock reaches it.
+      if (at < clock) throw new Error(`freshen for invocation ${inv.id} planned at ${at} ms, behind the clock (${clock} ms): the stream was not read far enough ahead`);
       const work = invocationOverheadMs(functionOf(inv).overheadMs, inv.workMs);
       if (work > 0) {
         const job = freshenJob(inv, inv.id, trigger, at, work);
@@ -323,6 +327,7 @@ export function createFreshenModel(
       scheduleNext();
     },
     arrive(slot, now) {
+      clock = now;
       const inv = jobs.invocation[slot]!;
       const job = predictedFor.get(inv.id);
       predictedFor.delete(inv.id);
@@ -360,6 +365,7 @@ export function createFreshenModel(
       }
     },
     wake(e, now) {
+      clock = now;
       if (e !== entity) {
         inner.wake(e, now);
         return;

@@ -17,7 +17,7 @@ const trace = syntheticTrace({
   seed: 5,
   cores: machines * cores,
   phases: [{ tick: 0, load: 0.6 }],
-  invocations: 3000,
+  invocations: 1500,
   classWeights: bimodalWeights(4),
   chainShare: 0.5,
   chainFanOut: 2,
@@ -68,7 +68,7 @@ describe("freshen in the costs table", () => {
       const freshenUsd = c[`freshen.costMicroCents.${model}`]! / microCentsPerUsd;
       expect(freshenUsd).toBeGreaterThan(0);
       // The rows' own bills plus freshen's, and the CPU of both; invocation counts stay the rows'.
-      expect(cost.invocations).toBe(3000);
+      expect(cost.invocations).toBe(1500);
       expect(cost.cpuS).toBeCloseTo((c["workDoneMs"]! + c["freshenCpuMs"]!) / 1000, 6);
       if ((run.backend === "sim:xx" && model === "xx") || (run.backend === "sim:hermod" && model === "lambda-x86")) {
         expect(cost.usd).toBeCloseTo((await rowsUsd(run.runId)) + freshenUsd, 9);

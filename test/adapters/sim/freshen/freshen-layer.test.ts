@@ -196,3 +196,15 @@ describe("freshen on a synthetic chain workload", () => {
     expect(on.sink.outcomes).toEqual(off.sink.outcomes);
   });
 });
+
+describe("the lookahead", () => {
+  it("reads far enough ahead for the slowest trigger: S3 launches 1,282 ms before the call", async () => {
+    // Many callers, each with a call 1.3 s later: every freshen is planned before the clock gets there.
+    const invs: Invocation[] = [];
+    for (let i = 0; i < 200; i++) invs.push(invocation({ id: i, arrivalMs: i * 10, workMs: 5000, fn: "f" }));
+    for (let i = 0; i < 200; i++) invs.push(invocation({ id: 200 + i, arrivalMs: 2000 + i * 10, workMs: 300, fn: "g", parentId: i }));
+    const { latency, summary } = await run("hermod", invs, { overheadMs: { minMs: 50, maxMs: 50 }, triggers: ["s3"] }, { machines: 20, cores: 32, k: 2 });
+    expect(summary.counters["freshen.trigger.s3.whole"]).toBe(200);
+    for (let id = 200; id < 400; id++) expect(latency.get(id)).toBe(250);
+  });
+});
