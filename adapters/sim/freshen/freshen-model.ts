@@ -81,14 +81,18 @@ export interface FreshenModelOptions {
  *   Its outcome is not a row: it is counted here.
  * - At the call's arrival, FrFetch/FrWarm semantics: freshen finished → the call's work loses
  *   the overhead; freshen running → the call is held until freshen finishes, then loses it;
- *   freshen still queued, absent, refused or killed → the call does the overhead itself.
- *   A finished freshen's result also serves any later call of the function within the TTL.
+ *   freshen still queued, absent, refused or killed → the call does the overhead itself (a
+ *   queued freshen then finds the work done when it gets a core and takes no CPU).
+ *   A finished freshen's result also serves any later call of the function within the TTL, and
+ *   a freshen launched while its function's result is fresh finds nothing to do.
  *
  * Placement: the SimModel contract lets no one choose a policy's machine, so a freshen job is
  * placed by the policy like any invocation, not pinned to the machine the call will run on. The
  * call is credited wherever it lands (as if the freshened runtime's connections and data were
- * reachable from it). On one machine (EDF) and on an uncontended fleet this is exact; under load,
- * freshen's CPU competes on the machine the policy picked for it instead of the call's.
+ * reachable from it). Latencies are exact on one machine (EDF) and on an uncontended fleet; under
+ * load, freshen's CPU competes on the machine the policy picked for it instead of the call's.
+ * `freshen.servedOnOtherMachine` / `servedOnFreshenMachine` count how often the two differ.
+ * Under XX a freshen job also takes a shard placement, as any arrival does.
  */
 export function createFreshenModel(
   ctx: SimContext,
