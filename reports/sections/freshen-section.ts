@@ -1,7 +1,7 @@
 import { lastChainPosition } from "../../adapters/sim/freshen/freshen-ledger.ts";
 import { isSimPolicyName } from "../../adapters/sim/policies/index.ts";
 import { ownBillingModel } from "../../adapters/sim/sim-backend.ts";
-import { triggerDelaysMs, triggerKinds } from "../../adapters/scheduling/freshen/trigger-delays.ts";
+import { isTriggerKind, triggerDelaysMs, triggerKinds } from "../../adapters/scheduling/freshen/trigger-delays.ts";
 import { freshenBarChart, type FreshenBarRow } from "../charts/freshen-bar-chart.ts";
 import { freshenTradeoffChart, type FreshenTradeoffRow } from "../charts/freshen-tradeoff-chart.ts";
 import { formatNumber } from "../format-number.ts";
@@ -66,7 +66,7 @@ export async function freshenSection(ctx: ReportContext): Promise<ReportSection<
   for (const f of on) summaries.push(await summarise(ctx, f, partnerOf(f, facts, ctx), runOf(f.runId).series));
   const seriesOrder = summaries.map((s) => s.series);
 
-  const triggerLabel = (kind: string): string => `${kind} (${triggerDelaysMs[kind as keyof typeof triggerDelaysMs] ?? "?"} ms)`;
+  const triggerLabel = (kind: string): string => `${kind} (${isTriggerKind(kind) ? triggerDelaysMs[kind] : "?"} ms)`;
   const triggerRows: FreshenBarRow[] = summaries.flatMap((s) =>
     s.byTrigger.flatMap((t) => [
       { series: s.series, category: triggerLabel(t.kind), measure: "overhead per call", value: perCall(t.overheadMs, t.predicted) },
