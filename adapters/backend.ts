@@ -108,6 +108,21 @@ export interface BackendBilling {
   readonly prices: readonly number[];
   /** Machines provisioned for the run, when the backend has a fixed fleet (the provisioned model bills it). */
   readonly machines?: number;
+  /**
+   * Work the backend billed to tenants that has no outcome row (freshen jobs), per tenant × class ×
+   * model, read once the run is over; billing adds it to the `costs` table.
+   */
+  readonly surcharges?: () => readonly Surcharge[];
+}
+
+/** Billable work without an outcome row, summed per tenant × class under one per-invocation model. */
+export interface Surcharge {
+  readonly model: string;
+  readonly tenant: string;
+  readonly priceClass: number;
+  readonly cpuMs: number;
+  readonly gbS: number;
+  readonly microCents: number;
 }
 
 /** Every backend — simulator policies, the live control plane, AWS Lambda — meets this contract. */

@@ -8,6 +8,7 @@ import { latencyDistributionSection } from "./sections/latency-distribution-sect
 import { loadSweepSection } from "./sections/load-sweep-section.ts";
 import { memorySection } from "./sections/memory-section.ts";
 import { muSection } from "./sections/mu-section.ts";
+import { freshenSection } from "./sections/freshen-section.ts";
 import { pairedSection } from "./sections/paired-section.ts";
 import type { ReportContext, ReportSection } from "./sections/report-section.ts";
 import { tailOverTimeSection } from "./sections/tail-over-time-section.ts";
@@ -20,6 +21,7 @@ export const sectionBuilders = {
   fidelity: fidelitySection,
   tailOverTime: tailOverTimeSection,
   paired: pairedSection,
+  freshen: freshenSection,
   loadSweep: loadSweepSection,
   memory: memorySection,
   cost: costSection,
@@ -32,6 +34,7 @@ export type SectionName = keyof typeof sectionBuilders;
 const absentSectionReasons: Partial<Record<SectionName, string>> = {
   fidelity: "none of these runs is a network run (a simulator sends every invocation exactly when the trace says)",
   mu: "none of these runs is sim:faas or sim:mu",
+  freshen: "no run among these had --freshen on",
 };
 export const sectionNames = Object.keys(sectionBuilders) as SectionName[];
 

@@ -3,8 +3,12 @@ import type { Backend, BackendBilling, OutcomeSink, RunSummary } from "../backen
 import { emptyOutcomeCounts } from "../backend.ts";
 import { isPerInvocationModelName, perInvocationModels, type PerInvocationModelName } from "../billing/billing-model.ts";
 import { Simulation } from "./engine/simulation.ts";
+import type { SimContext, SimModel } from "./engine/sim-model.ts";
+import { createFreshenModel, type FreshenModel } from "./freshen/freshen-model.ts";
+import { FreshenLookahead } from "./freshen/freshen-lookahead.ts";
 import { simPolicies, type SimPolicyName } from "./policies/index.ts";
 import type { SimConfig } from "./sim-config.ts";
+import type { FreshenCharge } from "./freshen/freshen-ledger.ts";
 
 /**
  * The billing model each policy's own rows (`cost_micro_cents`, and the budget governor under XX)
@@ -40,6 +44,8 @@ export class SimBackend implements Backend {
   readonly billing: BackendBilling;
   /** The model this backend's per-row `costMicroCents` is billed under; stored in its config. */
   readonly billingModel: OwnBillingModelName;
+  /** What freshen jobs cost per tenant × class × model in the last run (no rows of their own). */
+  private freshenCharges: readonly FreshenCharge[] = [];
 
   constructor(
     readonly policy: SimPolicyName,
@@ -48,25 +54,47 @@ export class SimBackend implements Backend {
   ) {
     this.id = `sim:${policy}`;
     this.billingModel = ownBillingModel[policy];
-    this.config = { policy, ...sim, prices, billingModel: this.billingModel };
+    // Freshen off is the plain policy: its stored config stays what it was before freshen existed.
+    const { freshen, ...plain } = sim;
+    this.config = { policy, ...plain, ...(freshen === null ? {} : { freshen }), prices, billingModel: this.billingModel };
     // EDF's one big machine is the same fleet: machines × cores cores. Lambda (faas, mu) has no
     // fleet to provision, so the provisioned model does not bill those runs.
-    this.billing = this.billingModel === "lambda-instance-x86" ? { prices } : { prices, machines: sim.machines };
+    const surcharges = (): readonly FreshenCharge[] => this.freshenCharges;
+    this.billing = this.billingModel === "lambda-instance-x86" ? { prices, surcharges } : { prices, machines: sim.machines, surcharges };
   }
 
   async run(invocations: AsyncIterable<InvocationBatch>, sink: OutcomeSink, signal: AbortSignal): Promise<RunSummary> {
     const { create } = simPolicies[this.policy];
-    const simulation = new Simulation((ctx) => create(ctx, this.sim, this.prices), sink, {
+    const freshenConfig = this.sim.freshen;
+    let freshen: FreshenModel | undefined;
+    const ownModel = this.billingModel;
+    const createModel = (ctx: SimContext): SimModel => {
+      if (freshenConfig === null) return create(ctx, this.sim, this.prices);
+      // The applicability table gives freshen only to fleet policies, which bill per invocation.
+      if (!isPerInvocationModelName(ownModel)) throw new Error(`freshen does not apply to ${this.id}, which bills per instance`);
+      freshen = createFreshenModel(ctx, (inner) => create(inner, this.sim, this.prices), {
+        config: freshenConfig,
+        seed: this.sim.seed,
+        prices: this.prices,
+        ownModel,
+      });
+      return freshen;
+    };
+    const simulation = new Simulation(createModel, sink, {
       sampleIntervalMs: this.sim.sampleIntervalMs,
       prices: this.prices,
       ...(isPerInvocationModelName(this.billingModel) ? { billing: perInvocationModels[this.billingModel] } : {}),
     });
+    const lookahead = freshen ? new FreshenLookahead(simulation, freshen) : undefined;
     for await (const batch of invocations) {
       signal.throwIfAborted();
-      for (let i = 0; i < batch.length; i++) simulation.arrive(batch[i]!);
+      if (lookahead) for (let i = 0; i < batch.length; i++) lookahead.offer(batch[i]!);
+      else for (let i = 0; i < batch.length; i++) simulation.arrive(batch[i]!);
     }
     signal.throwIfAborted();
-    simulation.finish();
+    if (lookahead) lookahead.finish();
+    else simulation.finish();
+    this.freshenCharges = freshen?.ledger.allCharges() ?? [];
     const outcomes = emptyOutcomeCounts();
     outcomes.ok = simulation.completions;
     outcomes.killed = simulation.kills;
@@ -82,6 +110,7 @@ export class SimBackend implements Backend {
         busyCoreMs: simulation.busyCoreMs(),
         workDoneMs: simulation.workDoneMs,
         ...simulation.modelCounters(),
+        ...(freshen ? { freshenCpuMs: freshen.freshenCpuMs(), ...freshen.ledger.toCounters() } : {}),
       },
     };
   }

@@ -1,3 +1,5 @@
+import { validateFreshenConfig, type FreshenConfig } from "./freshen/freshen-config.ts";
+
 /** The simulated cluster and policy knobs (DESIGN.md, "The simulator's semantics"). */
 export interface SimConfig {
   readonly machines: number;
@@ -36,6 +38,8 @@ export interface SimConfig {
   readonly coldStartMs: number;
   /** How long an idle instance stays warm for reuse, ms. */
   readonly keepAliveMs: number;
+  /** Freshen (seed 003) around the policy: null for off, the plain policy. */
+  readonly freshen: FreshenConfig | null;
   /** Seeds the placement and shard-choice streams. */
   readonly seed: number;
 }
@@ -69,6 +73,7 @@ export const simDefaults: Omit<SimConfig, "seed"> = {
   coldStartMs: 250,
   // Shahrad et al. (ATC '20) found providers keeping idle instances ~10 minutes (their fixed keep-alive baseline).
   keepAliveMs: 600_000,
+  freshen: null,
 };
 
 export function validateSimConfig(c: SimConfig): string[] {
@@ -89,6 +94,7 @@ export function validateSimConfig(c: SimConfig): string[] {
   if (!(c.coldStartMs >= 0 && Number.isFinite(c.coldStartMs))) errors.push(`cold start must be >= 0 ms (got ${c.coldStartMs})`);
   if (!(c.keepAliveMs >= 0 && Number.isFinite(c.keepAliveMs))) errors.push(`keep-alive must be >= 0 s (got ${c.keepAliveMs / 1000})`);
   if (!(c.sampleIntervalMs >= 0)) errors.push(`sample interval must be >= 0 ms (got ${c.sampleIntervalMs})`);
+  if (c.freshen !== null) errors.push(...validateFreshenConfig(c.freshen));
   for (const rule of ineffectiveOptionRules) if (rule.applies(c)) errors.push(rule.message);
   return errors;
 }

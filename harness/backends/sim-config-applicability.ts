@@ -1,8 +1,8 @@
 import type { SimPolicyName } from "../../adapters/sim/policies/index.ts";
 import type { SimConfig } from "../../adapters/sim/sim-config.ts";
 
-/** Every policy that simulates a fleet of machines reads these: its shape, the sample clock and the run seed. */
-const everyPolicy = ["machines", "cores", "sampleIntervalMs", "seed"] as const satisfies readonly (keyof SimConfig)[];
+/** Every policy that simulates a fleet of machines reads these: its shape, the sample clock, the run seed, and freshen (a layer around any policy). */
+const everyPolicy = ["machines", "cores", "sampleIntervalMs", "seed", "freshen"] as const satisfies readonly (keyof SimConfig)[];
 
 /** What the Lambda-modelling policies read. */
 const lambdaKeys = ["memoryMb", "concurrencyCap", "timeoutMs", "coldStartMs", "keepAliveMs"] as const satisfies readonly (keyof SimConfig)[];
@@ -53,5 +53,7 @@ export function backendAppliesSimConfigKey(id: string, key: keyof SimConfig): bo
 export function appliedSimConfig(policy: SimPolicyName, sim: SimConfig): Partial<SimConfig> {
   const out: Partial<Record<keyof SimConfig, unknown>> = {};
   for (const key of simConfigKeysApplied[policy]) out[key] = sim[key];
+  // Freshen off is the plain policy: its stored config stays what it was before freshen existed.
+  if (sim.freshen === null) delete out.freshen;
   return out as Partial<SimConfig>;
 }

@@ -9,6 +9,8 @@ export class JobTable {
   invocation: (Invocation | undefined)[] = [];
   /** Work still to do, ms of one core. */
   remaining = new Float64Array(0);
+  /** The job's whole CPU demand: its invocation's work, less what a layer such as freshen did for it. */
+  work = new Float64Array(0);
   /** When the job last started running (XX, EDF); unused while it waits. */
   runStart = new Float64Array(0);
   firstStart = new Float64Array(0);
@@ -40,6 +42,7 @@ export class JobTable {
     const slot = this.free[--this.freeCount]!;
     this.invocation[slot] = inv;
     this.remaining[slot] = inv.workMs;
+    this.work[slot] = inv.workMs;
     this.runStart[slot] = Number.NaN;
     this.firstStart[slot] = Number.NaN;
     this.placedAt[slot] = Number.NaN;
@@ -82,6 +85,7 @@ export class JobTable {
       return b;
     };
     this.remaining = f64(this.remaining);
+    this.work = f64(this.work);
     this.runStart = f64(this.runStart);
     this.firstStart = f64(this.firstStart);
     this.placedAt = f64(this.placedAt);

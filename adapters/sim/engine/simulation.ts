@@ -90,14 +90,14 @@ export class Simulation implements SimContext {
 
   complete(slot: number, now: number): number {
     this.completions++;
-    return this.end(slot, now, "ok", this.jobs.invocation[slot]!.workMs);
+    return this.end(slot, now, "ok", this.jobs.work[slot]!);
   }
 
   kill(slot: number, now: number): number {
     this.kills++;
     const jobs = this.jobs;
     const ranFor = Number.isNaN(jobs.runStart[slot]!) ? 0 : Math.max(0, now - jobs.runStart[slot]!);
-    const done = jobs.invocation[slot]!.workMs - jobs.remaining[slot]! + ranFor;
+    const done = jobs.work[slot]! - jobs.remaining[slot]! + ranFor;
     return this.end(slot, now, "killed", Math.max(0, done));
   }
 

@@ -1,4 +1,7 @@
 import { simDefaults, validateSimConfig, type SimConfig } from "../../../adapters/sim/sim-config.ts";
+import { freshenDefaults, type FreshenConfig } from "../../../adapters/sim/freshen/freshen-config.ts";
+import type { OverheadRange } from "../../../adapters/scheduling/freshen/function-overhead.ts";
+import { isTriggerKind, triggerDelaysMs, triggerKinds } from "../../../adapters/scheduling/freshen/trigger-delays.ts";
 import { throwIfErrors, UsageError } from "../usage-error.ts";
 import { clusterMemoryErrors, processMemoryBudget } from "./cluster-memory-bound.ts";
 
@@ -21,6 +24,11 @@ export const simOptions = {
   "timeout-s": { type: "number", default: simDefaults.timeoutMs / 1000, describe: "Function timeout in s (mu stops taking work at 80 % of it)", group: "Lambda (sim:faas, sim:mu):" },
   "cold-start-ms": { type: "number", default: simDefaults.coldStartMs, describe: "Delay before a new instance's handler starts, ms", group: "Lambda (sim:faas, sim:mu):" },
   "keep-alive-s": { type: "number", default: simDefaults.keepAliveMs / 1000, describe: "How long an idle instance stays warm, s", group: "Lambda (sim:faas, sim:mu):" },
+  freshen: { type: "boolean", default: false, describe: "Freshen (seed 003) on any policy: predicted chain calls get their set-up and fetch done ahead", group: "Freshen:" },
+  "freshen-misprediction": { type: "number", default: freshenDefaults.mispredictionRate, describe: "Share of freshen predictions that are wrong (a call that never comes), in [0, 1)", group: "Freshen:" },
+  "freshen-ttl-s": { type: "number", default: freshenDefaults.ttlMs / 1000, describe: "Seconds a prefetched result serves later calls of its function (0: only the predicted call)", group: "Freshen:" },
+  "freshen-overhead-ms": { type: "string", default: `${freshenDefaults.overheadMs.minMs}:${freshenDefaults.overheadMs.maxMs}`, describe: "Each function's set-up + fetch overhead, ms: MIN:MAX log-uniform per function (seed 003 Fig. 4: 11-622), or one value", group: "Freshen:" },
+  "freshen-triggers": { type: "string", default: freshenDefaults.triggers.join(","), describe: `Trigger kinds chain edges are drawn from (seed 003 Table 1): ${triggerKinds.map((k) => `${k} ${triggerDelaysMs[k]} ms`).join(", ")}`, group: "Freshen:" },
 } as const;
 
 export interface SimArgs {
@@ -42,6 +50,12 @@ export interface SimArgs {
   readonly "timeout-s": number;
   readonly "cold-start-ms": number;
   readonly "keep-alive-s": number;
+  /** Freshen's flags are optional here so callers that build SimArgs by hand need not name them. */
+  readonly freshen?: boolean;
+  readonly "freshen-misprediction"?: number;
+  readonly "freshen-ttl-s"?: number;
+  readonly "freshen-overhead-ms"?: string;
+  readonly "freshen-triggers"?: string;
 }
 
 /** The SimConfig key each cluster flag sets: what the per-backend applicability table is checked against. */
@@ -64,6 +78,11 @@ export const simFlagConfigKeys = {
   "timeout-s": "timeoutMs",
   "cold-start-ms": "coldStartMs",
   "keep-alive-s": "keepAliveMs",
+  freshen: "freshen",
+  "freshen-misprediction": "freshen",
+  "freshen-ttl-s": "freshen",
+  "freshen-overhead-ms": "freshen",
+  "freshen-triggers": "freshen",
 } as const satisfies Record<keyof typeof simOptions, keyof SimConfig>;
 
 export type SimFlag = keyof typeof simOptions;
@@ -131,6 +150,7 @@ export function simConfigFromArgs(args: SimArgs, seed: number, given: readonly S
     timeoutMs: args["timeout-s"] * 1000,
     coldStartMs: args["cold-start-ms"],
     keepAliveMs: args["keep-alive-s"] * 1000,
+    freshen: args.freshen === true ? freshenConfigFromArgs(args) : null,
     seed,
   };
   throwIfErrors(validateSimConfig(config));
@@ -169,9 +189,66 @@ export function simFlagErrors(args: SimArgs, given: readonly SimFlag[]): string[
   if (!(timeout > 0 && timeout <= 900)) errors.push(`--timeout-s must be in (0, 900] s, Lambda's range (got ${timeout})`);
   if (!(args["cold-start-ms"] >= 0 && Number.isFinite(args["cold-start-ms"]))) errors.push(`--cold-start-ms must be >= 0 ms (got ${args["cold-start-ms"]})`);
   if (!(args["keep-alive-s"] >= 0 && Number.isFinite(args["keep-alive-s"]))) errors.push(`--keep-alive-s must be >= 0 s (got ${args["keep-alive-s"]})`);
+  if (!args.freshen) {
+    // As for the other ineffective options, one counts as given when it differs from its default
+    // (a sweep cell's stored command spells every option out, defaults included).
+    for (const flag of freshenDetailFlags) {
+      if (given.includes(flag) && args[flag] !== undefined && args[flag] !== simOptions[flag].default) errors.push(`--${flag} has no effect without --freshen`);
+    }
+  } else {
+    const f = freshenArgs(args);
+    if (!(f.rate >= 0 && f.rate < 1)) errors.push(`--freshen-misprediction must be in [0, 1) (got ${f.rate})`);
+    if (!(f.ttlS >= 0 && Number.isFinite(f.ttlS))) errors.push(`--freshen-ttl-s must be >= 0 s (got ${f.ttlS})`);
+    if (parseOverheadRange(f.overhead) === undefined) {
+      errors.push(`--freshen-overhead-ms wants MIN:MAX or one value in ms, 0 < MIN <= MAX, e.g. 11:622 (got "${f.overhead}")`);
+    }
+    const triggers = splitTriggers(f.triggers);
+    if (triggers.length === 0 || triggers.some((t) => !isTriggerKind(t))) {
+      errors.push(`--freshen-triggers takes a comma list of ${triggerKinds.join(", ")} (got "${f.triggers}")`);
+    }
+  }
   const share = args["idle-free-share"];
   if (!(share >= 0 && share < 1)) errors.push(`--idle-free-share must be in [0, 1) (got ${share})`);
   return errors;
+}
+
+const freshenDetailFlags = ["freshen-misprediction", "freshen-ttl-s", "freshen-overhead-ms", "freshen-triggers"] as const;
+
+function splitTriggers(list: string): string[] {
+  return list
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+}
+
+/** `11:622` or `50` (ms); undefined when malformed. */
+function parseOverheadRange(text: string): OverheadRange | undefined {
+  const m = /^(\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const minMs = Number(m[1]);
+  const maxMs = m[2] === undefined ? minMs : Number(m[2]);
+  if (!(minMs > 0 && maxMs >= minMs)) return undefined;
+  return { minMs, maxMs };
+}
+
+/** Freshen's flags with the defaults filled in. */
+function freshenArgs(args: SimArgs): { rate: number; ttlS: number; overhead: string; triggers: string } {
+  return {
+    rate: args["freshen-misprediction"] ?? simOptions["freshen-misprediction"].default,
+    ttlS: args["freshen-ttl-s"] ?? simOptions["freshen-ttl-s"].default,
+    overhead: args["freshen-overhead-ms"] ?? simOptions["freshen-overhead-ms"].default,
+    triggers: args["freshen-triggers"] ?? simOptions["freshen-triggers"].default,
+  };
+}
+
+function freshenConfigFromArgs(args: SimArgs): FreshenConfig {
+  const f = freshenArgs(args);
+  return {
+    mispredictionRate: f.rate,
+    ttlMs: f.ttlS * 1000,
+    overheadMs: parseOverheadRange(f.overhead) ?? freshenDefaults.overheadMs,
+    triggers: splitTriggers(f.triggers).filter(isTriggerKind),
+  };
 }
 
 function parseBudgets(entries: readonly string[]): Record<string, number> {
