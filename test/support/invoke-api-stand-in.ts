@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -12,7 +13,9 @@ import type { AddressInfo } from "node:net";
  * timeout answer and REPORT `Status: timeout`), `missing` does not exist (404); any other name
  * runs the payload's `workMs` as a sleep. Each function keeps warm instances: a request that
  * finds none idle starts one (a cold start, `Init Duration: initMs`). More than `maxInFlight`
- * requests at once are refused 429 TooManyRequestsException.
+ * requests at once are refused 429 TooManyRequestsException. It also answers the control-plane
+ * calls `xxbench lambda deploy` makes (GetFunction, CreateFunction, UpdateFunctionCode,
+ * UpdateFunctionConfiguration) from an in-memory table, always `Active` / `Successful`.
  */
 export interface StandInOptions {
   readonly maxInFlight?: number;
@@ -20,16 +23,29 @@ export interface StandInOptions {
   readonly memorySizeMb?: number;
   /** Refuse the first N requests with 429 whatever the load (to test bounded retries). */
   readonly throttleFirst?: number;
+  /** Functions that exist before the test (for deploy's ownership check), with their tags. */
+  readonly existing?: readonly { readonly name: string; readonly tags?: Record<string, string> }[];
+}
+
+/** A function as the stand-in's control plane keeps it (GetFunction / CreateFunction / Update*). */
+export interface StandInFunction {
+  configuration: Record<string, unknown>;
+  tags: Record<string, string>;
+  /** Calls that changed it: "create", "code", "configuration". */
+  readonly changes: string[];
 }
 
 export interface InvokeApiStandIn {
   readonly url: string;
-  /** Requests received, answered 200, refused 429. */
+  /** Invoke requests received, answered 200, refused 429; cold starts. */
   readonly counts: { received: number; ok: number; throttled: number; cold: number };
+  /** The control plane's functions by name. */
+  readonly functions: Map<string, StandInFunction>;
   close(): Promise<void>;
 }
 
 const invokePath = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+const functionPath = /^\/2015-03-31\/functions\/([^/]+)(\/code|\/configuration)?\/?$/;
 const hangTimeoutMs = 1000;
 
 export async function startInvokeApiStandIn(options: StandInOptions = {}): Promise<InvokeApiStandIn> {
@@ -51,11 +67,45 @@ export async function startInvokeApiStandIn(options: StandInOptions = {}): Promi
       timers.add(timer);
     });
 
+  const functions = new Map<string, StandInFunction>();
+  for (const f of options.existing ?? []) functions.set(f.name, { configuration: configurationOf(f.name, {}), tags: { ...f.tags }, changes: [] });
+
+  /** The few control-plane calls `xxbench lambda deploy` makes, with Lambda's JSON shapes. */
+  const controlPlane = (req: IncomingMessage, res: ServerResponse, body: string): void => {
+    const path = (req.url ?? "").split("?")[0]!;
+    if (req.method === "POST" && path === "/2015-03-31/functions") {
+      const input = JSON.parse(body) as Record<string, unknown> & { FunctionName: string; Tags?: Record<string, string>; Code?: { ZipFile?: string } };
+      if (functions.has(input.FunctionName)) return error(res, 409, "ResourceConflictException", `Function already exist: ${input.FunctionName}`);
+      const fn: StandInFunction = { configuration: configurationOf(input.FunctionName, { ...input, CodeSha256: sha256(input.Code?.ZipFile) }), tags: { ...input.Tags }, changes: ["create"] };
+      functions.set(input.FunctionName, fn);
+      return json(res, 201, fn.configuration);
+    }
+    const match = functionPath.exec(path);
+    const fn = match ? functions.get(decodeURIComponent(match[1]!)) : undefined;
+    if (!match) return error(res, 404, "UnknownOperationException", `no such operation: ${req.method} ${path}`);
+    if (fn === undefined) return error(res, 404, "ResourceNotFoundException", `Function not found: ${decodeURIComponent(match[1]!)}`);
+    if (req.method === "GET" && match[2] === undefined) return json(res, 200, { Configuration: fn.configuration, Code: { RepositoryType: "S3" }, Tags: fn.tags });
+    if (req.method === "GET" && match[2] === "/configuration") return json(res, 200, fn.configuration);
+    if (req.method === "PUT" && match[2] === "/code") {
+      const input = JSON.parse(body) as { ZipFile?: string; Architectures?: string[] };
+      fn.configuration = { ...fn.configuration, CodeSha256: sha256(input.ZipFile), ...(input.Architectures ? { Architectures: input.Architectures } : {}) };
+      fn.changes.push("code");
+      return json(res, 200, fn.configuration);
+    }
+    if (req.method === "PUT" && match[2] === "/configuration") {
+      const input = JSON.parse(body) as { MemorySize?: number; Timeout?: number };
+      fn.configuration = { ...fn.configuration, ...(input.MemorySize !== undefined ? { MemorySize: input.MemorySize } : {}), ...(input.Timeout !== undefined ? { Timeout: input.Timeout } : {}) };
+      fn.changes.push("configuration");
+      return json(res, 200, fn.configuration);
+    }
+    return error(res, 404, "UnknownOperationException", `no such operation: ${req.method} ${path}`);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const match = req.method === "POST" ? invokePath.exec(req.url ?? "") : null;
-    if (!match) return error(res, 404, "UnknownOperationException", "not an Invoke request");
+    if (!match) return controlPlane(req, res, Buffer.concat(chunks).toString("utf8"));
     const name = decodeURIComponent(match[1]!);
     counts.received++;
     if (name === "missing") return error(res, 404, "ResourceNotFoundException", `Function not found: arn:aws:lambda:us-east-1:000000000000:function:${name}`);
@@ -118,12 +168,36 @@ export async function startInvokeApiStandIn(options: StandInOptions = {}): Promi
   return {
     url: `http://127.0.0.1:${port}`,
     counts,
+    functions,
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function configurationOf(name: string, input: Record<string, unknown>): Record<string, unknown> {
+  return {
+    FunctionName: name,
+    FunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    Runtime: input["Runtime"] ?? "nodejs20.x",
+    Handler: input["Handler"] ?? "index.handler",
+    MemorySize: input["MemorySize"] ?? 128,
+    Timeout: input["Timeout"] ?? 3,
+    Architectures: input["Architectures"] ?? ["x86_64"],
+    CodeSha256: input["CodeSha256"] ?? "",
+    State: "Active",
+    LastUpdateStatus: "Successful",
+  };
+}
+
+function sha256(base64: string | undefined): string {
+  return createHash("sha256").update(Buffer.from(base64 ?? "", "base64")).digest("base64");
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
 
 function error(res: ServerResponse, status: number, type: string, message: string, reason?: string): void {
