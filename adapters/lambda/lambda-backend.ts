@@ -8,7 +8,7 @@ import { lambdaCostFunction } from "./lambda-cost.ts";
 import { LambdaFunctionMap } from "./lambda-function-map.ts";
 import { LambdaInvoker } from "./lambda-invoker.ts";
 import { lambdaPrice, type LambdaArchitecture } from "./lambda-prices.ts";
-import { parseLambdaTarget } from "./lambda-target.ts";
+import { parseLambdaTarget, type LambdaTarget } from "./lambda-target.ts";
 import { noRetries } from "./retry-policy.ts";
 
 export interface LambdaBackendOptions {
@@ -40,6 +40,8 @@ export function endpointFromEnvironment(env: NodeJS.ProcessEnv = process.env): s
  */
 export class LambdaBackend implements Backend {
   readonly id: string;
+  /** What the id names (region, arch, memory for estimates, …). */
+  readonly target: LambdaTarget;
   readonly billing: BackendBilling;
   readonly pacing = "wall-clock";
   private readonly network: NetworkBackend;
@@ -48,6 +50,7 @@ export class LambdaBackend implements Backend {
 
   constructor(spec: string, options: LambdaBackendOptions, prices: readonly number[]) {
     const target = parseLambdaTarget(spec);
+    this.target = target;
     const price = lambdaPrice(target.region);
     const functions = options.functionMapPath !== undefined ? LambdaFunctionMap.load(options.functionMapPath) : LambdaFunctionMap.single(target.functionName);
     const endpoint = options.endpoint ?? endpointFromEnvironment();
@@ -62,6 +65,7 @@ export class LambdaBackend implements Backend {
       ...(functions.path !== undefined ? { functionMap: functions.path, functionMapDigest: functions.digest } : {}),
       retries: target.retries,
       workMode: target.workMode,
+      memoryMb: target.memoryMb,
       ...options.network,
       prices,
       billingModel,

@@ -10,7 +10,9 @@ export class LambdaTargetError extends Error {
  * What `lambda:REGION[?key=value&…]` names. The options ride on the id so a replay of several
  * backends can give each its own: `arch` (x86_64 | arm64, the deployed function's, for its
  * price), `retries` (bounded retries of throttles and 5xx, default 0), `mode` (cpu | sleep, how
- * the synthetic-work function works) and `function` (one function for every invocation).
+ * the synthetic-work function works), `function` (one function for every invocation) and
+ * `memory` (the deployed function's configured MB, default 128: what the pre-flight estimate
+ * and `--max-cost` bill; the rows are billed from the REPORT line's own Memory Size).
  */
 export interface LambdaTarget {
   readonly region: string;
@@ -18,10 +20,11 @@ export interface LambdaTarget {
   readonly retries: number;
   readonly workMode: LambdaWorkMode;
   readonly functionName?: string;
+  readonly memoryMb: number;
 }
 
 const regionPattern = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-const keys = ["arch", "retries", "mode", "function"] as const;
+const keys = ["arch", "retries", "mode", "function", "memory"] as const;
 
 export function parseLambdaTarget(spec: string): LambdaTarget {
   const [region = "", query = ""] = spec.split("?", 2);
@@ -39,5 +42,8 @@ export function parseLambdaTarget(spec: string): LambdaTarget {
   const mode = params.get("mode") ?? "cpu";
   if (mode !== "cpu" && mode !== "sleep") throw new LambdaTargetError(`${where}: mode must be cpu or sleep (got ${mode})`);
   const functionName = params.get("function");
-  return { region, arch: arch as LambdaArchitecture, retries, workMode: mode, ...(functionName ? { functionName } : {}) };
+  const memoryText = params.get("memory") ?? "128";
+  const memoryMb = Number(memoryText);
+  if (!/^\d+$/.test(memoryText) || memoryMb < 128 || memoryMb > 10240) throw new LambdaTargetError(`${where}: memory must be whole MB from 128 to 10240 (got ${memoryText})`);
+  return { region, arch: arch as LambdaArchitecture, retries, workMode: mode, memoryMb, ...(functionName ? { functionName } : {}) };
 }

@@ -23,6 +23,8 @@ export interface StandInOptions {
   readonly memorySizeMb?: number;
   /** Refuse the first N requests with 429 whatever the load (to test bounded retries). */
   readonly throttleFirst?: number;
+  /** An instance idle longer than this is gone, so the next request starts cold (default: never). */
+  readonly keepAliveMs?: number;
   /** Functions that exist before the test (for deploy's ownership check), with their tags. */
   readonly existing?: readonly { readonly name: string; readonly tags?: Record<string, string> }[];
 }
@@ -54,7 +56,9 @@ export async function startInvokeApiStandIn(options: StandInOptions = {}): Promi
   const memorySizeMb = options.memorySizeMb ?? 128;
   let throttleLeft = options.throttleFirst ?? 0;
   const counts = { received: 0, ok: 0, throttled: 0, cold: 0 };
-  const idle = new Map<string, number>();
+  const keepAliveMs = options.keepAliveMs ?? Infinity;
+  /** Per function, when each idle instance became idle (performance.now()). */
+  const idle = new Map<string, number[]>();
   let inFlight = 0;
   let requestSeq = 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -118,16 +122,17 @@ export async function startInvokeApiStandIn(options: StandInOptions = {}): Promi
     try {
       const payload = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as { workMs?: number };
       const requestId = `00000000-0000-4000-8000-${String(++requestSeq).padStart(12, "0")}`;
-      const warm = idle.get(name) ?? 0;
-      const cold = warm === 0;
+      const arrived = performance.now();
+      const instances = (idle.get(name) ?? []).filter((since) => arrived - since <= keepAliveMs);
+      const cold = instances.pop() === undefined;
+      idle.set(name, instances);
       if (cold) counts.cold++;
-      else idle.set(name, warm - 1);
       if (cold && initMs > 0) await wait(initMs);
       const started = performance.now();
       const workMs = name === "hang" ? hangTimeoutMs : Math.max(0, payload.workMs ?? 0);
       if (workMs > 0) await wait(workMs);
       const durationMs = performance.now() - started;
-      idle.set(name, (idle.get(name) ?? 0) + 1);
+      idle.get(name)!.push(performance.now());
       const billedMs = Math.ceil(durationMs + (cold ? initMs : 0));
       const timedOut = name === "hang";
       const report = [

@@ -143,8 +143,8 @@ describe("lambda: through the official SDK against the Invoke-API stand-in on lo
 describe("lambda: backend ids", () => {
   const context = { sim: { ...simDefaults, seed: 1 }, prices };
   it.each([
-    ["lambda:eu-west-3", { region: "eu-west-3", arch: "x86_64", retries: 0, workMode: "cpu", billingModel: "lambda-x86", functions: ["xxbench-synthetic-work"] }],
-    ["lambda:us-east-1?arch=arm64&retries=3&mode=sleep&function=probe", { region: "us-east-1", arch: "arm64", retries: 3, workMode: "sleep", billingModel: "lambda-arm", functions: ["probe"] }],
+    ["lambda:eu-west-3", { region: "eu-west-3", arch: "x86_64", retries: 0, workMode: "cpu", billingModel: "lambda-x86", functions: ["xxbench-synthetic-work"], memoryMb: 128 }],
+    ["lambda:us-east-1?arch=arm64&retries=3&mode=sleep&function=probe&memory=1769", { region: "us-east-1", arch: "arm64", retries: 3, workMode: "sleep", billingModel: "lambda-arm", functions: ["probe"], memoryMb: 1769 }],
   ])("%s", (id, config) => {
     const backend = createBackend(id, context);
     expect(backend.id).toBe(id);
@@ -158,6 +158,7 @@ describe("lambda: backend ids", () => {
     ["lambda:eu-west-3?arch=sparc", /arch must be x86_64 or arm64 \(got sparc\)/],
     ["lambda:eu-west-3?retries=-1", /retries must be a whole number from 0 to 10 \(got -1\)/],
     ["lambda:eu-west-3?colour=red", /unknown option "colour"/],
+    ["lambda:eu-west-3?memory=64", /memory must be whole MB from 128 to 10240 \(got 64\)/],
     ["lambda:me-south-1", /no Lambda price for region "me-south-1"/],
     ["lambda:eu-west-3?function=a/b", /"a\/b" is not a Lambda function name or ARN/],
   ])("refuses %s in one line", (id, message) => {
