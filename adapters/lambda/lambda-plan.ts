@@ -1,4 +1,5 @@
 import type { TraceSource } from "../../traces/invocation.ts";
+import { formatUsd } from "../../reports/format-usd.ts";
 import { lambdaArchitectures, type LambdaArchitecture, type LambdaRegionPrice } from "./lambda-prices.ts";
 
 /** What a trace will ask of Lambda, known from the trace alone before anything is sent. */
@@ -89,7 +90,7 @@ export function fitSuggestions(plan: LambdaPlan, limits: PlanLimits): string[] {
   const arch = limits.arch ?? "x86_64";
   if (limits.budgetUsd !== undefined && plan.usd[arch] > limits.budgetUsd) {
     const keep = limits.budgetUsd / plan.usd[arch];
-    lines.push(`over the $${formatUsd(limits.budgetUsd)} budget on ${arch} ($${formatUsd(plan.usd[arch])}): keep at most ${formatShare(keep)} of the invocations (a sampling factor of ${keep.toPrecision(2)}, e.g. fewer --minutes or a --sample of fewer functions)`);
+    lines.push(`over the ${formatUsd(limits.budgetUsd)} budget on ${arch} (${formatUsd(plan.usd[arch])}): keep at most ${formatShare(keep)} of the invocations (a sampling factor of ${keep.toPrecision(2)}, e.g. fewer --minutes or a --sample of fewer functions)`);
   }
   if (limits.concurrencyQuota !== undefined && plan.peakConcurrency > limits.concurrencyQuota) {
     const factor = plan.peakConcurrency / limits.concurrencyQuota;
@@ -105,12 +106,8 @@ export function formatLambdaPlan(plan: LambdaPlan): string {
     `${plan.invocations.toLocaleString("en-US")} requests over ${plan.spanS.toFixed(1)} s in ${plan.region} at ${plan.memoryMb} MB`,
     `peak concurrency ${plan.peakConcurrency.toFixed(1)} (mean over second ${plan.peakSecond}, Little's law)`,
     `${plan.gbSeconds.toFixed(3)} GB-s billed (init of cold starts not included)`,
-    ...lambdaArchitectures.map((arch) => `${arch}: $${formatUsd(plan.usd[arch])}`),
+    ...lambdaArchitectures.map((arch) => `${arch}: ${formatUsd(plan.usd[arch])}`),
   ].join("\n");
-}
-
-function formatUsd(usd: number): string {
-  return usd >= 1 ? usd.toFixed(2) : usd.toPrecision(3);
 }
 
 function formatShare(share: number): string {

@@ -3,6 +3,7 @@ import { LambdaBackend } from "../../adapters/lambda/lambda-backend.ts";
 import { fitSuggestions, planLambda, type LambdaPlan } from "../../adapters/lambda/lambda-plan.ts";
 import { lambdaPrice } from "../../adapters/lambda/lambda-prices.ts";
 import type { TraceSource } from "../../traces/invocation.ts";
+import { formatUsd } from "../../reports/format-usd.ts";
 import { UsageError } from "../cli/usage-error.ts";
 
 export interface CostGuard {
@@ -36,10 +37,10 @@ export async function guardLambdaCost(backends: readonly Backend[], trace: Trace
     return undefined;
   }
   const usd = plans.reduce((sum, { backend, plan }) => sum + plan.usd[backend.target.arch], 0);
-  const line = `Lambda estimate: ${plans.map(({ backend, plan }) => `${backend.id} $${plan.usd[backend.target.arch].toPrecision(3)} (${plan.invocations} requests, ${plan.gbSeconds.toFixed(1)} GB-s, peak concurrency ${plan.peakConcurrency.toFixed(1)})`).join("; ")}`;
+  const line = `Lambda estimate: ${plans.map(({ backend, plan }) => `${backend.id} ${formatUsd(plan.usd[backend.target.arch])} (${plan.invocations} requests, ${plan.gbSeconds.toFixed(1)} GB-s, peak concurrency ${plan.peakConcurrency.toFixed(1)})`).join("; ")}`;
   if (guard.maxCostUsd !== undefined && usd > guard.maxCostUsd && !guard.accept) {
     const hints = plans.flatMap(({ backend, plan }) => fitSuggestions(plan, { budgetUsd: guard.maxCostUsd! / plans.length, arch: backend.target.arch }));
-    throw new UsageError(`estimated $${usd.toPrecision(3)} exceeds --max-cost ${guard.maxCostUsd} USD (${line}); ${hints.join("; ")}; pass --accept-cost to run anyway`);
+    throw new UsageError(`estimated ${formatUsd(usd)} exceeds --max-cost ${guard.maxCostUsd} USD (${line}); ${hints.join("; ")}; pass --accept-cost to run anyway`);
   }
   return line;
 }

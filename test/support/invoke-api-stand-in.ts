@@ -23,6 +23,8 @@ export interface StandInOptions {
   readonly memorySizeMb?: number;
   /** Refuse the first N requests with 429 whatever the load (to test bounded retries). */
   readonly throttleFirst?: number;
+  /** What GetAccountSettings answers as the account's concurrency quota (default 1000). */
+  readonly concurrencyQuota?: number;
   /** An instance idle longer than this is gone, so the next request starts cold (default: never). */
   readonly keepAliveMs?: number;
   /** Functions that exist before the test (for deploy's ownership check), with their tags. */
@@ -77,6 +79,9 @@ export async function startInvokeApiStandIn(options: StandInOptions = {}): Promi
   /** The few control-plane calls `xxbench lambda deploy` makes, with Lambda's JSON shapes. */
   const controlPlane = (req: IncomingMessage, res: ServerResponse, body: string): void => {
     const path = (req.url ?? "").split("?")[0]!;
+    if (req.method === "GET" && path === "/2016-08-19/account-settings") {
+      return json(res, 200, { AccountLimit: { ConcurrentExecutions: options.concurrencyQuota ?? 1000, UnreservedConcurrentExecutions: options.concurrencyQuota ?? 1000 }, AccountUsage: { FunctionCount: functions.size } });
+    }
     if (req.method === "POST" && path === "/2015-03-31/functions") {
       const input = JSON.parse(body) as Record<string, unknown> & { FunctionName: string; Tags?: Record<string, string>; Code?: { ZipFile?: string } };
       if (functions.has(input.FunctionName)) return error(res, 409, "ResourceConflictException", `Function already exist: ${input.FunctionName}`);

@@ -6,7 +6,7 @@ const plan: LambdaPlan = { region: "us-east-1", memoryMb: 128, invocations: 1000
 describe("fitSuggestions", () => {
   it.each([
     ["within budget and quota", { budgetUsd: 5, concurrencyQuota: 100 }, []],
-    ["over budget on x86: keep 25 %", { budgetUsd: 0.5 }, [/over the \$0\.500 budget on x86_64 \(\$2\.00\): keep at most 25 % of the invocations \(a sampling factor of 0\.25/]],
+    ["over budget on x86: keep 25 %", { budgetUsd: 0.5 }, [/over the \$0\.50 budget on x86_64 \(\$2\.00\): keep at most 25 % of the invocations \(a sampling factor of 0\.25/]],
     ["over budget on arm: keep 50 %", { budgetUsd: 0.8, arch: "arm64" as const }, [/on arm64 \(\$1\.60\): keep at most 50 %/]],
     ["over the quota: slow by 4×", { concurrencyQuota: 10 }, [/peak concurrency 40\.0 exceeds the account's quota of 10: expect 429s; slow the trace by 4\.0× .* or keep 25 % of the invocations/]],
     ["both", { budgetUsd: 1, concurrencyQuota: 20 }, [/keep at most 50 %/, /slow the trace by 2\.0×/]],
