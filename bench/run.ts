@@ -80,3 +80,6 @@ execFileSync(process.execPath, ["--import", "tsx", here("function-server.bench.t
 
 process.stdout.write("\nOpen-loop network driver (http: backend, one core, loopback server answering at once in its own process):\n");
 execFileSync(process.execPath, ["--import", "tsx", here("network-driver.bench.ts")], { stdio: "inherit" });
+
+process.stdout.write("\nlambda: backend through the official SDK (one core, the Invoke-API stand-in answering at once in its own process):\n");
+execFileSync(process.execPath, ["--import", "tsx", here("lambda-sdk.bench.ts")], { stdio: "inherit" });
