@@ -87,7 +87,7 @@ class CountingSink implements OutcomeSink {
 
 const server = await startServer();
 try {
-  const invoker = new LambdaInvoker({ region: "us-east-1", endpoint: server.url, functions: LambdaFunctionMap.single(), retry: noRetries, workMode: "cpu", maxInFlight: 64 });
+  const invoker = new LambdaInvoker({ region: "us-east-1", endpoint: server.url, functions: LambdaFunctionMap.single(), retry: noRetries, workMode: "cpu", maxInFlight: 64, requestTimeoutMs: 10_000 });
   await invoker.check(new AbortController().signal);
   const signal = new AbortController().signal;
   const pool = new Pool(server.url, { connections: 1 });

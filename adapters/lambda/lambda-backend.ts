@@ -87,6 +87,7 @@ export class LambdaBackend implements Backend {
           retry,
           workMode: target.workMode,
           maxInFlight: options.network.maxInFlight,
+          requestTimeoutMs: options.network.timeoutMs + 1000,
           onAccount: (account) => (this.accountId = account),
         }),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -20,6 +20,8 @@ export interface LambdaInvokerOptions {
   readonly retry: RetryPolicy;
   readonly workMode: LambdaWorkMode;
   readonly maxInFlight: number;
+  /** The socket-level limit of one request, ms: the driver's `--timeout-ms` plus a margin (see below). */
+  readonly requestTimeoutMs: number;
   /** Called by the pre-flight check with the account id read from the function's ARN. */
   readonly onAccount?: (accountId: string) => void;
 }
@@ -37,6 +39,12 @@ export function lambdaPayload(inv: Invocation, mode: LambdaWorkMode): Uint8Array
  * "Tail"` so the answer carries the REPORT line). Credentials come only from the SDK's standard
  * chain; the SDK never retries (`maxAttempts: 1`), so a throttle is seen and counted here.
  * Sockets are keep-alive, up to `maxInFlight` per origin so the driver's bound is the only one.
+ *
+ * The SDK's CPU per call is the client's bottleneck (bench/lambda-sdk.bench.ts): rebuilding the
+ * middleware stack for every command is a large share of it, so the client caches it
+ * (`cacheMiddleware`). The cache is used only for sends without per-call options, so requests
+ * are not given the driver's abort signal; a request the driver gave up is instead ended by the
+ * socket timeout (`requestTimeoutMs`, just past the driver's) and by `close()`.
  */
 export class LambdaInvoker implements Invoker {
   private readonly client: LambdaClient;
@@ -50,8 +58,9 @@ export class LambdaInvoker implements Invoker {
     this.client = new LambdaClient({
       region: options.region,
       maxAttempts: 1,
+      cacheMiddleware: true,
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-      requestHandler: { httpAgent: new HttpAgent(agent), httpsAgent: new HttpsAgent(agent) },
+      requestHandler: { httpAgent: new HttpAgent(agent), httpsAgent: new HttpsAgent(agent), requestTimeout: options.requestTimeoutMs },
     });
   }
 
@@ -89,7 +98,7 @@ export class LambdaInvoker implements Invoker {
   async invoke(inv: Invocation, signal: AbortSignal): Promise<InvokeResult> {
     const command = new InvokeCommand({ FunctionName: this.options.functions.functionName(inv.fn), LogType: "Tail", Payload: lambdaPayload(inv, this.options.workMode) });
     for (let retries = 0; ; retries++) {
-      const result = await this.once(command, signal);
+      const result = await this.once(command);
       if (signal.aborted) return { status: "timeout", error: "aborted by the driver", retries };
       if (!isRetryable(result) || retries >= this.options.retry.maxRetries) return { ...result, retries };
       await sleep(retryDelayMs(this.options.retry, retries + 1), undefined, { signal }).catch(() => undefined);
@@ -97,9 +106,9 @@ export class LambdaInvoker implements Invoker {
     }
   }
 
-  private async once(command: InvokeCommand, signal: AbortSignal): Promise<InvokeResult> {
+  private async once(command: InvokeCommand): Promise<InvokeResult> {
     try {
-      const out = await this.client.send(command, { abortSignal: signal });
+      const out = await this.client.send(command);
       return resultOfAnswer({
         ...(out.StatusCode !== undefined ? { statusCode: out.StatusCode } : {}),
         ...(out.FunctionError !== undefined ? { functionError: out.FunctionError } : {}),
