@@ -7,6 +7,7 @@ import { simDefaults } from "../../../adapters/sim/sim-config.ts";
 import { createBackend } from "../../../harness/backends/backend-registry.ts";
 import { UsageError } from "../../../harness/cli/usage-error.ts";
 import { networkBackendIds } from "../../../harness/cli/options/network-flags.ts";
+import { replay, ReplayInterruptedError } from "../../../harness/replay/replay.ts";
 import type { Invocation } from "../../../traces/invocation.ts";
 import { startInvokeApiStandIn, type InvokeApiStandIn, type StandInOptions } from "../../support/invoke-api-stand-in.ts";
 import { CountingStream, evenlySpaced } from "../../support/paced-stream.ts";
@@ -132,6 +133,31 @@ describe("lambda: through the official SDK against the Invoke-API stand-in on lo
     expect(summary.outcomes).toMatchObject({ timeout: 1 });
     expect(byId.get(0)).toMatchObject({ status: "timeout", error: "no answer within --timeout-ms 200" });
     expect(byId.get(0)!.billedMs).toBeUndefined();
+  });
+
+  it("stand-in: Ctrl-C stops sending at once and stores the run interrupted with every sent invocation accounted for", async () => {
+    const server = await standIn();
+    const { store, dispose } = await openTempStore();
+    try {
+      // 40 sends at 20/s of 300 ms sleeps, interrupted after 0.5 s: about 10 sent, 5 or so in flight.
+      const invocations = evenlySpaced(40, 20, { workMs: 300 });
+      const trace = { kind: "test", spec: {}, prices, open: () => new CountingStream(invocations) };
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 500);
+      const replaying = replay({ store, trace, backends: [lambda("us-east-1?mode=sleep", server.url, { drainS: 2 })], seed: 1, signal: controller.signal });
+      await expect(replaying).rejects.toThrow(ReplayInterruptedError);
+      const [run] = await store.query(`SELECT status, invocations::INTEGER AS invocations FROM runs`);
+      const [rows] = await store.query(`SELECT count(*)::INTEGER AS n, count(sent_ms)::INTEGER AS sent, count(*) FILTER (WHERE status = 'ok')::INTEGER AS ok FROM invocation_rows`);
+      expect(run!.status).toBe("interrupted");
+      expect(Number(rows!.n)).toBeGreaterThan(3);
+      expect(Number(rows!.n)).toBeLessThan(40);
+      // Every row a sent invocation, every sent invocation one row, and each reached the function;
+      // the 2 s drain outlasts the 300 ms sleeps, so every answer came back ok.
+      expect(rows).toEqual({ n: rows!.n, sent: rows!.n, ok: rows!.n });
+      expect(server.counts.received).toBe(Number(rows!.n));
+    } finally {
+      dispose();
+    }
   });
 
   it("pre-flight against an endpoint that is not listening is one line naming it", async () => {
