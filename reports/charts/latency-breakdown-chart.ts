@@ -20,7 +20,7 @@ export function latencyBreakdownChart(rows: readonly BreakdownRow[], groupOrder:
     width: panelWidth * 2,
     height: { step: 22 },
     encoding: {
-      y: { field: "group", type: "nominal", sort: [...groupOrder], title: null },
+      y: { field: "group", type: "nominal", sort: [...groupOrder], title: null, axis: { labelLimit: 320 } },
       x: { field: "ms", type: "quantitative", stack: "zero", title: "median ms" },
       color: { field: "part", type: "nominal", sort: [...parts], scale: { domain: [...parts], range: ["#bab0ac", "#e45756", "#4c78a8"] }, title: "part" },
       order: { field: "order", type: "quantitative" },

@@ -24,7 +24,8 @@ export async function lambdaSection(ctx: ReportContext): Promise<ReportSection<L
   const runOf = runLookup(ctx.runs);
   const [groups, cdf, costs] = await Promise.all([lambdaStartGroups(ctx.store, runIds), lambdaLatencyCdf(ctx.store, runIds), lambdaReconciliation(ctx.store, runIds)]);
   const seriesOrder = runIds.map((id) => runOf(id).series);
-  const groupName = (g: LambdaStartGroup): string => `${runOf(g.runId).series} ${g.start}`;
+  // Start kind first: a long backend id (its options) is cut at the axis label limit.
+  const groupName = (g: LambdaStartGroup): string => (runIds.length === 1 ? g.start : `${g.start} · run ${g.runId} ${runOf(g.runId).series}`);
   const breakdown: BreakdownRow[] = groups.flatMap((g) => [
     { group: groupName(g), part: "setup" as const, ms: Math.max(0, g.setupP50Ms) },
     { group: groupName(g), part: "init" as const, ms: g.initP50Ms },

@@ -88,10 +88,15 @@ describe("xxbench lambda (stand-in)", () => {
     const deployed = await runMain(["lambda", "deploy", "--region", "us-east-1", "--role", "arn:aws:iam::000000000000:role/x", "--function-name", "cli-probe"]);
     expect(deployed).toMatchObject({ code: 0, stdout: "created cli-probe (128 MB, x86_64)\n" });
     expect(server.functions.get("cli-probe")!.tags).toEqual({ "xxbench:created-by": "xxbench" });
-    const probe = await runMain(["lambda", "probe", "--region", "us-east-1", "--invocations", "3", "--max-gap-s", "0.05", "--function-name", "cli-probe", "--db", db]);
+    const out = join(tempDir(), "report");
+    const probe = await runMain(["lambda", "probe", "--region", "us-east-1", "--invocations", "3", "--max-gap-s", "0.05", "--function-name", "cli-probe", "--db", db, "--out", out]);
     expect(probe.stderr).toMatch(/^xxbench: probe of 3 invocations, about 0 min of wall time; estimate x86_64 \$/);
     expect(probe.code).toBe(0);
     expect(probe.stdout).toMatch(/^stored run 1 \(sweep lambda-probe\) in .*: \{"ok":3,/);
+    // The panel is drawn: both charts as SVG, and the summary names cold and warm.
+    expect(existsSync(join(out, "charts", "lambda-cold-warm.svg"))).toBe(true);
+    expect(existsSync(join(out, "charts", "lambda-breakdown.svg"))).toBe(true);
+    expect(readFileSync(join(out, "summary.md"), "utf8")).toContain("## AWS Lambda: cold vs warm, and the bill");
   });
 
   it.each([
