@@ -20,11 +20,3 @@ export const noRetries: RetryPolicy = { maxRetries: 0, baseDelayMs: 100, maxDela
 export function retryDelayMs(policy: RetryPolicy, retry: number): number {
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
 }
-
-/** The policy's problems, one line each in flag units (empty when it is sound). */
-export function retryPolicyErrors(policy: RetryPolicy): string[] {
-  const errors: string[] = [];
-  if (!Number.isInteger(policy.maxRetries) || policy.maxRetries < 0 || policy.maxRetries > 10) errors.push(`--retries must be a whole number from 0 to 10 (got ${policy.maxRetries})`);
-  if (!(policy.baseDelayMs > 0) || !(policy.maxDelayMs >= policy.baseDelayMs)) errors.push(`retry waits must be > 0 ms with the cap at least the first wait (got ${policy.baseDelayMs}, ${policy.maxDelayMs})`);
-  return errors;
-}
