@@ -40,6 +40,16 @@ export interface Outcome {
   readonly serverQueueMs?: number;
   /** Time the target reports it executed the request, ms (a response header). */
   readonly serverExecMs?: number;
+  /**
+   * AWS Lambda's REPORT line (`serverExecMs` holds its Duration): Init Duration, present only on
+   * a cold start; Billed Duration; the configured Memory Size and the Max Memory Used, MB.
+   */
+  readonly initMs?: number;
+  readonly billedMs?: number;
+  readonly memorySizeMb?: number;
+  readonly maxMemoryUsedMb?: number;
+  /** Times the client re-sent the invocation after a throttle or error (Lambda; 0 when none). */
+  readonly retries?: number;
 }
 
 /** A periodic observation of one machine. */

@@ -81,5 +81,8 @@ execFileSync(process.execPath, ["--import", "tsx", here("function-server.bench.t
 process.stdout.write("\nOpen-loop network driver (http: backend, one core, loopback server answering at once in its own process):\n");
 execFileSync(process.execPath, ["--import", "tsx", here("network-driver.bench.ts")], { stdio: "inherit" });
 
+process.stdout.write("\nlambda: backend through the official SDK (one core, the Invoke-API stand-in answering at once in its own process):\n");
+execFileSync(process.execPath, ["--import", "tsx", here("lambda-sdk.bench.ts")], { stdio: "inherit" });
+
 process.stdout.write("\nSweep engines: a 16-cell grid through local workers and a private one-node SLURM cluster (needs root and slurm-wlm):\n");
 execFileSync(process.execPath, ["--import", "tsx", here("sweep-engines.bench.ts")], { stdio: "inherit" });

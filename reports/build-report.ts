@@ -4,6 +4,7 @@ import { degradedConsequence } from "../harness/summary/format-sending-summaries
 import type { ReportChart } from "./charts/report-chart.ts";
 import { costSection } from "./sections/cost-section.ts";
 import { fidelitySection } from "./sections/fidelity-section.ts";
+import { lambdaSection } from "./sections/lambda-section.ts";
 import { latencyDistributionSection } from "./sections/latency-distribution-section.ts";
 import { loadSweepSection } from "./sections/load-sweep-section.ts";
 import { memorySection } from "./sections/memory-section.ts";
@@ -26,6 +27,7 @@ export const sectionBuilders = {
   memory: memorySection,
   cost: costSection,
   mu: muSection,
+  lambda: lambdaSection,
 } satisfies Record<string, (ctx: ReportContext) => Promise<ReportSection | null>>;
 
 export type SectionName = keyof typeof sectionBuilders;
@@ -35,6 +37,7 @@ const absentSectionReasons: Partial<Record<SectionName, string>> = {
   fidelity: "none of these runs is a network run (a simulator sends every invocation exactly when the trace says)",
   mu: "none of these runs is sim:faas or sim:mu",
   freshen: "no run among these had --freshen on",
+  lambda: "none of these runs has an AWS Lambda REPORT line (a lambda: run against AWS or the stand-in)",
 };
 export const sectionNames = Object.keys(sectionBuilders) as SectionName[];
 

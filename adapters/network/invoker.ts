@@ -12,6 +12,16 @@ export interface InvokeResult {
   readonly serverExecMs?: number;
   /** CPU ms the target says the function used. */
   readonly cpuMs?: number;
+  /**
+   * What AWS Lambda's REPORT line says (`serverExecMs` carries its Duration): Init Duration (cold
+   * starts only), Billed Duration, Memory Size and Max Memory Used. Other targets leave them out.
+   */
+  readonly initMs?: number;
+  readonly billedMs?: number;
+  readonly memorySizeMb?: number;
+  readonly maxMemoryUsedMb?: number;
+  /** Times the transport re-sent this invocation (bounded retries); absent when it never retries. */
+  readonly retries?: number;
   /** One line for every status but ok: "HTTP 503: busy", "ECONNREFUSED 127.0.0.1:8080". */
   readonly error?: string;
 }

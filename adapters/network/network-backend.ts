@@ -1,7 +1,7 @@
 import type { InvocationBatch } from "../../traces/invocation.ts";
 import type { Backend, BackendBilling, OutcomeSink, RunSummary } from "../backend.ts";
 import { perInvocationModels, type PerInvocationModelName } from "../billing/billing-model.ts";
-import { compileModelCost } from "../billing/compile-cost.ts";
+import { compileModelCost, type CostFunction } from "../billing/compile-cost.ts";
 import type { Invoker } from "./invoker.ts";
 import type { NetworkOptions } from "./network-options.ts";
 import { driveOpenLoop, type NetworkProgressListener } from "./open-loop-driver.ts";
@@ -12,6 +12,11 @@ export interface NetworkBackendSpec {
   readonly billing: BackendBilling;
   /** The model this backend's rows are billed under (also stored in `config.billingModel`). */
   readonly billingModel: PerInvocationModelName;
+  /**
+   * The row cost, when the target reports what it billed (Lambda's REPORT line) rather than the
+   * model estimating it from the trace; defaults to `billingModel`'s formula.
+   */
+  readonly bill?: CostFunction;
   readonly options: NetworkOptions;
   /** A fresh transport for one run; closed when the run ends. */
   readonly invoker: () => Invoker;
@@ -53,7 +58,7 @@ export class NetworkBackend implements Backend {
       await invoker.check(signal);
       return await driveOpenLoop(invoker, invocations, sink, signal, {
         ...this.spec.options,
-        bill: compileModelCost(perInvocationModels[this.spec.billingModel], this.spec.billing.prices),
+        bill: this.spec.bill ?? compileModelCost(perInvocationModels[this.spec.billingModel], this.spec.billing.prices),
         ...(this.spec.onProgress ? { onProgress: this.spec.onProgress } : {}),
       });
     } finally {

@@ -205,6 +205,11 @@ class OpenLoopDriver {
       serverQueueMs: result.serverQueueMs,
       serverExecMs: result.serverExecMs,
       cpuMs: result.cpuMs,
+      initMs: result.initMs,
+      billedMs: result.billedMs,
+      memorySizeMb: result.memorySizeMb,
+      maxMemoryUsedMb: result.maxMemoryUsedMb,
+      retries: result.retries,
       error: result.error,
     });
     if (this.pending[this.pendingHead] === entry) this.popSettled();

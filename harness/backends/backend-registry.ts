@@ -1,6 +1,10 @@
 import type { Backend } from "../../adapters/backend.ts";
 import { FunctionMapError } from "../../adapters/http/function-map.ts";
 import { httpBackend, HttpTargetError } from "../../adapters/http/http-backend.ts";
+import { LambdaBackend } from "../../adapters/lambda/lambda-backend.ts";
+import { LambdaFunctionMapError } from "../../adapters/lambda/lambda-function-map.ts";
+import { LambdaPriceError } from "../../adapters/lambda/lambda-prices.ts";
+import { LambdaTargetError } from "../../adapters/lambda/lambda-target.ts";
 import { defaultNetworkOptions, type NetworkOptions } from "../../adapters/network/network-options.ts";
 import type { NetworkProgressListener } from "../../adapters/network/open-loop-driver.ts";
 import { isSimPolicyName, simPolicies, type SimPolicy, type SimPolicyName } from "../../adapters/sim/policies/index.ts";
@@ -28,11 +32,13 @@ export function knownBackends(): Record<string, string> {
   return {
     ...Object.fromEntries(Object.entries(simPolicies).map(([name, p]) => [`sim:${name}`, p.describe])),
     "http:URL": "any HTTP function endpoint, paced open-loop: a POST of each invocation as JSON to URL (or what --function-map says)",
+    "lambda:REGION": "AWS Lambda through the official SDK, paced open-loop; options ?arch=arm64&retries=N&mode=sleep&function=NAME (README: The lambda: backend)",
   };
 }
 
 export function createBackend(id: string, context: BackendContext): Backend {
   if (id.startsWith("http:")) return createHttpBackend(id.slice("http:".length), context);
+  if (id.startsWith("lambda:")) return createLambdaBackend(id.slice("lambda:".length), context);
   const policy = simPolicyOf(id);
   const problem = (simPolicies[policy] as SimPolicy).refuse?.(context.sim);
   if (problem !== undefined) throw new UsageError(problem);
@@ -60,6 +66,24 @@ function createHttpBackend(url: string, context: BackendContext): Backend {
   }
 }
 
+function createLambdaBackend(spec: string, context: BackendContext): Backend {
+  const network = context.network ?? { options: defaultNetworkOptions };
+  try {
+    return new LambdaBackend(
+      spec,
+      {
+        network: network.options,
+        ...(network.functionMapPath !== undefined ? { functionMapPath: network.functionMapPath } : {}),
+        ...(network.onProgress ? { onProgress: network.onProgress } : {}),
+      },
+      context.prices,
+    );
+  } catch (error) {
+    if (error instanceof LambdaTargetError || error instanceof LambdaPriceError || error instanceof LambdaFunctionMapError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** An option the user gave (its name without dashes), with the SimConfig key it sets. */
 export interface GivenSimOption {
   readonly flag: string;
@@ -72,7 +96,7 @@ export interface GivenSimOption {
  * `--ram-gb 32 --backend sim:xx --backend sim:edf` is legal, and only the sim:xx run stores it.
  */
 export function refuseInapplicableOptions(backendIds: readonly string[], given: readonly GivenSimOption[]): void {
-  const policies = backendIds.filter((id) => !id.startsWith("http:")).map(simPolicyOf);
+  const policies = backendIds.filter((id) => !id.startsWith("http:") && !id.startsWith("lambda:")).map(simPolicyOf);
   const unused = given.filter(({ key }) => !policies.some((p) => appliesSimConfigKey(p, key)));
   if (unused.length === 0) return;
   const users = (key: keyof SimConfig): string =>

@@ -50,6 +50,11 @@ export const blockColumns: readonly ColumnSpec[] = [
   { name: "http_status", kind: "i16", nullable: true },
   { name: "server_queue_ms", kind: "f64", nullable: true },
   { name: "server_exec_ms", kind: "f64", nullable: true },
+  { name: "init_ms", kind: "f64", nullable: true },
+  { name: "billed_ms", kind: "f64", nullable: true },
+  { name: "memory_size_mb", kind: "f64", nullable: true },
+  { name: "max_memory_used_mb", kind: "f64", nullable: true },
+  { name: "retries", kind: "i16", nullable: true },
 ];
 
 /** `error` sits in the table between the block's columns at this index and the next. */

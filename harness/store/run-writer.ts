@@ -66,6 +66,11 @@ class BlockViews {
   readonly httpStatus: Int16Array;
   readonly serverQueueMs: Float64Array;
   readonly serverExecMs: Float64Array;
+  readonly initMs: Float64Array;
+  readonly billedMs: Float64Array;
+  readonly memorySizeMb: Float64Array;
+  readonly maxMemoryUsedMb: Float64Array;
+  readonly retries: Int16Array;
   /** Validity bitmasks of the nullable columns. */
   readonly ranClassValid: Uint8Array;
   readonly parentIdValid: Uint8Array;
@@ -78,6 +83,11 @@ class BlockViews {
   readonly httpStatusValid: Uint8Array;
   readonly serverQueueMsValid: Uint8Array;
   readonly serverExecMsValid: Uint8Array;
+  readonly initMsValid: Uint8Array;
+  readonly billedMsValid: Uint8Array;
+  readonly memorySizeMbValid: Uint8Array;
+  readonly maxMemoryUsedMbValid: Uint8Array;
+  readonly retriesValid: Uint8Array;
   errors: [number, string][] = [];
 
   constructor(block: BlockBuffers) {
@@ -107,6 +117,11 @@ class BlockViews {
     this.httpStatus = new Int16Array(data("http_status"));
     this.serverQueueMs = new Float64Array(data("server_queue_ms"));
     this.serverExecMs = new Float64Array(data("server_exec_ms"));
+    this.initMs = new Float64Array(data("init_ms"));
+    this.billedMs = new Float64Array(data("billed_ms"));
+    this.memorySizeMb = new Float64Array(data("memory_size_mb"));
+    this.maxMemoryUsedMb = new Float64Array(data("max_memory_used_mb"));
+    this.retries = new Int16Array(data("retries"));
     this.ranClassValid = valid("ran_class");
     this.parentIdValid = valid("parent_id");
     this.placedMsValid = valid("placed_ms");
@@ -118,6 +133,11 @@ class BlockViews {
     this.httpStatusValid = valid("http_status");
     this.serverQueueMsValid = valid("server_queue_ms");
     this.serverExecMsValid = valid("server_exec_ms");
+    this.initMsValid = valid("init_ms");
+    this.billedMsValid = valid("billed_ms");
+    this.memorySizeMbValid = valid("memory_size_mb");
+    this.maxMemoryUsedMbValid = valid("max_memory_used_mb");
+    this.retriesValid = valid("retries");
   }
 }
 
@@ -153,6 +173,7 @@ export class RunWriter implements OutcomeSink {
   private current = 0;
   private rows = 0;
   private network = false;
+  private lambda = false;
   private nextFunctionId: number;
   private readonly newFunctions: FunctionRow[] = [];
   /** The last function seen under each `fn` name: names are unique per app, not across apps. */
@@ -265,6 +286,20 @@ export class RunWriter implements OutcomeSink {
       v.serverQueueMs[i] = o.serverQueueMs ?? 0;
       mark(v.serverExecMsValid, i, o.serverExecMs !== undefined);
       v.serverExecMs[i] = o.serverExecMs ?? 0;
+    }
+    // Only Lambda sets these; the same shortcut as the network fields.
+    if (this.lambda || o.retries !== undefined || o.billedMs !== undefined || o.initMs !== undefined || o.memorySizeMb !== undefined || o.maxMemoryUsedMb !== undefined) {
+      this.lambda = true;
+      mark(v.initMsValid, i, o.initMs !== undefined);
+      v.initMs[i] = o.initMs ?? 0;
+      mark(v.billedMsValid, i, o.billedMs !== undefined);
+      v.billedMs[i] = o.billedMs ?? 0;
+      mark(v.memorySizeMbValid, i, o.memorySizeMb !== undefined);
+      v.memorySizeMb[i] = o.memorySizeMb ?? 0;
+      mark(v.maxMemoryUsedMbValid, i, o.maxMemoryUsedMb !== undefined);
+      v.maxMemoryUsedMb[i] = o.maxMemoryUsedMb ?? 0;
+      mark(v.retriesValid, i, o.retries !== undefined);
+      v.retries[i] = o.retries ?? 0;
     }
     if (o.error !== undefined) v.errors.push([i, o.error]);
     this.outcomes++;

@@ -1,6 +1,6 @@
 /**
- * The store's tables, version 2. Latency, wait and slowdown are not stored: they are derived in
- * SQL from these columns (see the `outcomes` view), so no two places can disagree on a definition.
+ * The store's tables, version 4 (what 3 and 4 added is below). Latency, wait and slowdown are
+ * not stored: they are derived in SQL from these columns (see the `outcomes` view), so no two places can disagree on a definition.
  *
  * Outcome rows live in `invocation_rows` with the function as an integer key into `functions`
  * and the status as an ENUM: a few bytes a row instead of three strings, and the writer appends
@@ -11,8 +11,13 @@
  * (`arrival_ms`), the HTTP status, the target's own queue and execution times, the `dropped`
  * status, and a run's `degraded` reason. They follow `error` because `ALTER TABLE … ADD COLUMN`
  * appends, and a fresh store must lay rows out as a migrated one does.
+ *
+ * Version 4 adds what AWS Lambda's REPORT line says of each invocation (its Duration goes to
+ * `server_exec_ms`): Init Duration (set only on a cold start), Billed Duration, the configured
+ * Memory Size and Max Memory Used, and how many times the client retried it. Appended after
+ * `server_exec_ms` for the same reason.
  */
-export const schemaVersion = 3;
+export const schemaVersion = 4;
 
 /** Outcome statuses in ENUM order: the writer stores a status as its index here. */
 export const outcomeStatuses = ["ok", "killed", "throttled", "failed", "timeout", "dropped"] as const;
@@ -58,7 +63,14 @@ const functionsAndRowsStatements: readonly string[] = [
      sent_ms DOUBLE,
      http_status SMALLINT,
      server_queue_ms DOUBLE,
-     server_exec_ms DOUBLE
+     server_exec_ms DOUBLE,
+     -- Lambda (NULL elsewhere): the REPORT line's Init Duration (cold starts only), Billed Duration,
+     -- Memory Size and Max Memory Used, and the client's retries of this invocation (0 when none).
+     init_ms DOUBLE,
+     billed_ms DOUBLE,
+     memory_size_mb DOUBLE,
+     max_memory_used_mb DOUBLE,
+     retries SMALLINT
    )`,
 ];
 
@@ -68,7 +80,8 @@ export const viewStatements: readonly string[] = [
      SELECT r.run_id, r.invocation_id, f.tenant, f.app, f.fn, r.price_class, r.ran_class, r.work_ms,
             r.mem_start_mb, r.mem_peak_mb, r.parent_id, r.status, r.arrival_ms, r.placed_ms, r.start_ms,
             r.end_ms, r.machine, r.preemptions, r.swapped_out_mb, r.swap_outs, r.cost_micro_cents, r.error,
-            r.cpu_ms, r.sent_ms, r.http_status, r.server_queue_ms, r.server_exec_ms
+            r.cpu_ms, r.sent_ms, r.http_status, r.server_queue_ms, r.server_exec_ms,
+            r.init_ms, r.billed_ms, r.memory_size_mb, r.max_memory_used_mb, r.retries
      FROM invocation_rows r JOIN functions f USING (function_id)`,
   `CREATE OR REPLACE VIEW outcomes AS
      SELECT *,
@@ -79,7 +92,11 @@ export const viewStatements: readonly string[] = [
             -- Network runs: how late the driver sent, and the response time from the actual send
             -- (latency_ms, from the intended send, is corrected for coordinated omission).
             sent_ms - arrival_ms AS lateness_ms,
-            end_ms - sent_ms AS response_ms
+            end_ms - sent_ms AS response_ms,
+            -- Lambda: the seeds' breakdown of the client round trip into setup (everything that is
+            -- neither initialization nor execution: network, routing, placement, and any retry
+            -- waits), init and execution. NULL without a REPORT line.
+            CASE WHEN billed_ms IS NOT NULL THEN (end_ms - sent_ms) - coalesce(init_ms, 0) - server_exec_ms END AS setup_ms
      FROM invocations`,
 ];
 

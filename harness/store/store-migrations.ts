@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { migrateV1ToV2 } from "./migrations/migrate-v1-to-v2.ts";
 import { migrateV2ToV3 } from "./migrations/migrate-v2-to-v3.ts";
+import { migrateV3ToV4 } from "./migrations/migrate-v3-to-v4.ts";
 import { schemaStatements, schemaVersion } from "./schema.ts";
 import { StoreError } from "./store-errors.ts";
 
@@ -8,6 +9,7 @@ import { StoreError } from "./store-errors.ts";
 const migrations: ReadonlyMap<number, readonly string[]> = new Map([
   [1, migrateV1ToV2],
   [2, migrateV2ToV3],
+  [3, migrateV3ToV4],
 ]);
 
 const reimport = (path: string): string =>

@@ -13,6 +13,8 @@ import { printBatchSummary } from "./print-batch-summary.ts";
 import { networkBackendIds, networkFlags, networkSettingsFromArgs, type NetworkArgs } from "../options/network-flags.ts";
 import { formatSendPlan, planSends, type SendPlan } from "../../replay/send-plan.ts";
 import { stderrNetworkProgress } from "../../replay/network-progress.ts";
+import { guardLambdaCost } from "../../lambda/cost-guard.ts";
+import { maxCostFlags, type MaxCostArgs } from "../options/max-cost-flags.ts";
 
 export const defaultBackends = ["sim:xx", "sim:hermod", "sim:edf"];
 
@@ -27,12 +29,13 @@ export function replayOptions<T>(y: Argv<T>) {
       ...seedOption,
       ...simOptionsGivenOnly,
       ...networkFlags,
+      ...maxCostFlags,
       ...syntheticOptions,
       ...realTraceOptions,
     });
 }
 
-type ReplayArgs = Partial<SimArgs> & SyntheticArgs & NetworkArgs & Record<string, unknown> & { trace: string; backend: string[]; label?: string; quiet: boolean; db: string; seed: number };
+type ReplayArgs = Partial<SimArgs> & SyntheticArgs & NetworkArgs & MaxCostArgs & Record<string, unknown> & { trace: string; backend: string[]; label?: string; quiet: boolean; db: string; seed: number };
 
 export async function runReplay(args: ReplayArgs): Promise<void> {
   if (!Number.isInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed must be a non-negative integer (got ${args.seed})`);
@@ -58,6 +61,9 @@ export async function runReplay(args: ReplayArgs): Promise<void> {
       },
     });
   });
+  // Before any request: a Lambda replay estimated past --max-cost stops here, with how to fit.
+  const costLine = await guardLambdaCost(backends, trace, { ...(args["max-cost"] !== undefined ? { maxCostUsd: args["max-cost"] } : {}), accept: args["accept-cost"] === true });
+  if (costLine !== undefined && !args.quiet) process.stderr.write(`xxbench: ${costLine}\n`);
   const interrupt = abortOnInterrupt();
   try {
     // An unreachable target is one line before any run is stored.

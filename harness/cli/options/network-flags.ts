@@ -35,7 +35,7 @@ export interface NetworkSettings {
 
 /** The network backends among `backendIds`: those that send on the wall clock. */
 export function networkBackendIds(backendIds: readonly string[]): string[] {
-  return backendIds.filter((id) => id.startsWith("http:"));
+  return backendIds.filter((id) => id.startsWith("http:") || id.startsWith("lambda:"));
 }
 
 /**

@@ -1,4 +1,5 @@
-import { outcomeStatuses, viewStatements } from "../schema.ts";
+import { outcomeStatuses } from "../schema.ts";
+import { schemaV3Views } from "./schema-v3-views.ts";
 
 const statusList = outcomeStatuses.map((s) => `'${s}'`).join(", ");
 
@@ -22,5 +23,5 @@ export const migrateV2ToV3: readonly string[] = [
   `ALTER TABLE invocation_rows ADD COLUMN server_queue_ms DOUBLE`,
   `ALTER TABLE invocation_rows ADD COLUMN server_exec_ms DOUBLE`,
   `ALTER TABLE runs ADD COLUMN degraded VARCHAR`,
-  ...viewStatements,
+  ...schemaV3Views,
 ];

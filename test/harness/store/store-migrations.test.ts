@@ -4,6 +4,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { schemaV1Statements } from "../../../harness/store/migrations/schema-v1.ts";
 import { migrateV1ToV2 } from "../../../harness/store/migrations/migrate-v1-to-v2.ts";
+import { migrateV2ToV3 } from "../../../harness/store/migrations/migrate-v2-to-v3.ts";
 import { importRuns } from "../../../harness/store/import-runs.ts";
 import { RunStore, StoreError } from "../../../harness/store/run-store.ts";
 import { schemaVersion } from "../../../harness/store/schema.ts";
@@ -134,11 +135,60 @@ describe("store schema migrations", () => {
       const columns = await store.query(
         `SELECT string_agg(column_name, ',' ORDER BY column_index) AS names FROM duckdb_columns() WHERE table_name = 'invocation_rows'`,
       );
-      expect(String(columns[0]!.names).split(",").slice(-6)).toEqual(["cpu_ms", "error", "sent_ms", "http_status", "server_queue_ms", "server_exec_ms"]);
+      const names = String(columns[0]!.names).split(",");
+      expect(names.slice(names.indexOf("cpu_ms"), names.indexOf("cpu_ms") + 6)).toEqual(["cpu_ms", "error", "sent_ms", "http_status", "server_queue_ms", "server_exec_ms"]);
     } finally {
       store.close();
     }
-    expect(await storeVersion(path)).toBe("3");
+    expect(await storeVersion(path)).toBe(String(schemaVersion));
+  });
+
+  it("upgrades a version 3 store to 4: the Lambda columns are appended, NULL, and a fresh store lays them out identically", async () => {
+    const path = join(tempDir(), "v3.duckdb");
+    await writeV1Store(path);
+    // A version 3 store exactly as version 3 wrote it: the frozen v1 → v2 → v3 statements.
+    const instance = await DuckDBInstance.create(path);
+    const c = await instance.connect();
+    for (const sql of [...migrateV1ToV2, ...migrateV2ToV3]) await c.run(sql);
+    await c.run(`UPDATE meta SET value = '3' WHERE key = 'schema_version'`);
+    await c.run(`UPDATE invocation_rows SET sent_ms = arrival_ms + 1, server_exec_ms = 2 WHERE run_id = 2`);
+    c.closeSync();
+    instance.closeSync();
+    const store = await RunStore.open(path);
+    const freshPath = join(tempDir(), "fresh.duckdb");
+    const fresh = await RunStore.open(freshPath);
+    try {
+      const rows = await store.query(
+        `SELECT run_id, invocation_id::INTEGER AS id, status::VARCHAR AS status, sent_ms, init_ms, billed_ms, memory_size_mb, max_memory_used_mb, retries, setup_ms
+         FROM outcomes ORDER BY run_id, invocation_id`,
+      );
+      expect(rows).toEqual(
+        v1Rows.map(([run_id, id, , , , status, arrival]) => ({
+          run_id,
+          id,
+          status,
+          sent_ms: run_id === 2 ? arrival + 1 : null,
+          init_ms: null,
+          billed_ms: null,
+          memory_size_mb: null,
+          max_memory_used_mb: null,
+          retries: null,
+          setup_ms: null,
+        })),
+      );
+      const columnsOf = async (s: RunStore, view: string): Promise<string> =>
+        String(
+          (await s.query(`SELECT string_agg(column_name || ' ' || data_type, ',' ORDER BY column_index) AS names FROM duckdb_columns() WHERE table_name = '${view}'`))[0]!
+            .names,
+        );
+      const migrated = await columnsOf(store, "invocation_rows");
+      expect(migrated.split(",").slice(-6)).toEqual(["server_exec_ms DOUBLE", "init_ms DOUBLE", "billed_ms DOUBLE", "memory_size_mb DOUBLE", "max_memory_used_mb DOUBLE", "retries SMALLINT"]);
+      for (const table of ["invocation_rows", "invocations", "outcomes", "runs"]) expect(await columnsOf(store, table)).toBe(await columnsOf(fresh, table));
+    } finally {
+      store.close();
+      fresh.close();
+    }
+    expect(await storeVersion(path)).toBe("4");
   });
 
   it("refuses to upgrade a store opened read-only, in one line, and leaves the file untouched", async () => {
@@ -158,7 +208,7 @@ describe("store schema migrations", () => {
     await writeV1Store(path, { status: "vanished" });
     const opening = RunStore.open(path);
     await expect(opening).rejects.toThrow(StoreError);
-    await expect(opening).rejects.toThrow(/upgrading store schema 1 to 3 failed, the file is unchanged.*`xxbench export --db .*`xxbench import DIR --db NEW`/);
+    await expect(opening).rejects.toThrow(/upgrading store schema 1 to 4 failed, the file is unchanged.*`xxbench export --db .*`xxbench import DIR --db NEW`/);
     expect(await storeVersion(path)).toBe("1");
     const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
     const c = await instance.connect();
@@ -171,7 +221,7 @@ describe("store schema migrations", () => {
   it("refuses a store from a newer xxbench", async () => {
     const path = join(tempDir(), "v99.duckdb");
     await writeV1Store(path, { version: "99" });
-    await expect(RunStore.open(path)).rejects.toThrow(/has store schema 99, newer than this xxbench reads \(3\): update xxbench/);
+    await expect(RunStore.open(path)).rejects.toThrow(new RegExp(`has store schema 99, newer than this xxbench reads \\(${schemaVersion}\\): update xxbench`));
   });
 
   it("imports the runs of a version 1 file (an old sweep worker's or export's) into a version 2 store", async () => {

@@ -1,0 +1,18 @@
+import { viewStatements } from "../schema.ts";
+
+/**
+ * Version 4 adds what AWS Lambda's REPORT line says of each invocation, and the client's retries.
+ * The columns are appended (as a fresh version 4 store lays them out); the views read the table,
+ * so they are dropped first and recreated with the new columns. The caller runs these in one
+ * transaction.
+ */
+export const migrateV3ToV4: readonly string[] = [
+  `DROP VIEW outcomes`,
+  `DROP VIEW invocations`,
+  `ALTER TABLE invocation_rows ADD COLUMN init_ms DOUBLE`,
+  `ALTER TABLE invocation_rows ADD COLUMN billed_ms DOUBLE`,
+  `ALTER TABLE invocation_rows ADD COLUMN memory_size_mb DOUBLE`,
+  `ALTER TABLE invocation_rows ADD COLUMN max_memory_used_mb DOUBLE`,
+  `ALTER TABLE invocation_rows ADD COLUMN retries SMALLINT`,
+  ...viewStatements,
+];
