@@ -66,12 +66,18 @@ describe("lambda: through the official SDK against the Invoke-API stand-in on lo
       const summary = await backend.run(new CountingStream(invocations), writer, new AbortController().signal);
       await writer.close();
       expect(summary.outcomes).toMatchObject({ ok: 8, failed: 0, throttled: 0, timeout: 0, dropped: 0 });
-      expect(server.counts).toEqual({ received: 8, ok: 8, throttled: 0, cold: 1 });
+      // A send that overlaps the first one's cold start (a loaded machine) meets a second cold instance.
+      expect(server.counts).toMatchObject({ received: 8, ok: 8, throttled: 0 });
+      const cold = server.counts.cold;
+      expect(cold).toBeGreaterThanOrEqual(1);
       const rows = await store.query(
         `SELECT invocation_id::INTEGER AS id, http_status, init_ms, billed_ms, memory_size_mb, max_memory_used_mb, retries, server_exec_ms, response_ms, setup_ms, cost_micro_cents
          FROM outcomes WHERE run_id = ${runId} ORDER BY invocation_id`,
       );
-      expect(rows.map((r) => r.init_ms)).toEqual([40, null, null, null, null, null, null, null]);
+      // Init Duration is on the cold starts' REPORT lines only: the first, and any that overlapped it.
+      expect(rows[0]!.init_ms).toBe(40);
+      expect(rows.filter((r) => r.init_ms !== null).length).toBe(cold);
+      expect(rows.filter((r) => r.init_ms !== null).every((r) => r.init_ms === 40)).toBe(true);
       const price = lambdaPrice("us-east-1");
       for (const r of rows) {
         expect(r).toMatchObject({ http_status: 200, memory_size_mb: 256, max_memory_used_mb: 40, retries: 0 });
