@@ -2,7 +2,7 @@ import type { Outcome } from "../backend.ts";
 import type { Invocation } from "../../traces/invocation.ts";
 
 /** The part of an outcome that billing reads. */
-export type BillableOutcome = Pick<Outcome, "status" | "cpuMs" | "startMs" | "endMs" | "ranClass">;
+export type BillableOutcome = Pick<Outcome, "status" | "cpuMs" | "startMs" | "endMs" | "ranClass" | "billedMs" | "serverExecMs">;
 
 /**
  * One quantity a bill is computed from, read two ways: from an invocation and its outcome (in the
@@ -28,10 +28,15 @@ const cpuMs: UsageQuantity = {
 
 export const usage: Readonly<Record<UsageName, UsageQuantity>> = {
   cpuMs,
-  /** From first start to end: how long the invocation held its memory; 0 if it never started. */
+  /**
+   * How long the invocation held its memory: from first start to end where the backend saw both
+   * (simulators); else what the platform reported, its billed duration (Lambda's REPORT line) or
+   * its execution time (a target's `x-exec-ms`); 0 if nothing says it ran. A network client never
+   * sees the start, and its round trip would bill the network and the queue as execution.
+   */
   heldMs: {
-    read: (_inv, o) => (o.startMs === undefined || o.endMs === undefined ? 0 : Math.max(o.endMs - o.startMs, 0)),
-    sql: `CASE WHEN start_ms IS NULL OR end_ms IS NULL THEN 0::DOUBLE ELSE greatest(end_ms - start_ms, 0::DOUBLE) END`,
+    read: (_inv, o) => o.billedMs ?? (o.startMs !== undefined && o.endMs !== undefined ? Math.max(o.endMs - o.startMs, 0) : (o.serverExecMs ?? 0)),
+    sql: `coalesce(billed_ms, CASE WHEN start_ms IS NOT NULL AND end_ms IS NOT NULL THEN greatest(end_ms - start_ms, 0::DOUBLE) ELSE coalesce(server_exec_ms, 0::DOUBLE) END)`,
   },
   memStartMb: { read: (inv) => inv.memStartMb, sql: `mem_start_mb` },
   memPeakMb: { read: (inv) => inv.memPeakMb, sql: `mem_peak_mb` },

@@ -127,6 +127,26 @@ const cases: readonly Case[] = [
     expected: { xx: 2, "lambda-x86": fee, "lambda-arm": fee },
   },
   {
+    name: "a Lambda row: held for the REPORT line's Billed Duration (the client never sees the start)",
+    inv: {},
+    outcome: { status: "ok", sentMs: 0, endMs: 130, billedMs: 101, serverExecMs: 60 },
+    expected: {
+      xx: 1 + xxMemory(100, 3000.5, 101),
+      "lambda-x86": lambdaGbS(3001, 101) * x86 + fee,
+      "lambda-arm": lambdaGbS(3001, 101) * arm + fee,
+    },
+  },
+  {
+    name: "an http row: held for the execution time the target reports, not the round trip",
+    inv: {},
+    outcome: { status: "ok", sentMs: 0, endMs: 40, serverExecMs: 20.5 },
+    expected: {
+      xx: 1 + xxMemory(100, 3000.5, 20.5),
+      "lambda-x86": lambdaGbS(3001, 21) * x86 + fee,
+      "lambda-arm": lambdaGbS(3001, 21) * arm + fee,
+    },
+  },
+  {
     name: "a class without a price bills no CPU",
     inv: {},
     outcome: { status: "ok", cpuMs: 1000, ranClass: 5 },
