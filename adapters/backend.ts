@@ -50,6 +50,11 @@ export interface Outcome {
   readonly maxMemoryUsedMb?: number;
   /** Times the client re-sent the invocation after a throttle or error (Lambda; 0 when none). */
   readonly retries?: number;
+  /**
+   * Simulators with freshen on: the set-up and fetch work freshen finished ahead of this
+   * invocation, which it therefore skipped (`cpuMs` is less by it). Absent when freshen did nothing.
+   */
+  readonly freshenSavedMs?: number;
 }
 
 /** A periodic observation of one machine. */

@@ -2,7 +2,7 @@ import type { Outcome } from "../backend.ts";
 import type { Invocation } from "../../traces/invocation.ts";
 
 /** The part of an outcome that billing reads. */
-export type BillableOutcome = Pick<Outcome, "status" | "cpuMs" | "startMs" | "endMs" | "ranClass" | "billedMs" | "serverExecMs">;
+export type BillableOutcome = Pick<Outcome, "status" | "cpuMs" | "startMs" | "endMs" | "ranClass" | "billedMs" | "serverExecMs" | "freshenSavedMs">;
 
 /**
  * One quantity a bill is computed from, read two ways: from an invocation and its outcome (in the
@@ -47,11 +47,12 @@ export const usage: Readonly<Record<UsageName, UsageQuantity>> = {
    */
   memReachedMb: {
     read: (inv, o) => {
-      const cpu = cpuMs.read(inv, o);
-      return cpu >= inv.workMs ? inv.memPeakMb : inv.memStartMb + (inv.memPeakMb - inv.memStartMb) * (cpu / inv.workMs);
+      // Work freshen did ahead counts as progress: the invocation got that far without its own CPU.
+      const progress = cpuMs.read(inv, o) + (o.freshenSavedMs ?? 0);
+      return progress >= inv.workMs ? inv.memPeakMb : inv.memStartMb + (inv.memPeakMb - inv.memStartMb) * (progress / inv.workMs);
     },
-    sql: `CASE WHEN (${cpuMs.sql}) >= work_ms THEN mem_peak_mb
-               ELSE mem_start_mb + (mem_peak_mb - mem_start_mb) * ((${cpuMs.sql}) / work_ms) END`,
+    sql: `CASE WHEN (${cpuMs.sql}) + coalesce(freshen_saved_ms, 0::DOUBLE) >= work_ms THEN mem_peak_mb
+               ELSE mem_start_mb + (mem_peak_mb - mem_start_mb) * (((${cpuMs.sql}) + coalesce(freshen_saved_ms, 0::DOUBLE)) / work_ms) END`,
   },
   /** The class it ran at; the class it asked for when the backend does not say. */
   ranClass: { read: (inv, o) => o.ranClass ?? inv.priceClass, sql: `coalesce(ran_class, price_class)` },

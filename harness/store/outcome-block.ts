@@ -55,6 +55,7 @@ export const blockColumns: readonly ColumnSpec[] = [
   { name: "memory_size_mb", kind: "f64", nullable: true },
   { name: "max_memory_used_mb", kind: "f64", nullable: true },
   { name: "retries", kind: "i16", nullable: true },
+  { name: "freshen_saved_ms", kind: "f64", nullable: true },
 ];
 
 /** `error` sits in the table between the block's columns at this index and the next. */

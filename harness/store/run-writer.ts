@@ -71,6 +71,7 @@ class BlockViews {
   readonly memorySizeMb: Float64Array;
   readonly maxMemoryUsedMb: Float64Array;
   readonly retries: Int16Array;
+  readonly freshenSavedMs: Float64Array;
   /** Validity bitmasks of the nullable columns. */
   readonly ranClassValid: Uint8Array;
   readonly parentIdValid: Uint8Array;
@@ -88,6 +89,7 @@ class BlockViews {
   readonly memorySizeMbValid: Uint8Array;
   readonly maxMemoryUsedMbValid: Uint8Array;
   readonly retriesValid: Uint8Array;
+  readonly freshenSavedMsValid: Uint8Array;
   errors: [number, string][] = [];
 
   constructor(block: BlockBuffers) {
@@ -122,6 +124,7 @@ class BlockViews {
     this.memorySizeMb = new Float64Array(data("memory_size_mb"));
     this.maxMemoryUsedMb = new Float64Array(data("max_memory_used_mb"));
     this.retries = new Int16Array(data("retries"));
+    this.freshenSavedMs = new Float64Array(data("freshen_saved_ms"));
     this.ranClassValid = valid("ran_class");
     this.parentIdValid = valid("parent_id");
     this.placedMsValid = valid("placed_ms");
@@ -138,6 +141,7 @@ class BlockViews {
     this.memorySizeMbValid = valid("memory_size_mb");
     this.maxMemoryUsedMbValid = valid("max_memory_used_mb");
     this.retriesValid = valid("retries");
+    this.freshenSavedMsValid = valid("freshen_saved_ms");
   }
 }
 
@@ -173,6 +177,7 @@ export class RunWriter implements OutcomeSink {
   private current = 0;
   private rows = 0;
   private network = false;
+  private freshened = false;
   private lambda = false;
   private nextFunctionId: number;
   private readonly newFunctions: FunctionRow[] = [];
@@ -300,6 +305,12 @@ export class RunWriter implements OutcomeSink {
       v.maxMemoryUsedMb[i] = o.maxMemoryUsedMb ?? 0;
       mark(v.retriesValid, i, o.retries !== undefined);
       v.retries[i] = o.retries ?? 0;
+    }
+    // Only freshen sets it; marked from the first row that has it, as the network fields are.
+    if (this.freshened || o.freshenSavedMs !== undefined) {
+      this.freshened = true;
+      mark(v.freshenSavedMsValid, i, o.freshenSavedMs !== undefined);
+      v.freshenSavedMs[i] = o.freshenSavedMs ?? 0;
     }
     if (o.error !== undefined) v.errors.push([i, o.error]);
     this.outcomes++;

@@ -70,7 +70,10 @@ const functionsAndRowsStatements: readonly string[] = [
      billed_ms DOUBLE,
      memory_size_mb DOUBLE,
      max_memory_used_mb DOUBLE,
-     retries SMALLINT
+     retries SMALLINT,
+     -- Freshen (seed 003; NULL when off or when freshen did nothing for it): the set-up and fetch
+     -- work that freshen did ahead, which the invocation therefore skipped (its cpu_ms is less by it).
+     freshen_saved_ms DOUBLE
    )`,
 ];
 
@@ -81,7 +84,7 @@ export const viewStatements: readonly string[] = [
             r.mem_start_mb, r.mem_peak_mb, r.parent_id, r.status, r.arrival_ms, r.placed_ms, r.start_ms,
             r.end_ms, r.machine, r.preemptions, r.swapped_out_mb, r.swap_outs, r.cost_micro_cents, r.error,
             r.cpu_ms, r.sent_ms, r.http_status, r.server_queue_ms, r.server_exec_ms,
-            r.init_ms, r.billed_ms, r.memory_size_mb, r.max_memory_used_mb, r.retries
+            r.init_ms, r.billed_ms, r.memory_size_mb, r.max_memory_used_mb, r.retries, r.freshen_saved_ms
      FROM invocation_rows r JOIN functions f USING (function_id)`,
   `CREATE OR REPLACE VIEW outcomes AS
      SELECT *,

@@ -137,7 +137,11 @@ export class Simulation implements SimContext {
       costMicroCents: Number.NaN,
       ranClass: jobs.cls[slot]!,
       cpuMs,
+      freshenSavedMs: undefined,
     };
+    // A layer (freshen) that did part of the work ahead took it off the job's work.
+    const saved = inv.workMs - jobs.work[slot]!;
+    if (saved > 0 && billedMicroCents === undefined) outcome.freshenSavedMs = saved;
     const cost = billedMicroCents ?? this.cost(inv, outcome);
     outcome.costMicroCents = cost;
     this.workDoneMs += cpuMs;

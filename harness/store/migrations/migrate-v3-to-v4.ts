@@ -1,7 +1,8 @@
 import { viewStatements } from "../schema.ts";
 
 /**
- * Version 4 adds what AWS Lambda's REPORT line says of each invocation, and the client's retries.
+ * Version 4 adds what AWS Lambda's REPORT line says of each invocation, the client's retries, and
+ * the work freshen did ahead for an invocation.
  * The columns are appended (as a fresh version 4 store lays them out); the views read the table,
  * so they are dropped first and recreated with the new columns. The caller runs these in one
  * transaction.
@@ -14,5 +15,6 @@ export const migrateV3ToV4: readonly string[] = [
   `ALTER TABLE invocation_rows ADD COLUMN memory_size_mb DOUBLE`,
   `ALTER TABLE invocation_rows ADD COLUMN max_memory_used_mb DOUBLE`,
   `ALTER TABLE invocation_rows ADD COLUMN retries SMALLINT`,
+  `ALTER TABLE invocation_rows ADD COLUMN freshen_saved_ms DOUBLE`,
   ...viewStatements,
 ];

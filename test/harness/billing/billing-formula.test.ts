@@ -147,6 +147,16 @@ const cases: readonly Case[] = [
     },
   },
   {
+    name: "a freshened call: the overhead freshen did ahead counts as progress, so its memory reaches its peak",
+    inv: {},
+    outcome: { status: "ok", startMs: 0, endMs: 950, cpuMs: 900, freshenSavedMs: 100, ranClass: 0 },
+    expected: {
+      xx: 0.9 + xxMemory(100, 3000.5, 950),
+      "lambda-x86": lambdaGbS(3001, 950) * x86 + fee,
+      "lambda-arm": lambdaGbS(3001, 950) * arm + fee,
+    },
+  },
+  {
     name: "a class without a price bills no CPU",
     inv: {},
     outcome: { status: "ok", cpuMs: 1000, ranClass: 5 },

@@ -39,6 +39,7 @@ function row(i: number): [Invocation, Outcome] {
     ...(i >= 3 && i % 8 !== 0 ? { httpStatus: 200 + (i % 300) } : {}),
     ...(i >= 3 && i % 11 !== 0 ? { serverQueueMs: i % 23 } : {}),
     ...(i >= 3 && i % 12 !== 0 ? { serverExecMs: i % 29 } : {}),
+    ...(i % 13 === 5 ? { freshenSavedMs: (i % 7) + 0.5 } : {}),
   };
   return [inv, outcome];
 }
@@ -60,7 +61,7 @@ describe("RunWriter (typed blocks appended on a writer thread)", () => {
         `SELECT invocation_id::DOUBLE AS id, tenant, app, fn, price_class, ran_class, work_ms, mem_start_mb, mem_peak_mb,
                 parent_id::DOUBLE AS parent_id, status::VARCHAR AS status, arrival_ms, placed_ms, start_ms, end_ms, machine,
                 preemptions, swapped_out_mb, swap_outs, cost_micro_cents, cpu_ms, error,
-                sent_ms, http_status, server_queue_ms, server_exec_ms
+                sent_ms, http_status, server_queue_ms, server_exec_ms, freshen_saved_ms
          FROM invocations WHERE run_id = $id ORDER BY invocation_id`,
         { id: runId },
       );
@@ -95,6 +96,7 @@ describe("RunWriter (typed blocks appended on a writer thread)", () => {
           http_status: o.httpStatus ?? null,
           server_queue_ms: o.serverQueueMs ?? null,
           server_exec_ms: o.serverExecMs ?? null,
+          freshen_saved_ms: o.freshenSavedMs ?? null,
         };
         if (JSON.stringify(r) !== JSON.stringify(expected) && mismatches.length < 3) mismatches.push(`${JSON.stringify(r)} != ${JSON.stringify(expected)}`);
       });

@@ -182,7 +182,15 @@ describe("store schema migrations", () => {
             .names,
         );
       const migrated = await columnsOf(store, "invocation_rows");
-      expect(migrated.split(",").slice(-6)).toEqual(["server_exec_ms DOUBLE", "init_ms DOUBLE", "billed_ms DOUBLE", "memory_size_mb DOUBLE", "max_memory_used_mb DOUBLE", "retries SMALLINT"]);
+      expect(migrated.split(",").slice(-7)).toEqual([
+        "server_exec_ms DOUBLE",
+        "init_ms DOUBLE",
+        "billed_ms DOUBLE",
+        "memory_size_mb DOUBLE",
+        "max_memory_used_mb DOUBLE",
+        "retries SMALLINT",
+        "freshen_saved_ms DOUBLE",
+      ]);
       for (const table of ["invocation_rows", "invocations", "outcomes", "runs"]) expect(await columnsOf(store, table)).toBe(await columnsOf(fresh, table));
     } finally {
       store.close();

@@ -67,6 +67,9 @@ describe.each(policies)("freshen on sim:%s", (policy) => {
     const cpu = new Map(on.sink.outcomes.map(({ inv, outcome }) => [inv.id, outcome.cpuMs]));
     expect(cpu.get(1)).toBe(250);
     expect(cpu.get(0)).toBe(2000);
+    // The row says what freshen did for it (memory billing counts it as progress); nothing for the caller.
+    const saved = new Map(on.sink.outcomes.map(({ inv, outcome }) => [inv.id, outcome.freshenSavedMs]));
+    expect([0, 1, 2, 3].map((id) => saved.get(id))).toEqual([undefined, 50, 50, 50]);
   });
 
   it("saves exactly the part freshen finished when the trigger delay is shorter than the overhead", async () => {
