@@ -1,0 +1,51 @@
+// A function process of a live machine agent: executes one invocation at a time, as told over
+// the IPC channel by its agent (machine-agent.ts), which may SIGSTOP / SIGCONT it at any moment.
+import { runSyntheticWork } from "../http/reference-server/synthetic-work.ts";
+import type { FromFunction, ToFunction } from "./function-runtime-protocol.ts";
+
+if (!process.send) {
+  process.stderr.write("function-runtime: started by a live machine agent (xxbench cluster up), not directly\n");
+  process.exit(2);
+}
+
+const send = (message: FromFunction): void => {
+  process.send?.(message);
+};
+
+// The agent is gone: nothing can tell this process what to do any more.
+process.on("disconnect", () => process.exit(0));
+process.on("SIGINT", () => {});
+
+/** Memory a `timed` invocation holds until the agent ends it. */
+let held: Buffer[] = [];
+let heldJob = -1;
+let cpuAtStart: NodeJS.CpuUsage = process.cpuUsage();
+
+const mb = 1024 * 1024;
+
+process.on("message", (message: ToFunction) => {
+  if (message.kind === "run") {
+    if (message.mode === "cpu") {
+      runSyntheticWork({ workMs: message.workMs, memMb: message.memMb, mode: "cpu" }).then(
+        (done) => send({ kind: "done", job: message.job, cpuMs: done.cpuMs, memMb: done.memMb }),
+        (error: unknown) => send({ kind: "failed", job: message.job, error: error instanceof Error ? error.message : String(error) }),
+      );
+      return;
+    }
+    heldJob = message.job;
+    cpuAtStart = process.cpuUsage();
+    held = [];
+    // Touch every page so the memory is resident, as the kernel then reports it to the agent.
+    for (let left = Math.floor(message.memMb * mb); left > 0; left -= mb) held.push(Buffer.allocUnsafeSlow(Math.min(mb, left)).fill(held.length & 0xff));
+    return;
+  }
+  if (message.kind === "finish" && message.job === heldJob) {
+    const memMb = held.reduce((sum, b) => sum + b.length, 0) / mb;
+    held = [];
+    heldJob = -1;
+    const used = process.cpuUsage(cpuAtStart);
+    send({ kind: "done", job: message.job, cpuMs: (used.user + used.system) / 1000, memMb });
+  }
+});
+
+send({ kind: "ready" });
