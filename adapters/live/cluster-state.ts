@@ -22,6 +22,9 @@ export interface ClusterState {
 
 export const stateFileName = "state.json";
 
+/** Where `cluster up` keeps its state file and logs unless told otherwise. */
+export const defaultClusterDir = ".xxbench-cluster";
+
 export function stateFilePath(dir: string): string {
   return join(dir, stateFileName);
 }

@@ -14,6 +14,18 @@ export interface InvokeResult {
   readonly cpuMs?: number;
   /** One line for every status but ok: "HTTP 503: busy", "ECONNREFUSED 127.0.0.1:8080". */
   readonly error?: string;
+  /**
+   * A target that schedules (the live plane) may say, in ms after the request was sent, when it
+   * placed the invocation on a machine and when it first got CPU; the driver adds the send time
+   * to get the outcome's placedMs / startMs. It may also name the machine, the class the
+   * invocation ran at, and how often it was preempted or swapped out.
+   */
+  readonly placedAfterMs?: number;
+  readonly startedAfterMs?: number;
+  readonly machine?: number;
+  readonly ranClass?: number;
+  readonly preemptions?: number;
+  readonly swappedOutMb?: number;
 }
 
 /**

@@ -3,11 +3,13 @@ import { FunctionMapError } from "../../adapters/http/function-map.ts";
 import { httpBackend, HttpTargetError } from "../../adapters/http/http-backend.ts";
 import { defaultNetworkOptions, type NetworkOptions } from "../../adapters/network/network-options.ts";
 import type { NetworkProgressListener } from "../../adapters/network/open-loop-driver.ts";
+import { liveBackend, LiveTargetError } from "../../adapters/live/live-backend.ts";
 import { isSimPolicyName, simPolicies, type SimPolicy, type SimPolicyName } from "../../adapters/sim/policies/index.ts";
 import { SimBackend } from "../../adapters/sim/sim-backend.ts";
 import type { SimConfig } from "../../adapters/sim/sim-config.ts";
 import { flagText } from "../cli/options/sim-options.ts";
 import { UsageError } from "../cli/usage-error.ts";
+import { defaultClusterDir } from "../../adapters/live/cluster-state.ts";
 import { appliedSimConfig, appliesSimConfigKey } from "./sim-config-applicability.ts";
 
 export interface BackendContext {
@@ -21,18 +23,22 @@ export interface NetworkContext {
   readonly options: NetworkOptions;
   readonly functionMapPath?: string;
   readonly onProgress?: NetworkProgressListener;
+  /** `live:`: the directory of the cluster's state file (tenant keys). */
+  readonly clusterDir?: string;
 }
 
 /** Every backend id the harness can build, with what it is. */
 export function knownBackends(): Record<string, string> {
   return {
     ...Object.fromEntries(Object.entries(simPolicies).map(([name, p]) => [`sim:${name}`, p.describe])),
+    "live:URL": "the live XX control plane's gateway (xxbench cluster up), paced open-loop with each tenant's key from --cluster-dir",
     "http:URL": "any HTTP function endpoint, paced open-loop: a POST of each invocation as JSON to URL (or what --function-map says)",
   };
 }
 
 export function createBackend(id: string, context: BackendContext): Backend {
   if (id.startsWith("http:")) return createHttpBackend(id.slice("http:".length), context);
+  if (id.startsWith("live:")) return createLiveBackend(id.slice("live:".length), context);
   const policy = simPolicyOf(id);
   const problem = (simPolicies[policy] as SimPolicy).refuse?.(context.sim);
   if (problem !== undefined) throw new UsageError(problem);
@@ -60,6 +66,20 @@ function createHttpBackend(url: string, context: BackendContext): Backend {
   }
 }
 
+function createLiveBackend(url: string, context: BackendContext): Backend {
+  const network = context.network ?? { options: defaultNetworkOptions };
+  try {
+    return liveBackend(
+      url,
+      { network: network.options, clusterDir: network.clusterDir ?? defaultClusterDir, ...(network.onProgress ? { onProgress: network.onProgress } : {}) },
+      context.prices,
+    );
+  } catch (error) {
+    if (error instanceof LiveTargetError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** An option the user gave (its name without dashes), with the SimConfig key it sets. */
 export interface GivenSimOption {
   readonly flag: string;
@@ -72,7 +92,7 @@ export interface GivenSimOption {
  * `--ram-gb 32 --backend sim:xx --backend sim:edf` is legal, and only the sim:xx run stores it.
  */
 export function refuseInapplicableOptions(backendIds: readonly string[], given: readonly GivenSimOption[]): void {
-  const policies = backendIds.filter((id) => !id.startsWith("http:")).map(simPolicyOf);
+  const policies = backendIds.filter((id) => !id.startsWith("http:") && !id.startsWith("live:")).map(simPolicyOf);
   const unused = given.filter(({ key }) => !policies.some((p) => appliesSimConfigKey(p, key)));
   if (unused.length === 0) return;
   const users = (key: keyof SimConfig): string =>

@@ -1,12 +1,10 @@
 import type { Argv } from "yargs";
 import { ClusterRunningError, clusterDown, clusterStatus, clusterUp } from "../../../adapters/live/cluster-launcher.ts";
-import { readClusterState } from "../../../adapters/live/cluster-state.ts";
+import { defaultClusterDir, readClusterState } from "../../../adapters/live/cluster-state.ts";
 import { liveWorkModes, type LiveWorkMode } from "../../../adapters/live/function-runtime-protocol.ts";
 import { seedPrices } from "../../../traces/synthetic/synthetic-config.ts";
 import { throwIfErrors, UsageError } from "../usage-error.ts";
 
-/** Where `cluster up` keeps its state file and logs unless told otherwise. */
-export const defaultClusterDir = ".xxbench-cluster";
 
 const dirOption = {
   dir: { type: "string", default: defaultClusterDir, describe: "Directory of the cluster's state file (state.json, with pids and tenant keys) and logs" },
