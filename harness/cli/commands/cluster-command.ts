@@ -16,7 +16,7 @@ interface UpArgs {
   cores: number;
   "memory-mb": number;
   shards: number;
-  classes: number;
+  prices: string;
   tenants: number;
   "work-mode": string;
   "mem-scale": number;
@@ -39,7 +39,7 @@ const upCommand = {
         cores: { type: "number", default: 2, describe: "Cores per machine (functions running at once; emulated in timed mode)" },
         "memory-mb": { type: "number", default: 2048, describe: "Real MB of this box each machine may hold in its function processes" },
         shards: { type: "number", default: 1, describe: "Global scheduler shards (one process each)" },
-        classes: { type: "number", default: seedPrices.length, describe: `Price classes (prices ${seedPrices.join(", ")} µ¢/cpu-s, as the synthetic trace's)` },
+        prices: { type: "string", default: seedPrices.join(","), describe: "Price per class, µ¢ per cpu-second, ascending: the classes and the shards' pick rule (give the trace's --prices)" },
         tenants: { type: "number", default: 10, describe: "Tenants tenant-0 … tenant-(N-1), each given an API key (the synthetic trace's names)" },
         "work-mode": { type: "string", default: "timed", describe: `timed (emulation: work accrues while the function's process is not stopped, burns no CPU) or cpu (CPU-clock work)` },
         "mem-scale": { type: "number", default: 0.01, describe: "A function process grows to memPeakMb × this real MB" },
@@ -59,7 +59,8 @@ const upCommand = {
     positiveInt("machines", args.machines, 64);
     positiveInt("cores", args.cores, 256);
     positiveInt("shards", args.shards, 16);
-    positiveInt("classes", args.classes, seedPrices.length);
+    const prices = args.prices.split(",").map((p) => Number(p.trim()));
+    if (!(prices.length >= 1 && prices.length <= 16 && prices.every((p, i) => Number.isFinite(p) && p > 0 && (i === 0 || p >= prices[i - 1]!)))) errors.push(`--prices must be 1 to 16 positive numbers, ascending (got ${args.prices})`);
     positiveInt("tenants", args.tenants, 1000);
     positiveInt("k", args.k, 64);
     if (!(Number.isFinite(args["memory-mb"]) && args["memory-mb"] >= 64)) errors.push(`--memory-mb must be ≥ 64 MB (got ${args["memory-mb"]})`);
@@ -77,7 +78,7 @@ const upCommand = {
         cores: args.cores,
         memoryMb: args["memory-mb"],
         shards: args.shards,
-        prices: seedPrices.slice(0, args.classes),
+        prices,
         tenants: Array.from({ length: args.tenants }, (_, t) => `tenant-${t}`),
         workMode: args["work-mode"] as LiveWorkMode,
         memScale: args["mem-scale"],
