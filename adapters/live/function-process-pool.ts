@@ -36,9 +36,17 @@ export class FunctionProcess {
     });
   }
 
-  /** Timed mode: the agent's clock says the work is done. */
-  finish(): void {
-    if (this.pending) this.send({ kind: "finish", job: this.pending.job });
+  /**
+   * Timed mode: the agent's clock says the work is done. The run resolves at once with `result`
+   * and the process is free again: it reads `finish` (letting its memory go) before any next `run`,
+   * since IPC messages arrive in order; its own `done` for this job is then ignored.
+   */
+  finish(result: WorkResult): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    this.send({ kind: "finish", job: pending.job });
+    pending.resolve(result);
   }
 
   stop(): void {
@@ -80,6 +88,7 @@ export class FunctionProcessPool {
   private readonly idle: FunctionProcess[] = [];
   private readonly all = new Set<FunctionProcess>();
   private closing = false;
+  private starting = 0;
   coldStarts = 0;
 
   private constructor() {}
@@ -102,12 +111,35 @@ export class FunctionProcessPool {
 
   /** An idle process, or a fresh one; `coldMs` is how long the fresh one took to be ready (0 when warm). */
   async acquire(): Promise<{ process: FunctionProcess; coldMs: number }> {
-    for (let p = this.idle.pop(); p !== undefined; p = this.idle.pop()) if (!p.exited) return { process: p, coldMs: 0 };
+    for (let p = this.idle.pop(); p !== undefined; p = this.idle.pop()) {
+      if (p.exited) continue;
+      if (this.idle.length === 0) this.prestart();
+      return { process: p, coldMs: 0 };
+    }
     const t0 = performance.now();
     const fresh = this.spawn();
     await fresh.ready;
     this.coldStarts++;
     return { process: fresh, coldMs: performance.now() - t0 };
+  }
+
+  /**
+   * Starts one process in the background for the idle list, so the invocation after the one that
+   * took the last idle process does not pay a cold start (a fresh Node + tsx takes 0.3–2 s here).
+   */
+  private prestart(): void {
+    if (this.closing || this.starting > 0) return;
+    this.starting++;
+    const fresh = this.spawn();
+    fresh.ready.then(
+      () => {
+        this.starting--;
+        this.release(fresh);
+      },
+      () => {
+        this.starting--;
+      },
+    );
   }
 
   release(p: FunctionProcess): void {

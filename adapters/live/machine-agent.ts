@@ -52,8 +52,6 @@ interface Job {
   preemptions: number;
   timer: NodeJS.Timeout | undefined;
   ended: boolean;
-  /** Timed mode: the agent's clock ended the work; the process goes back to the pool once it has let its memory go. */
-  endedByClock: boolean;
 }
 
 const round3 = (ms: number): number => Math.round(ms * 1000) / 1000;
@@ -195,7 +193,6 @@ export class MachineAgent {
       preemptions: 0,
       timer: undefined,
       ended: false,
-      endedByClock: false,
     };
     this.jobs[slot] = job;
     this.table.cls[slot] = cls as number;
@@ -252,10 +249,7 @@ export class MachineAgent {
         if (job.runningSince !== undefined) job.runningSince = ready;
         job.startedAt = ready;
         process.run(this.options.workMode, job.workMs, job.memMb).then(
-          (result) => {
-            if (job.endedByClock) this.pool.release(process);
-            else this.end(job, result, undefined);
-          },
+          (result) => this.end(job, result, undefined),
           (error: unknown) => this.end(job, undefined, error instanceof Error ? error.message : String(error)),
         );
         // Preempted while its process was starting: it stops before it gets going.
@@ -282,9 +276,7 @@ export class MachineAgent {
       // Answer at once rather than after a round trip to the function process: on a busy box each
       // process hop costs ms of scheduling delay that is the emulation's, not the plane's. What the
       // timed function "computed" is the time it accrued.
-      job.endedByClock = true;
-      job.process?.finish();
-      this.end(job, { cpuMs: job.workMs, memMb: job.memMb }, undefined);
+      job.process?.finish({ cpuMs: job.workMs, memMb: job.memMb });
     };
     job.timer = setTimeout(fire, Math.max(0, left));
   }
@@ -301,9 +293,7 @@ export class MachineAgent {
     this.freeSlots.push(slot);
     const process = job.process;
     if (process) {
-      if (result) {
-        if (!job.endedByClock) this.pool.release(process);
-      }
+      if (result) this.pool.release(process);
       // A failed or abandoned function's process may be stopped or mid-work: it is not reused.
       else process.child.kill("SIGKILL");
     }
