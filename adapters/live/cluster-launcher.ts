@@ -112,18 +112,18 @@ export async function clusterUp(spec: ClusterSpec): Promise<ClusterState> {
   }
 }
 
-async function launch(dir: string, role: ComponentRecord["role"], index: number, options: object, started: ComponentRecord[]): Promise<ComponentRecord> {
+async function launch(dir: string, role: ComponentRecord["role"], index: number, options: object, started: ComponentRecord[], append = false): Promise<ComponentRecord> {
   const name = role === "gateway" ? "gateway" : `${role}-${index}`;
   const readyFile = join(dir, `${name}.ready.json`);
   const log = join(dir, `${name}.log`);
   rmSync(readyFile, { force: true });
-  const fd = openSync(log, "w");
+  const fd = openSync(log, append ? "a" : "w");
   const child = spawn(process.execPath, ["--import", tsxLoader, mainPath, role, JSON.stringify(options), readyFile], { detached: true, stdio: ["ignore", fd, fd] });
   closeSync(fd);
   child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name} could not be started (see ${log})`);
-  const record = { role, index, pid, url: "", log };
+  const record: ComponentRecord = { role, index, pid, url: "", log, options: options as Record<string, unknown> };
   started.push(record);
   const deadline = performance.now() + readyTimeoutMs;
   while (!existsSync(readyFile)) {
@@ -169,6 +169,26 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // The group is gone.
   }
+}
+
+/**
+ * Starts machine agent `machine` of the cluster in `dir` again, with its recorded options, after
+ * it died (a fault test, or an operator's restart); it registers with every shard, which then
+ * place on it again. Refuses while the recorded agent still runs.
+ */
+export async function restartAgent(dir: string, machine: number): Promise<ComponentRecord> {
+  const state = readClusterState(dir);
+  if (!state) throw new Error(`no cluster state in ${dir}`);
+  const at = state.components.findIndex((c) => c.role === "agent" && c.index === machine);
+  const old = state.components[at];
+  if (!old) throw new Error(`the cluster in ${dir} has no machine ${machine}`);
+  if (isOurProcess(old.pid, componentMarker)) throw new Error(`machine ${machine} still runs (pid ${old.pid})`);
+  const started: ComponentRecord[] = [];
+  const fresh = await launch(dir, "agent", machine, old.options, started, true);
+  const components = [...state.components];
+  components[at] = fresh;
+  writeClusterState(dir, { ...state, components });
+  return fresh;
 }
 
 /** Stops the cluster started from `dir` and removes its state file; returns the components stopped. */

@@ -8,6 +8,8 @@ export interface ComponentRecord {
   readonly pid: number;
   readonly url: string;
   readonly log: string;
+  /** The options it was started with, so it can be started again the same way (`restartAgent`). */
+  readonly options: Readonly<Record<string, unknown>>;
 }
 
 /** What `cluster up` leaves for `cluster down`, `cluster status` and `replay --backend live:`. */

@@ -233,17 +233,18 @@ export class Gateway {
       return { ok: true, value: await upstream.post("/run", work) };
     } catch (error) {
       const text = connectionErrorText(error);
-      this.reportDown(machine, url);
+      // Before a retry is placed: the shard must not offer the same dead machine again.
+      await this.reportDown(machine, url);
       const refused = /ECONNREFUSED/.test(text);
       return { ok: false, status: refused ? -1 : 502, line: `machine ${machine} failed ${refused ? "before" : "while"} running it: ${text}` };
     }
   }
 
-  private reportDown(machine: number, url: string): void {
+  private async reportDown(machine: number, url: string): Promise<void> {
     const upstream = this.machines.get(url);
     this.machines.delete(url);
     void upstream?.close().catch(() => {});
-    for (const shard of this.shards) shard.post("/machine-down", { machine, url }).catch(() => {});
+    await Promise.all(this.shards.map((shard) => shard.post("/machine-down", { machine, url }).catch(() => undefined)));
   }
 
   private remember(key: string, uid: number): void {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { restartAgent } from "../../../adapters/live/cluster-launcher.ts";
 import { liveBackend } from "../../../adapters/live/live-backend.ts";
 import { liveHeaders } from "../../../adapters/live/live-headers.ts";
 import { isAlive } from "../../../adapters/live/process-liveness.ts";
@@ -128,5 +129,59 @@ describe("the live plane driven by replay --backend live: (real processes on loo
     } finally {
       dispose();
     }
+  });
+
+  it("a shard killed mid-replay: every sent invocation ends with exactly one outcome; those it had not placed fail naming it", async () => {
+    cluster = await startTestCluster({ machines: 2, cores: 2 });
+    const shard = cluster.state.components.find((c) => c.role === "shard")!;
+    const { store, dispose } = await openTempStore();
+    try {
+      const backend = liveBackend(cluster.state.gatewayUrl, { network: { ...defaultNetworkOptions, timeoutMs: 10_000 }, clusterDir: cluster.dir }, prices);
+      const killer = setTimeout(() => process.kill(-shard.pid, "SIGKILL"), 600);
+      const [run] = await replay({ store, trace: traceOf(alternating(50, 25, 100)), backends: [backend], seed: 1, signal: new AbortController().signal, maxLatenessMs: 1000 });
+      clearTimeout(killer);
+      const o = run!.summary.outcomes;
+      expect(o.ok + o.failed).toBe(50);
+      expect([o.killed, o.throttled, o.timeout, o.dropped]).toEqual([0, 0, 0, 0]);
+      const [r] = (await store.query(
+        `SELECT count(DISTINCT invocation_id)::INTEGER AS ids,
+                count(*) FILTER (WHERE status = 'failed' AND error LIKE '%shard 0 did not answer%')::INTEGER AS failed_at_shard,
+                count(*) FILTER (WHERE status = 'failed' AND arrival_ms < 500)::INTEGER AS failed_before_kill
+         FROM invocations WHERE run_id = $run`,
+        { run: run!.runId },
+      )) as [{ ids: number; failed_at_shard: number; failed_before_kill: number }];
+      expect(r.ids).toBe(50);
+      expect(r.failed_at_shard).toBe(o.failed);
+      expect(o.failed).toBeGreaterThan(10);
+      expect(r.failed_before_kill).toBe(0);
+    } finally {
+      dispose();
+    }
+  });
+
+  it("a killed machine agent: its work is placed elsewhere (retried once if it was refused); restarted, it re-registers and is placed on again", async () => {
+    cluster = await startTestCluster({ machines: 2, cores: 1 });
+    const key = cluster.state.keys["tenant-0"]!;
+    const victim = cluster.state.components.find((c) => c.role === "agent" && c.index === 1)!;
+    process.kill(-victim.pid, "SIGKILL");
+    while (isAlive(victim.pid)) await new Promise((r) => setTimeout(r, 20));
+
+    // Sequential calls: each finds both machines idle, so least-loaded placement would take either.
+    const whileDown = [];
+    for (let i = 0; i < 4; i++) whileDown.push(await callGateway(cluster.state, { key, body: JSON.stringify({ workMs: 1 }) }));
+    expect(whileDown.map((a) => [a.status, a.headers[liveHeaders.machine]])).toEqual([
+      [200, "0"],
+      [200, "0"],
+      [200, "0"],
+      [200, "0"],
+    ]);
+    expect(whileDown.reduce((sum, a) => sum + Number(a.headers[liveHeaders.retries]), 0)).toBeLessThanOrEqual(1);
+
+    const fresh = await restartAgent(cluster.dir, 1);
+    expect(fresh.pid).not.toBe(victim.pid);
+    // Two at once on two 1-core machines: least-loaded placement puts one on each.
+    const both = await Promise.all([0, 1].map(() => callGateway(cluster!.state, { key, body: JSON.stringify({ workMs: 300 }) })));
+    expect(both.map((a) => a.status)).toEqual([200, 200]);
+    expect(both.map((a) => a.headers[liveHeaders.machine]).sort()).toEqual(["0", "1"]);
   });
 });
