@@ -101,7 +101,7 @@ export async function clusterUp(spec: ClusterSpec): Promise<ClusterState> {
       gatewayUrl: gateway.url,
       keys,
       components: started,
-      config: { ...spec, dir: undefined },
+      config: { ...spec, dir: undefined, swapping: swappingNote() },
       startedAt: new Date().toISOString(),
     };
     writeClusterState(spec.dir, state);
@@ -136,6 +136,22 @@ async function launch(dir: string, role: ComponentRecord["role"], index: number,
   const done = { ...record, url: ready.url };
   started[started.indexOf(record)] = done;
   return done;
+}
+
+/**
+ * What the plane does about price-class swapping, said at start-up and stored with every live run
+ * (the cluster config is in the run's config): the agents never pretend to swap.
+ */
+export function swappingNote(): string {
+  let swapKb = 0;
+  try {
+    swapKb = Number(/^SwapTotal:\s+(\d+)/m.exec(readFileSync("/proc/meminfo", "utf8"))?.[1] ?? 0);
+  } catch {
+    // not Linux: no swap we could use
+  }
+  return swapKb > 0
+    ? `not performed: the agents do not move stopped functions' pages out yet (this machine has ${Math.round(swapKb / 1024)} MB of swap); memory pressure kills the lowest class's newest function`
+    : "not available: this machine has no swap; memory pressure kills the lowest class's newest function";
 }
 
 function lastLine(path: string): string {

@@ -2,6 +2,7 @@
 // Started by `xxbench cluster up` (cluster-launcher.ts); writes READY_FILE ({pid, url}) once it
 // serves, and stops on SIGTERM.
 import { writeFileSync, renameSync } from "node:fs";
+import { swappingNote } from "./cluster-launcher.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
 import { MachineAgent, type MachineAgentOptions } from "./machine-agent.ts";
 import { ShardServer, type ShardServerOptions } from "./shard-server.ts";
@@ -20,7 +21,7 @@ async function main(): Promise<{ url: string; stop(): Promise<void> }> {
       const options = config as MachineAgentOptions;
       const agent = await MachineAgent.start(options);
       await agent.register(performance.now() + 30_000);
-      process.stdout.write(`machine ${options.machine}: ${options.cores} cores, ${options.memoryMb} MB, work mode ${options.workMode}; swapping: not available (no swap on this machine), so memory pressure kills the lowest class's newest function\n`);
+      process.stdout.write(`machine ${options.machine}: ${options.cores} cores, ${options.memoryMb} MB, work mode ${options.workMode}; swapping: ${swappingNote()}\n`);
       return agent;
     }
     default:

@@ -96,7 +96,7 @@ const upCommand = {
     const out = process.stdout;
     out.write(`gateway ${state.gatewayUrl}\n`);
     out.write(`${args.shards} shard${args.shards === 1 ? "" : "s"}, ${args.machines} machines × ${args.cores} cores × ${args["memory-mb"]} MB, work mode ${args["work-mode"]}${args["work-mode"] === "timed" ? " (emulation)" : ""}\n`);
-    out.write("swapping: not available on this machine (no swap); memory pressure kills the lowest class's newest function\n");
+    out.write(`swapping: ${String(state.config.swapping)}\n`);
     for (const [tenant, key] of Object.entries(state.keys)) out.write(`key ${tenant} ${key}\n`);
     out.write(`state ${args.dir}/state.json (xxbench replay --backend live:${state.gatewayUrl} reads the keys from it; stop with xxbench cluster down)\n`);
   },

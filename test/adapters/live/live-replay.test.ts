@@ -62,6 +62,9 @@ describe("the live plane driven by replay --backend live: (real processes on loo
         { run: run!.runId },
       );
       expect(row).toEqual({ n: 40, ids: 40, on_a_machine: 40, at_own_class: 40, ordered: 40, worked: 40, machines: 2 });
+      // The run says what the plane did about swapping: never a pretend swap.
+      const [{ config }] = (await store.query(`SELECT config::VARCHAR AS config FROM runs WHERE run_id = $run`, { run: run!.runId })) as [{ config: string }];
+      expect(JSON.parse(config).cluster.swapping).toMatch(/^not (available|performed): .*kills the lowest class's newest function$/);
     } finally {
       dispose();
     }
@@ -183,5 +186,18 @@ describe("the live plane driven by replay --backend live: (real processes on loo
     const both = await Promise.all([0, 1].map(() => callGateway(cluster!.state, { key, body: JSON.stringify({ workMs: 300 }) })));
     expect(both.map((a) => a.status)).toEqual([200, 200]);
     expect(both.map((a) => a.headers[liveHeaders.machine]).sort()).toEqual(["0", "1"]);
+  });
+
+  it("overload far beyond capacity queues on the machine and sheds nothing: 200 at once on one core all answer, every component still up", async () => {
+    cluster = await startTestCluster({ machines: 1, cores: 1 });
+    const key = cluster.state.keys["tenant-0"]!;
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => callGateway(cluster!.state, { key, body: JSON.stringify({ priceClass: i % 2 === 0 ? 0 : 3, workMs: 2 }) })),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(200);
+    // High-class arrivals overtake the queued low-class ones: the last low one waited longer than any high one.
+    const queued = (cls: string): number[] => answers.filter((a) => a.headers[liveHeaders.ranClass] === cls).map((a) => Number(a.headers[liveHeaders.machineQueue]));
+    expect(Math.max(...queued("0"))).toBeGreaterThan(Math.max(...queued("3")));
+    expect(cluster.state.components.filter((c) => !isAlive(c.pid))).toEqual([]);
   });
 });
