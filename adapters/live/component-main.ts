@@ -2,10 +2,10 @@
 // Started by `xxbench cluster up` (cluster-launcher.ts); writes READY_FILE ({pid, url}) once it
 // serves, and stops on SIGTERM.
 import { writeFileSync, renameSync } from "node:fs";
-import { swappingNote } from "./cluster-launcher.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
 import { MachineAgent, type MachineAgentOptions } from "./machine-agent.ts";
 import { ShardServer, type ShardServerOptions } from "./shard-server.ts";
+import { swappingNote } from "./swapping-note.ts";
 
 const [role, configText, readyFile] = process.argv.slice(2);
 

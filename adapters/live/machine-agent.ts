@@ -30,6 +30,13 @@ export interface MachineAgentOptions {
   readonly port: number;
 }
 
+/**
+ * While functions are on the machine, memory is read from the kernel this often even without an
+ * arrival or an end: functions grow as they run, and the idle-list entry and the kill rule must
+ * follow.
+ */
+const memoryPollMs = 50;
+
 /** Functions one machine holds at most (running, stopped or waiting); one more is refused 503. */
 const maxFunctions = 4096;
 const maxBodyBytes = 16 * 1024;
@@ -78,6 +85,7 @@ export class MachineAgent {
   private readonly listSizes: number[];
   private readonly rng: SeededRandom;
   private reportScheduled = false;
+  private readonly memoryPoll: NodeJS.Timeout;
   private lastReportedFunctions = -1;
   readonly counters = { ok: 0, failed: 0, killed: 0, refused: 0, preemptions: 0 };
   url = "";
@@ -98,6 +106,9 @@ export class MachineAgent {
     this.shards = options.shards.map((url) => new Upstream(url, { ordered: true }));
     this.listSizes = options.shards.map(() => 0);
     this.rng = SeededRandom.forPurpose(options.seed + options.machine, "live-idle-list");
+    this.memoryPoll = setInterval(() => {
+      if (this.machine.functions > 0) this.scheduleReport();
+    }, memoryPollMs);
   }
 
   static async start(options: MachineAgentOptions): Promise<MachineAgent> {
@@ -363,6 +374,7 @@ export class MachineAgent {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.memoryPoll);
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();

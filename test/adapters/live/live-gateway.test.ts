@@ -98,3 +98,37 @@ describe("the live gateway refuses bad requests, other tenants' keys and forged 
     expect(otherTenant.headers[liveHeaders.ranClass]).toBe("0");
   });
 });
+
+describe("idle lists on the live plane: a machine agent lists itself by free memory read from the kernel", () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    // 1000 MB machine: listed while more than 250 MB is free (XX's default 25 %).
+    cluster = await startTestCluster({ machines: 1, cores: 1, memoryMb: 1000, memScale: 1, idleList: true });
+  });
+  afterAll(async () => {
+    await cluster?.down();
+  });
+
+  async function status(role: "shard" | "agent"): Promise<Record<string, unknown>> {
+    const answer = await callGateway(cluster.state, { method: "GET", body: "", path: new URL("status", cluster.state.components.find((c) => c.role === role)!.url).href });
+    return JSON.parse(answer.body) as Record<string, unknown>;
+  }
+  async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+    const deadline = performance.now() + 10_000;
+    while (!(await check())) {
+      if (performance.now() > deadline) throw new Error(`not within 10 s: ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it("joins at start, leaves while a function holds 720 MB, joins again when it is done", async () => {
+    await until("machine 0 joins the idle list", async () => (await status("shard")).idleListSize === 1);
+    const big = callGateway(cluster.state, { key: cluster.state.keys["tenant-0"]!, body: JSON.stringify({ workMs: 1500, memPeakMb: 720 }) });
+    await until("machine 0 leaves the idle list", async () => (await status("shard")).idleListSize === 0);
+    expect((await status("agent")).residentMb).toBeGreaterThan(720);
+    const answer = await big;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).memMb).toBe(720);
+    await until("machine 0 joins again", async () => (await status("shard")).idleListSize === 1);
+  });
+});
