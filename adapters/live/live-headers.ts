@@ -31,3 +31,6 @@ export const liveHeaders = {
   /** The plane's placement retries of this invocation (a machine refused it before it started). */
   retries: "x-xx-retries",
 } as const;
+
+/** What an agent answers for a function it killed to free memory (507 Insufficient Storage); the gateway passes it on. */
+export const killedStatus = 507;

@@ -4,7 +4,7 @@ import { classifyResponse, type ResponseHeaders } from "../http/http-response.ts
 import { connectionErrorText } from "../network/connection-error.ts";
 import type { InvokeResult, Invoker } from "../network/invoker.ts";
 import { checkReachable } from "../network/reachable.ts";
-import { liveHeaders } from "./live-headers.ts";
+import { killedStatus, liveHeaders } from "./live-headers.ts";
 
 const checkTimeoutMs = 5_000;
 
@@ -50,7 +50,9 @@ export class LiveInvoker implements Invoker {
         signal,
       });
       const text = await response.body.text();
-      return { ...classifyResponse(response.statusCode, response.headers, text), ...planeBreakdown(response.headers) };
+      const result = { ...classifyResponse(response.statusCode, response.headers, text), ...planeBreakdown(response.headers) };
+      // The agent's memory-pressure kill (machine-agent.ts): XX's own outcome, not a transport failure.
+      return response.statusCode === killedStatus ? { ...result, status: "killed" } : result;
     } catch (error) {
       if (signal.aborted) return { status: "timeout", error: "aborted by the driver" };
       return { status: "failed", error: connectionErrorText(error) };

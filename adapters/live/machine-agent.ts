@@ -6,7 +6,7 @@ import { runsOnFreeCore, waits, XxMachine } from "../scheduling/xx-machine.ts";
 import { FunctionProcessPool, type FunctionProcess, type WorkResult } from "./function-process-pool.ts";
 import type { LiveWorkMode } from "./function-runtime-protocol.ts";
 import { isAmount, parseJsonObject, readBody, sendJson, sendLine, tooLarge } from "./http-exchange.ts";
-import { liveHeaders } from "./live-headers.ts";
+import { killedStatus, liveHeaders } from "./live-headers.ts";
 import { residentMb } from "./resident-memory.ts";
 import { Upstream } from "./upstream.ts";
 
@@ -321,7 +321,7 @@ export class MachineAgent {
       this.counters.ok++;
       sendJson(job.res, 200, { cpuMs: round3(result.cpuMs), memMb: round3(result.memMb) }, headers);
     } else {
-      if (status === 507) this.counters.killed++;
+      if (status === killedStatus) this.counters.killed++;
       else this.counters.failed++;
       sendLine(job.res, status, `machine ${this.options.machine}: ${reason ?? "failed"}`, headers);
     }
@@ -349,7 +349,7 @@ export class MachineAgent {
         const victim = this.dispatcher.chooseKill();
         const job = this.jobs[victim];
         if (!job) break;
-        this.end(job, undefined, `killed: memory full (${round3(resident)} MB resident of ${this.options.memoryMb} MB, no swap on this machine)`, 507);
+        this.end(job, undefined, `killed: memory full (${round3(resident)} MB resident of ${this.options.memoryMb} MB, no swap on this machine)`, killedStatus);
         resident = this.resident();
       }
       const report = this.dispatcher.observeIdle(resident, (s) => this.listSizes[s] ?? 0, this.rng);

@@ -1,7 +1,10 @@
 import type { Invocation } from "../../traces/invocation.ts";
 
-/** How one sent request ended, as the transport saw it. The driver turns it into the row's outcome. */
-export type InvokeStatus = "ok" | "throttled" | "failed" | "timeout";
+/**
+ * How one sent request ended, as the transport saw it. The driver turns it into the row's outcome.
+ * `killed`: the target says it killed the invocation itself (the live plane under memory pressure).
+ */
+export type InvokeStatus = "ok" | "throttled" | "failed" | "timeout" | "killed";
 
 export interface InvokeResult {
   readonly status: InvokeStatus;

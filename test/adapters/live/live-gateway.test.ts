@@ -131,4 +131,17 @@ describe("idle lists on the live plane: a machine agent lists itself by free mem
     expect(JSON.parse(answer.body).memMb).toBe(720);
     await until("machine 0 joins again", async () => (await status("shard")).idleListSize === 1);
   });
+
+  it("memory full with no swap: the dispatcher kills the lowest class's function (507, killed), the high class completes", async () => {
+    const key = cluster.state.keys["tenant-0"]!;
+    const low = callGateway(cluster.state, { key, body: JSON.stringify({ priceClass: 0, workMs: 4000, memPeakMb: 600 }) });
+    await until("the low-class function holds its 600 MB", async () => Number((await status("agent")).residentMb) > 600);
+    const high = callGateway(cluster.state, { key, body: JSON.stringify({ priceClass: 3, workMs: 1000, memPeakMb: 600 }) });
+    const [lowAnswer, highAnswer] = await Promise.all([low, high]);
+    expect(lowAnswer.status).toBe(507);
+    expect(lowAnswer.body).toMatch(/^machine 0: killed: memory full \([\d.]+ MB resident of 1000 MB, no swap on this machine\)\n$/);
+    expect(lowAnswer.headers[liveHeaders.preemptions]).toBe("1");
+    expect(highAnswer.status).toBe(200);
+    expect((await status("agent")).killed).toBe(1);
+  });
 });
