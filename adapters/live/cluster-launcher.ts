@@ -34,6 +34,8 @@ export interface ClusterSpec {
   readonly warm: number;
   readonly seed: number;
   readonly maxWorkMs: number;
+  /** A user function module (absolute path) the agents run instead of synthetic work. */
+  readonly functionModule?: string;
 }
 
 /** A cluster already runs from this directory. */
@@ -71,6 +73,7 @@ export async function clusterUp(spec: ClusterSpec): Promise<ClusterState> {
           memoryMb: spec.memoryMb,
           classes: spec.prices.length,
           workMode: spec.workMode,
+          ...(spec.functionModule !== undefined ? { functionModule: spec.functionModule } : {}),
           warm: spec.warm,
           shards: shardUrls,
           idleList: spec.idleList,

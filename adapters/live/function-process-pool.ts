@@ -9,6 +9,8 @@ const startTimeoutMs = 30_000;
 export interface WorkResult {
   readonly cpuMs: number;
   readonly memMb: number;
+  /** A user handler's return value. */
+  readonly result?: unknown;
 }
 
 /** One OS process that executes one invocation at a time. */
@@ -27,12 +29,12 @@ export class FunctionProcess {
   }
 
   /** Starts the work; resolves when the process reports it done (after `finish`, in timed mode). */
-  run(mode: LiveWorkMode, workMs: number, memMb: number): Promise<WorkResult> {
+  run(mode: LiveWorkMode, workMs: number, memMb: number, payload?: unknown): Promise<WorkResult> {
     if (this.pending) return Promise.reject(new Error(`function process ${this.pid} is busy`));
     const job = this.nextJob++;
     return new Promise((resolve, reject) => {
       this.pending = { job, resolve, reject };
-      this.send({ kind: "run", job, mode, workMs, memMb });
+      this.send({ kind: "run", job, mode, workMs, memMb, ...(payload !== undefined ? { payload } : {}) });
     });
   }
 
@@ -61,7 +63,7 @@ export class FunctionProcess {
     const pending = this.pending;
     if (message.kind === "ready" || !pending || pending.job !== message.job) return;
     this.pending = undefined;
-    if (message.kind === "done") pending.resolve({ cpuMs: message.cpuMs, memMb: message.memMb });
+    if (message.kind === "done") pending.resolve({ cpuMs: message.cpuMs, memMb: message.memMb, ...("result" in message ? { result: message.result } : {}) });
     else pending.reject(new Error(`the function failed: ${message.error}`));
   }
 
@@ -91,10 +93,11 @@ export class FunctionProcessPool {
   private starting = 0;
   coldStarts = 0;
 
-  private constructor() {}
+  /** `functionModule`: a user function module each process loads (function-runtime-protocol.ts), or none for synthetic work. */
+  private constructor(private readonly functionModule: string | undefined) {}
 
-  static async create(warm: number): Promise<FunctionProcessPool> {
-    const pool = new FunctionProcessPool();
+  static async create(warm: number, functionModule?: string): Promise<FunctionProcessPool> {
+    const pool = new FunctionProcessPool(functionModule);
     const started = Array.from({ length: warm }, () => pool.spawn());
     await Promise.all(started.map((p) => p.ready));
     pool.idle.push(...started);
@@ -149,7 +152,7 @@ export class FunctionProcessPool {
   private spawn(): FunctionProcess {
     // Same process group as the agent: if the agent dies, the kernel sends a stopped member of the
     // orphaned group SIGHUP + SIGCONT, so a preempted function process cannot outlive it.
-    const child = fork(runtimePath, [], { execArgv: ["--import", tsxLoader], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(runtimePath, this.functionModule === undefined ? [] : [this.functionModule], { execArgv: ["--import", tsxLoader], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     let markReady: () => void = () => {};
     let failStart: (e: Error) => void = () => {};
     const ready = new Promise<void>((resolve, reject) => {

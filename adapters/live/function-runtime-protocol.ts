@@ -8,14 +8,22 @@
 export const liveWorkModes = ["timed", "cpu"] as const;
 export type LiveWorkMode = (typeof liveWorkModes)[number];
 
+/**
+ * A user function instead of synthetic work: an ES module exporting `handler(payload, context)`
+ * (or a default export), called with the invocation's JSON `payload` and `{ workMs, memMb }`;
+ * what it returns (JSON) is the invocation's result. Its work is whatever it does, so `mode` is
+ * ignored and the agent's clock does not end it.
+ */
+export type FunctionHandler = (payload: unknown, context: { workMs: number; memMb: number }) => unknown;
+
 /** Agent → function process. */
 export type ToFunction =
-  | { kind: "run"; job: number; mode: LiveWorkMode; workMs: number; memMb: number }
+  | { kind: "run"; job: number; mode: LiveWorkMode; workMs: number; memMb: number; payload?: unknown }
   /** `timed` only: the agent's clock says the work is done; release memory and answer `done`. */
   | { kind: "finish"; job: number };
 
 /** Function process → agent. */
 export type FromFunction =
   | { kind: "ready" }
-  | { kind: "done"; job: number; cpuMs: number; memMb: number }
+  | { kind: "done"; job: number; cpuMs: number; memMb: number; result?: unknown }
   | { kind: "failed"; job: number; error: string };

@@ -123,7 +123,7 @@ export class Gateway {
     const parsed = parseJsonObject(body);
     if (!parsed.ok) return refuse(400, parsed.reason);
     const v = parsed.value;
-    const { id, priceClass, workMs, memPeakMb, parentId } = v;
+    const { id, priceClass, workMs, memPeakMb, parentId, payload } = v;
     if (v.tenant !== undefined && v.tenant !== tenant) return refuse(403, `this key is tenant ${JSON.stringify(tenant)}'s; it cannot invoke for tenant ${JSON.stringify(v.tenant)}`);
     if (id !== undefined && !Number.isInteger(id)) return refuse(400, "id must be an integer");
     if (parentId !== undefined && !Number.isInteger(parentId)) return refuse(400, "parentId must be an integer");
@@ -161,7 +161,7 @@ export class Gateway {
       }
       const placedAt = performance.now();
       const { machine, url, waitMs } = placed.value;
-      const ran = await this.run(url, machine, { uid, cls: ranClass, workMs, memMb });
+      const ran = await this.run(url, machine, { uid, cls: ranClass, workMs, memMb, ...(payload !== undefined ? { payload } : {}) });
       if (!ran.ok && ran.status === -1 && retries === 0) {
         // Refused before it started: the machine is down. Place it once more elsewhere.
         retries++;
@@ -223,7 +223,7 @@ export class Gateway {
   }
 
   /** Runs the invocation on `url`; status -1: the machine refused the connection (it never started). */
-  private async run(url: string, machine: number, work: Record<string, number>): Promise<Leg<UpstreamAnswer>> {
+  private async run(url: string, machine: number, work: Record<string, unknown>): Promise<Leg<UpstreamAnswer>> {
     let upstream = this.machines.get(url);
     if (!upstream) {
       upstream = new Upstream(url);

@@ -17,6 +17,8 @@ export interface MachineAgentOptions {
   readonly memoryMb: number;
   readonly classes: number;
   readonly workMode: LiveWorkMode;
+  /** A user function module (absolute path) run instead of synthetic work; see function-runtime-protocol.ts. */
+  readonly functionModule?: string;
   /** Function processes started up front. */
   readonly warm: number;
   /** The shards' URLs, in shard order. */
@@ -46,6 +48,7 @@ interface Job {
   readonly slot: number;
   readonly workMs: number;
   readonly memMb: number;
+  readonly payload: unknown;
   readonly receivedAt: number;
   readonly res: ServerResponse;
   process: FunctionProcess | undefined;
@@ -112,7 +115,7 @@ export class MachineAgent {
   }
 
   static async start(options: MachineAgentOptions): Promise<MachineAgent> {
-    const pool = await FunctionProcessPool.create(options.warm);
+    const pool = await FunctionProcessPool.create(options.warm, options.functionModule);
     const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000, requestTimeout: 0 });
     const agent = new MachineAgent(options, pool, server);
     server.on("request", (req, res) => agent.handle(req, res));
@@ -179,7 +182,7 @@ export class MachineAgent {
   private admit(body: string, receivedAt: number, res: ServerResponse): void {
     const parsed = parseJsonObject(body);
     if (!parsed.ok) return sendLine(res, 400, parsed.reason);
-    const { cls, workMs, memMb } = parsed.value;
+    const { cls, workMs, memMb, payload } = parsed.value;
     if (!(Number.isInteger(cls) && (cls as number) >= 0 && (cls as number) < this.options.classes)) return sendLine(res, 400, `cls must be a class in 0..${this.options.classes - 1}`);
     if (!isAmount(workMs)) return sendLine(res, 400, "workMs must be a number of ms ≥ 0");
     if (!isAmount(memMb)) return sendLine(res, 400, "memMb must be a number of MB ≥ 0");
@@ -192,6 +195,7 @@ export class MachineAgent {
       slot,
       workMs,
       memMb,
+      payload,
       receivedAt,
       res,
       process: undefined,
@@ -259,7 +263,7 @@ export class MachineAgent {
         const ready = performance.now();
         if (job.runningSince !== undefined) job.runningSince = ready;
         job.startedAt = ready;
-        process.run(this.options.workMode, job.workMs, job.memMb).then(
+        process.run(this.options.workMode, job.workMs, job.memMb, job.payload).then(
           (result) => this.end(job, result, undefined),
           (error: unknown) => this.end(job, undefined, error instanceof Error ? error.message : String(error)),
         );
@@ -273,7 +277,7 @@ export class MachineAgent {
 
   /** Timed mode: ends the work once workMs has accrued while running. */
   private armTimedEnd(job: Job): void {
-    if (this.options.workMode !== "timed" || !job.process || job.runningSince === undefined) return;
+    if (this.options.workMode !== "timed" || this.options.functionModule !== undefined || !job.process || job.runningSince === undefined) return;
     const left = job.workMs - job.accruedMs - (performance.now() - job.runningSince);
     const fire = (): void => {
       job.timer = undefined;
@@ -319,7 +323,7 @@ export class MachineAgent {
     };
     if (result) {
       this.counters.ok++;
-      sendJson(job.res, 200, { cpuMs: round3(result.cpuMs), memMb: round3(result.memMb) }, headers);
+      sendJson(job.res, 200, { cpuMs: round3(result.cpuMs), memMb: round3(result.memMb), ...("result" in result ? { result: result.result } : {}) }, headers);
     } else {
       if (status === killedStatus) this.counters.killed++;
       else this.counters.failed++;

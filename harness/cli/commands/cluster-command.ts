@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Argv } from "yargs";
 import { ClusterRunningError, clusterDown, clusterStatus, clusterUp } from "../../../adapters/live/cluster-launcher.ts";
 import { defaultClusterDir, readClusterState } from "../../../adapters/live/cluster-state.ts";
@@ -26,6 +28,7 @@ interface UpArgs {
   warm?: number;
   seed: number;
   "max-work-ms": number;
+  "function-module"?: string;
 }
 
 const upCommand = {
@@ -49,6 +52,7 @@ const upCommand = {
         warm: { type: "number", describe: "Function processes each agent starts up front (default 2 × --cores)" },
         seed: { type: "number", default: 1, describe: "Seed for placement and idle-list choices" },
         "max-work-ms": { type: "number", default: 60_000, describe: "The gateway refuses (400) invocations with more work than this" },
+        "function-module": { type: "string", describe: "An ES module exporting handler(payload, {workMs, memMb}): run for each invocation instead of synthetic work; its return value is the result" },
       })
       .example("$0 cluster up --machines 2 --cores 2", "2 machines × 2 cores, timed work, one shard"),
   handler: async (args: UpArgs) => {
@@ -69,6 +73,8 @@ const upCommand = {
     const warm = args.warm ?? 2 * args.cores;
     if (!(Number.isInteger(warm) && warm >= 0 && warm <= 512)) errors.push(`--warm must be an integer in 0..512 (got ${warm})`);
     if (!(Number.isFinite(args["max-work-ms"]) && args["max-work-ms"] > 0)) errors.push(`--max-work-ms must be > 0 ms (got ${args["max-work-ms"]})`);
+    const functionModule = args["function-module"] === undefined ? undefined : resolve(args["function-module"]);
+    if (functionModule !== undefined && !existsSync(functionModule)) errors.push(`--function-module ${args["function-module"]} does not exist`);
     throwIfErrors(errors);
     let state;
     try {
@@ -88,6 +94,7 @@ const upCommand = {
         warm,
         seed: args.seed,
         maxWorkMs: args["max-work-ms"],
+        ...(functionModule !== undefined ? { functionModule } : {}),
       });
     } catch (error) {
       if (error instanceof ClusterRunningError) throw new UsageError(error.message);
