@@ -33,7 +33,7 @@ async function invoke(state: ClusterState, body: object): Promise<{ ms: number; 
 async function withCluster<T>(spec: { machines: number; cores: number }, body: (state: ClusterState) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "xxbench-live-bench-"));
   try {
-    const state = await clusterUp({ dir, ...spec, memoryMb: 2048, shards: 1, prices: [0.5, 2], tenants: ["tenant-0"], workMode: "timed", memScale: 0, k: 2, strict: false, idleList: false, warm: 2, seed: 1, maxWorkMs: 60_000 });
+    const state = await clusterUp({ dir, ...spec, memoryMb: 2048, swapMb: 0, shards: 1, prices: [0.5, 2], tenants: ["tenant-0"], workMode: "timed", memScale: 0, k: 2, strict: false, idleList: false, warm: 2, seed: 1, maxWorkMs: 60_000 });
     return await body(state);
   } finally {
     await clusterDown(dir);

@@ -23,6 +23,8 @@ export interface ClusterSpec {
   readonly machines: number;
   readonly cores: number;
   readonly memoryMb: number;
+  /** Swap each machine may fill, MB (0: none; needs swap on the box). */
+  readonly swapMb: number;
   readonly shards: number;
   readonly prices: readonly number[];
   readonly tenants: readonly string[];
@@ -71,6 +73,7 @@ export async function clusterUp(spec: ClusterSpec): Promise<ClusterState> {
           machine: m,
           cores: spec.cores,
           memoryMb: spec.memoryMb,
+          swapMb: spec.swapMb,
           classes: spec.prices.length,
           workMode: spec.workMode,
           ...(spec.functionModule !== undefined ? { functionModule: spec.functionModule } : {}),
@@ -105,7 +108,7 @@ export async function clusterUp(spec: ClusterSpec): Promise<ClusterState> {
       gatewayUrl: gateway.url,
       keys,
       components: started,
-      config: { ...spec, dir: undefined, swapping: swappingNote() },
+      config: { ...spec, dir: undefined, swapping: swappingNote(spec.swapMb) },
       startedAt: new Date().toISOString(),
     };
     writeClusterState(spec.dir, state);

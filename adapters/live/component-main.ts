@@ -21,7 +21,7 @@ async function main(): Promise<{ url: string; stop(): Promise<void> }> {
       const options = config as MachineAgentOptions;
       const agent = await MachineAgent.start(options);
       await agent.register(performance.now() + 30_000);
-      process.stdout.write(`machine ${options.machine}: ${options.cores} cores, ${options.memoryMb} MB, work mode ${options.workMode}; swapping: ${swappingNote()}\n`);
+      process.stdout.write(`machine ${options.machine}: ${options.cores} cores, ${options.memoryMb} MB, work mode ${options.workMode}; swapping: ${swappingNote(options.swapMb)}\n`);
       return agent;
     }
     default:

@@ -17,6 +17,7 @@ export interface WorkResult {
 export class FunctionProcess {
   private pending: { job: number; resolve(r: WorkResult): void; reject(e: Error): void } | undefined;
   private nextJob = 0;
+  private touching: { resolve(): void; reject(e: Error): void }[] = [];
   exited = false;
 
   constructor(
@@ -51,6 +52,14 @@ export class FunctionProcess {
     pending.resolve(result);
   }
 
+  /** Brings the held memory back in (a swap-in when it was pushed out); resolves once every page was read. */
+  touch(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.touching.push({ resolve, reject });
+      this.send({ kind: "touch" });
+    });
+  }
+
   stop(): void {
     if (!this.exited) this.child.kill("SIGSTOP");
   }
@@ -60,6 +69,10 @@ export class FunctionProcess {
   }
 
   onMessage(message: FromFunction): void {
+    if (message.kind === "touched") {
+      this.touching.shift()?.resolve();
+      return;
+    }
     const pending = this.pending;
     if (message.kind === "ready" || !pending || pending.job !== message.job) return;
     this.pending = undefined;
@@ -69,6 +82,7 @@ export class FunctionProcess {
 
   onExit(how: string): void {
     this.exited = true;
+    for (const t of this.touching.splice(0)) t.reject(new Error(`its function process ${this.pid} exited with ${how}`));
     this.pending?.reject(new Error(`its function process ${this.pid} exited with ${how}`));
     this.pending = undefined;
   }

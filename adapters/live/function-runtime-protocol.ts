@@ -20,10 +20,13 @@ export type FunctionHandler = (payload: unknown, context: { workMs: number; memM
 export type ToFunction =
   | { kind: "run"; job: number; mode: LiveWorkMode; workMs: number; memMb: number; payload?: unknown }
   /** `timed` only: the agent's clock says the work is done; release memory and answer `done`. */
-  | { kind: "finish"; job: number };
+  | { kind: "finish"; job: number }
+  /** Read one byte of every held page, so memory swapped out comes back in now; answer `touched`. */
+  | { kind: "touch" };
 
 /** Function process → agent. */
 export type FromFunction =
   | { kind: "ready" }
   | { kind: "done"; job: number; cpuMs: number; memMb: number; result?: unknown }
-  | { kind: "failed"; job: number; error: string };
+  | { kind: "failed"; job: number; error: string }
+  | { kind: "touched" };

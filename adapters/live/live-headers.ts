@@ -24,6 +24,10 @@ export const liveHeaders = {
   preemptions: "x-xx-preemptions",
   /** Time to start a function process when none was idle in the pool; 0 on a warm start. */
   coldStart: "x-xx-cold-start-ms",
+  /** Times its memory was pushed out to swap, MB the kernel reported in swap after that, and ms spent reading it back. */
+  swapOuts: "x-xx-swap-outs",
+  swappedOut: "x-xx-swapped-out-mb",
+  swapIn: "x-xx-swap-in-ms",
   /** A fresh class token for calls this invocation makes (class-token.ts). */
   classToken: "x-xx-class-token",
   /** On a request: the caller's class token, whose class the call inherits. */

@@ -65,7 +65,7 @@ export class LiveInvoker implements Invoker {
 }
 
 /** The plane's headers as outcome fields; absent or malformed headers are left out. */
-export function planeBreakdown(headers: ResponseHeaders): Pick<InvokeResult, "placedAfterMs" | "startedAfterMs" | "machine" | "ranClass" | "preemptions"> {
+export function planeBreakdown(headers: ResponseHeaders): Pick<InvokeResult, "placedAfterMs" | "startedAfterMs" | "machine" | "ranClass" | "preemptions" | "swappedOutMb" | "swapOuts"> {
   const read = (name: string): number | undefined => {
     const value = headers[name];
     const text = Array.isArray(value) ? value[0] : value;
@@ -84,5 +84,9 @@ export function planeBreakdown(headers: ResponseHeaders): Pick<InvokeResult, "pl
   if (machine !== undefined && Number.isInteger(machine)) out.machine = machine;
   if (ranClass !== undefined && Number.isInteger(ranClass)) out.ranClass = ranClass;
   if (preemptions !== undefined && Number.isInteger(preemptions)) out.preemptions = preemptions;
+  const swapOuts = read(liveHeaders.swapOuts);
+  const swappedOut = read(liveHeaders.swappedOut);
+  if (swapOuts !== undefined && Number.isInteger(swapOuts)) out.swapOuts = swapOuts;
+  if (swappedOut !== undefined) out.swappedOutMb = swappedOut;
   return out;
 }

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SeededRandom } from "../../traces/seeded-random.ts";
@@ -7,7 +9,9 @@ import { FunctionProcessPool, type FunctionProcess, type WorkResult } from "./fu
 import type { LiveWorkMode } from "./function-runtime-protocol.ts";
 import { isAmount, parseJsonObject, readBody, sendJson, sendLine, tooLarge } from "./http-exchange.ts";
 import { killedStatus, liveHeaders } from "./live-headers.ts";
-import { residentMb } from "./resident-memory.ts";
+import { residentMb, swappedMb } from "./resident-memory.ts";
+
+const pageOutScript = fileURLToPath(new URL("./page-out.py", import.meta.url));
 import { Upstream } from "./upstream.ts";
 
 export interface MachineAgentOptions {
@@ -15,6 +19,12 @@ export interface MachineAgentOptions {
   readonly cores: number;
   /** Real MB of this box the machine may hold in its function processes. */
   readonly memoryMb: number;
+  /**
+   * Swap this machine may fill, MB: stopped functions of the lowest classes are pushed out to the
+   * box's swap (process_madvise MADV_PAGEOUT, page-out.py) when RAM is full. 0: no swapping, so
+   * memory pressure kills.
+   */
+  readonly swapMb: number;
   readonly classes: number;
   readonly workMode: LiveWorkMode;
   /** A user function module (absolute path) run instead of synthetic work; see function-runtime-protocol.ts. */
@@ -60,6 +70,10 @@ interface Job {
   accruedMs: number;
   preemptedMs: number;
   preemptions: number;
+  swapOuts: number;
+  /** MB of its memory the kernel reported in swap after its last page-out. */
+  swappedOutMb: number;
+  swapInMs: number;
   timer: NodeJS.Timeout | undefined;
   ended: boolean;
 }
@@ -74,9 +88,12 @@ const round3 = (ms: number): number => Math.round(ms * 1000) / 1000;
  * the scheduler resumes it. It tells every shard its function count (their power-of-k load) and
  * its idle-list shard its entry, by free memory read from the kernel.
  *
- * Swapping is not carried out: this machine has no swap (FACTS §3: none configured), so the
- * dispatcher runs with 0 MB of swap, and under memory pressure kills the lowest class's newest
- * function, as XX does once swap is full. The agent says so at start-up.
+ * Price-class swapping is real when the machine is given swap (`swapMb`, and the box has swap):
+ * with RAM full, the dispatcher's victims — stopped functions of the lowest classes — have their
+ * pages pushed out by process_madvise(MADV_PAGEOUT), and a swapped function reads them back in
+ * before its work clock resumes (the swap-in time). Without swap the dispatcher runs with 0 MB and
+ * memory pressure kills the lowest class's newest function, as XX does once swap is full; the
+ * plane says which at start-up.
  */
 export class MachineAgent {
   private readonly table = { cls: new Int32Array(maxFunctions), mem: new Float64Array(maxFunctions), swapped: new Uint8Array(maxFunctions) };
@@ -88,9 +105,10 @@ export class MachineAgent {
   private readonly listSizes: number[];
   private readonly rng: SeededRandom;
   private reportScheduled = false;
+  private pageOutPendingMb = 0;
   private readonly memoryPoll: NodeJS.Timeout;
   private lastReportedFunctions = -1;
-  readonly counters = { ok: 0, failed: 0, killed: 0, refused: 0, preemptions: 0 };
+  readonly counters = { ok: 0, failed: 0, killed: 0, refused: 0, preemptions: 0, swapOuts: 0 };
   url = "";
 
   private constructor(
@@ -103,7 +121,7 @@ export class MachineAgent {
     this.dispatcher = new XxDispatcher(this.machine, {
       machine: options.machine,
       ramMb: ram,
-      swapMb: 0,
+      swapMb: options.swapMb,
       idleList: options.idleList ? { shards: options.shards.length, k: options.k, thresholdMb: options.idleFreeShare * ram, stepMb: options.idleStepShare * ram } : null,
     });
     this.shards = options.shards.map((url) => new Upstream(url, { ordered: true }));
@@ -206,6 +224,9 @@ export class MachineAgent {
       accruedMs: 0,
       preemptedMs: 0,
       preemptions: 0,
+      swapOuts: 0,
+      swappedOutMb: 0,
+      swapInMs: 0,
       timer: undefined,
       ended: false,
     };
@@ -241,15 +262,31 @@ export class MachineAgent {
 
   private start(slot: number): void {
     const job = this.jobs[slot]!;
-    // No swapping here (see the class comment): nothing is ever swapped out, so nothing comes in.
-    this.machine.start(slot);
+    const swappedOut = this.machine.start(slot);
     const now = performance.now();
     if (job.stoppedAt !== undefined) {
       job.preemptedMs += now - job.stoppedAt;
       job.stoppedAt = undefined;
-      job.runningSince = now;
-      job.process?.resume();
-      this.armTimedEnd(job);
+      const process = job.process;
+      process?.resume();
+      if (!swappedOut || !process) {
+        job.runningSince = now;
+        this.armTimedEnd(job);
+        return;
+      }
+      // Its pages are in swap: read them back before its work clock runs again (the swap-in time).
+      process.touch().then(
+        () => {
+          const back = performance.now();
+          job.swapInMs += back - now;
+          if (job.ended || job.stoppedAt !== undefined) return;
+          job.runningSince = back;
+          this.armTimedEnd(job);
+        },
+        () => {
+          // The process died: its run fails through the run promise.
+        },
+      );
       return;
     }
     job.startedAt = now;
@@ -320,6 +357,9 @@ export class MachineAgent {
       [liveHeaders.preempted]: String(round3(job.preemptedMs + (job.stoppedAt !== undefined ? now - job.stoppedAt : 0))),
       [liveHeaders.preemptions]: String(job.preemptions),
       [liveHeaders.coldStart]: String(round3(job.coldMs)),
+      [liveHeaders.swapOuts]: String(job.swapOuts),
+      [liveHeaders.swappedOut]: String(round3(job.swappedOutMb)),
+      [liveHeaders.swapIn]: String(round3(job.swapInMs)),
     };
     if (result) {
       this.counters.ok++;
@@ -331,6 +371,20 @@ export class MachineAgent {
     }
     if (next >= 0) this.start(next);
     this.scheduleReport();
+  }
+
+  /** Pushes a stopped function's memory out to swap; its VmSwap afterwards is what the outcome records. */
+  private pageOut(job: Job, mb: number): void {
+    const pid = job.process!.pid;
+    this.pageOutPendingMb += mb;
+    this.counters.swapOuts++;
+    execFile("python3", [pageOutScript, String(pid)], { timeout: 30_000 }, (error) => {
+      this.pageOutPendingMb -= mb;
+      if (error) process.stderr.write(`machine ${this.options.machine}: page-out of pid ${pid} failed: ${error.message.split("\n")[0]}\n`);
+      const swapped = swappedMb(pid);
+      if (swapped > job.swappedOutMb) job.swappedOutMb = swapped;
+      this.scheduleReport();
+    });
   }
 
   private resident(): number {
@@ -348,12 +402,27 @@ export class MachineAgent {
     this.reportScheduled = true;
     setImmediate(() => {
       this.reportScheduled = false;
-      let resident = this.resident();
+      // Memory being paged out still counts as resident in /proc until the kernel has moved it.
+      let resident = this.resident() - this.pageOutPendingMb;
+      if (this.options.swapMb > 0) {
+        const victims: number[] = [];
+        this.dispatcher.chooseSwapOuts(resident, victims);
+        for (const v of victims) {
+          const job = this.jobs[v];
+          if (!job) continue;
+          const mb = this.machine.swapOut(v);
+          job.swapOuts++;
+          if (job.process) {
+            this.pageOut(job, mb);
+            resident -= mb;
+          }
+        }
+      }
       while (this.dispatcher.mustKill(resident)) {
         const victim = this.dispatcher.chooseKill();
         const job = this.jobs[victim];
         if (!job) break;
-        this.end(job, undefined, `killed: memory full (${round3(resident)} MB resident of ${this.options.memoryMb} MB, no swap on this machine)`, killedStatus);
+        this.end(job, undefined, `killed: memory full (${round3(resident)} MB resident of ${this.options.memoryMb} MB, ${this.options.swapMb > 0 ? `swap ${this.options.swapMb} MB full` : "no swap"})`, killedStatus);
         resident = this.resident();
       }
       const report = this.dispatcher.observeIdle(resident, (s) => this.listSizes[s] ?? 0, this.rng);

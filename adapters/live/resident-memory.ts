@@ -19,3 +19,13 @@ export function residentMb(pids: Iterable<number>): number {
   }
   return total;
 }
+
+/** MB of `pid`'s memory in swap (/proc/PID/status VmSwap); 0 when it has ended. */
+export function swappedMb(pid: number): number {
+  try {
+    const match = /^VmSwap:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}

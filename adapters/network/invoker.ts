@@ -29,6 +29,7 @@ export interface InvokeResult {
   readonly ranClass?: number;
   readonly preemptions?: number;
   readonly swappedOutMb?: number;
+  readonly swapOuts?: number;
 }
 
 /**

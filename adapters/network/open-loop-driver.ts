@@ -201,6 +201,7 @@ class OpenLoopDriver {
       endMs: at - this.t0,
       preemptions: result.preemptions ?? 0,
       swappedOutMb: result.swappedOutMb ?? 0,
+      swapOuts: result.swapOuts,
       costMicroCents: 0,
       placedMs: result.placedAfterMs === undefined ? undefined : sentMs + result.placedAfterMs,
       startMs: result.startedAfterMs === undefined ? undefined : sentMs + result.startedAfterMs,

@@ -4,6 +4,7 @@ import type { Argv } from "yargs";
 import { ClusterRunningError, clusterDown, clusterStatus, clusterUp } from "../../../adapters/live/cluster-launcher.ts";
 import { defaultClusterDir, readClusterState } from "../../../adapters/live/cluster-state.ts";
 import { liveWorkModes, type LiveWorkMode } from "../../../adapters/live/function-runtime-protocol.ts";
+import { boxSwapMb } from "../../../adapters/live/swapping-note.ts";
 import { seedPrices } from "../../../traces/synthetic/synthetic-config.ts";
 import { throwIfErrors, UsageError } from "../usage-error.ts";
 
@@ -17,6 +18,7 @@ interface UpArgs {
   machines: number;
   cores: number;
   "memory-mb": number;
+  "swap-mb": number;
   shards: number;
   prices: string;
   tenants: number;
@@ -41,6 +43,7 @@ const upCommand = {
         machines: { type: "number", default: 2, describe: "Machine agents (one process each)" },
         cores: { type: "number", default: 2, describe: "Cores per machine (functions running at once; emulated in timed mode)" },
         "memory-mb": { type: "number", default: 2048, describe: "Real MB of this box each machine may hold in its function processes" },
+        "swap-mb": { type: "number", default: 0, describe: "Swap each machine may fill with stopped low-class functions' pages (needs swap on this box; 0: none, memory pressure kills)" },
         shards: { type: "number", default: 1, describe: "Global scheduler shards (one process each)" },
         prices: { type: "string", default: seedPrices.join(","), describe: "Price per class, µ¢ per cpu-second, ascending: the classes and the shards' pick rule (give the trace's --prices)" },
         tenants: { type: "number", default: 10, describe: "Tenants tenant-0 … tenant-(N-1), each given an API key (the synthetic trace's names)" },
@@ -68,6 +71,8 @@ const upCommand = {
     positiveInt("tenants", args.tenants, 1000);
     positiveInt("k", args.k, 64);
     if (!(Number.isFinite(args["memory-mb"]) && args["memory-mb"] >= 64)) errors.push(`--memory-mb must be ≥ 64 MB (got ${args["memory-mb"]})`);
+    if (!(Number.isFinite(args["swap-mb"]) && args["swap-mb"] >= 0)) errors.push(`--swap-mb must be ≥ 0 MB (got ${args["swap-mb"]})`);
+    else if (args["swap-mb"] > 0 && boxSwapMb() === 0) errors.push(`--swap-mb ${args["swap-mb"]} needs swap on this machine, which has none (/proc/meminfo SwapTotal 0)`);
     if (!(Number.isFinite(args["mem-scale"]) && args["mem-scale"] >= 0 && args["mem-scale"] <= 1)) errors.push(`--mem-scale must be in 0..1 (got ${args["mem-scale"]})`);
     if (!(liveWorkModes as readonly string[]).includes(args["work-mode"])) errors.push(`--work-mode must be ${liveWorkModes.join(" or ")} (got ${args["work-mode"]})`);
     const warm = args.warm ?? 2 * args.cores;
@@ -83,6 +88,7 @@ const upCommand = {
         machines: args.machines,
         cores: args.cores,
         memoryMb: args["memory-mb"],
+        swapMb: args["swap-mb"],
         shards: args.shards,
         prices,
         tenants: Array.from({ length: args.tenants }, (_, t) => `tenant-${t}`),

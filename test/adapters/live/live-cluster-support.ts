@@ -22,6 +22,7 @@ export async function startTestCluster(spec: Partial<Omit<ClusterSpec, "dir">> =
       machines: 2,
       cores: 2,
       memoryMb: 2048,
+      swapMb: 0,
       shards: 1,
       prices: [0.5, 1, 1.5, 2],
       tenants: ["tenant-0", "tenant-1"],
