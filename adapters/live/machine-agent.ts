@@ -250,7 +250,8 @@ export class MachineAgent {
     const job = this.jobs[slot]!;
     const now = performance.now();
     job.process?.stop();
-    if (job.runningSince !== undefined) job.accruedMs += now - job.runningSince;
+    // Before its process is handed over (a cold start) nothing has run: no time accrues.
+    if (job.runningSince !== undefined && job.process) job.accruedMs += now - job.runningSince;
     job.runningSince = undefined;
     job.stoppedAt = now;
     job.preemptions++;
