@@ -194,13 +194,19 @@ class OpenLoopDriver {
     this.outcomes[result.status]++;
     if (result.status !== "ok") this.errors++;
     // Absent fields stay undefined rather than being spread in: this runs once per answer.
+    const sentMs = entry.sentAt - this.t0;
     this.record(entry.inv, {
       status: result.status,
-      sentMs: entry.sentAt - this.t0,
+      sentMs,
       endMs: at - this.t0,
-      preemptions: 0,
-      swappedOutMb: 0,
+      preemptions: result.preemptions ?? 0,
+      swappedOutMb: result.swappedOutMb ?? 0,
+      swapOuts: result.swapOuts,
       costMicroCents: 0,
+      placedMs: result.placedAfterMs === undefined ? undefined : sentMs + result.placedAfterMs,
+      startMs: result.startedAfterMs === undefined ? undefined : sentMs + result.startedAfterMs,
+      machine: result.machine,
+      ranClass: result.ranClass,
       httpStatus: result.httpStatus,
       serverQueueMs: result.serverQueueMs,
       serverExecMs: result.serverExecMs,
