@@ -52,6 +52,10 @@ const maxBurst = 64;
  * an interrupted run's drain ends); one that finds `maxInFlight` requests waiting is `dropped`.
  * The sink must not block: the store's RunWriter hands rows to a worker thread.
  *
+ * `sentMs` is when the driver handed the request to the transport; a new connection's set-up
+ * (keep-alive pools open one when every idle one is busy) is part of the response time, not of
+ * the lateness, since it is the target's network the user is measuring.
+ *
  * Ctrl-C (the signal) stops sending at once, waits up to `drainS` for the answers in flight,
  * gives up the rest, and returns the summary normally; invocations read but never reached get no
  * outcome and are not counted.
