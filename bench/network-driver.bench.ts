@@ -11,10 +11,11 @@
  *
  * The server's own closed-loop rate is printed alongside: a driver step above it measures the
  * server's backlog (in-flight growth, drops), not the pacing. On a shared 2-core machine the load
- * average is printed with each step.
+ * average is printed with each step, and how long the driver's thread sat runnable waiting for a
+ * CPU (schedstat run delay): lateness the scheduler caused, which no pacing can remove.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,6 +93,18 @@ async function* evenStream(count: number, ratePerS: number): AsyncGenerator<Invo
   }
 }
 
+/**
+ * ms this thread has spent runnable but waiting for a CPU (Linux schedstat's run delay): on a
+ * shared machine, the part of the lateness that was the scheduler's, not the driver's.
+ */
+function runQueueWaitMs(): number {
+  try {
+    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[1]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 class CountingSink implements OutcomeSink {
   readonly counts = new Map<string, number>();
   outcome(_inv: Invocation, outcome: Outcome): void {
@@ -113,8 +126,10 @@ try {
   const measureStep = async (rate: number, label: string, sink: OutcomeSink & { ok(): number }): Promise<void> => {
     const count = Math.round(rate * seconds);
     const cpu = process.cpuUsage();
+    const waitedBefore = runQueueWaitMs();
     const started = performance.now();
     const summary = await step(rate, count, sink);
+    const waited = runQueueWaitMs() - waitedBefore;
     const wallS = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     const f = summary.fidelity!;
@@ -130,6 +145,7 @@ try {
       sink.ok() === f.sent ? "all" : String(sink.ok()),
       summary.counters.inFlightPeak!,
       `${Math.round(((used.user + used.system) / 1e6 / wallS) * 100)} %`,
+      `${Math.round(waited)} ms of ${Math.round(wallS * 1000)}`,
       loadavg()[0]!.toFixed(2),
     ]);
   };
@@ -150,7 +166,7 @@ try {
     rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(
-    `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "load 1m"], rows)}\n`,
+    `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "waited for a CPU", "load 1m"], rows)}\n`,
   );
   process.stdout.write(
     `highest paced rate with p99 lateness < 1 ms (none dropped): ${best > 0 ? `${best} req/s` : `none of ${rates.join(", ")}`}; ` +
