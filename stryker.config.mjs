@@ -11,7 +11,7 @@ export default {
   vitest: { configFile: "vitest.mutation.config.ts", related: false },
   checkers: [],
   mutate: [
-    "adapters/sim/decisions/**/*.ts",
+    "adapters/scheduling/**/*.ts",
     "adapters/sim/engine/indexed-min-heap.ts",
     "adapters/sim/engine/slot-heap.ts",
     "harness/replay/stream-digest.ts",

@@ -118,6 +118,13 @@ export interface Backend {
   readonly config: Readonly<Record<string, unknown>>;
   /** What billing needs beyond the rows: typed here, so no one reads it back out of `config`. */
   readonly billing: BackendBilling;
+  /**
+   * `wall-clock`: the backend sends the stream on the real clock (a network backend), so a run
+   * lasts as long as the trace and has a send plan and pacing to report. Absent: virtual time.
+   */
+  readonly pacing?: "wall-clock";
+  /** Checks the target before any run is stored (an unreachable URL); throws a one-line Error. */
+  preflight?(signal: AbortSignal): Promise<void>;
   run(invocations: AsyncIterable<InvocationBatch>, sink: OutcomeSink, signal: AbortSignal): Promise<RunSummary>;
 }
 

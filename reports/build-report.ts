@@ -1,9 +1,13 @@
+import { sweepStatuses } from "../harness/sweep/sweep-status.ts";
 import type { RunStore } from "../harness/store/run-store.ts";
+import { degradedConsequence } from "../harness/summary/format-sending-summaries.ts";
 import type { ReportChart } from "./charts/report-chart.ts";
 import { costSection } from "./sections/cost-section.ts";
+import { fidelitySection } from "./sections/fidelity-section.ts";
 import { latencyDistributionSection } from "./sections/latency-distribution-section.ts";
 import { loadSweepSection } from "./sections/load-sweep-section.ts";
 import { memorySection } from "./sections/memory-section.ts";
+import { muSection } from "./sections/mu-section.ts";
 import { pairedSection } from "./sections/paired-section.ts";
 import type { ReportContext, ReportSection } from "./sections/report-section.ts";
 import { tailOverTimeSection } from "./sections/tail-over-time-section.ts";
@@ -13,14 +17,22 @@ import type { ReportRun } from "./report-runs.ts";
 /** The sections a report can hold, in page order. */
 export const sectionBuilders = {
   percentiles: latencyDistributionSection,
+  fidelity: fidelitySection,
   tailOverTime: tailOverTimeSection,
   paired: pairedSection,
   loadSweep: loadSweepSection,
   memory: memorySection,
   cost: costSection,
-} satisfies Record<string, (ctx: ReportContext) => Promise<ReportSection>>;
+  mu: muSection,
+} satisfies Record<string, (ctx: ReportContext) => Promise<ReportSection | null>>;
 
 export type SectionName = keyof typeof sectionBuilders;
+
+/** Why a section that can be absent is, for the warning when it was asked for by name. */
+const absentSectionReasons: Partial<Record<SectionName, string>> = {
+  fidelity: "none of these runs is a network run (a simulator sends every invocation exactly when the trace says)",
+  mu: "none of these runs is sim:faas or sim:mu",
+};
 export const sectionNames = Object.keys(sectionBuilders) as SectionName[];
 
 export interface BuiltReport {
@@ -64,8 +76,22 @@ export async function buildReport(store: RunStore, runs: readonly ReportRun[], o
       warnings.push(
         `run ${r.runId} (${r.series}) is ${r.status === "running" ? "still marked running (it may have crashed)" : r.status}: its figures show only the ${r.storedInvocations.toLocaleString("en-US")} invocations stored before it stopped`,
       );
-    } else if (r.recordedInvocations !== null && r.recordedInvocations !== r.storedInvocations) {
+    } else if (r.degraded !== null) {
+      warnings.push(`run ${r.runId} (${r.backend}) is DEGRADED (${r.degraded}): ${degradedConsequence}; every figure and comparison that includes it names it "(DEGRADED)"`);
+    }
+    if (r.status === "complete" && r.recordedInvocations !== null && r.recordedInvocations !== r.storedInvocations) {
       warnings.push(`run ${r.runId} (${r.series}) recorded ${r.recordedInvocations.toLocaleString("en-US")} invocations but the store holds ${r.storedInvocations.toLocaleString("en-US")}`);
+    }
+  }
+  // A sweep with a missing or failed cell still has complete runs to draw; the report says what is missing.
+  for (const name of [...new Set(runs.map((r) => r.sweep))]) {
+    if (name === null) continue;
+    for (const sweep of await sweepStatuses(store, name)) {
+      if (sweep.status === "incomplete") {
+        warnings.push(
+          `sweep ${name} is incomplete: ${sweep.completeCells} of ${sweep.cells} cells have a complete run, so its figures miss the rest (\`xxbench sweep status\` lists them; \`xxbench sweep resume\` reruns them)`,
+        );
+      }
     }
   }
   const pricesDiffer = new Set(runs.map((r) => JSON.stringify(r.prices))).size > 1;
@@ -73,7 +99,10 @@ export async function buildReport(store: RunStore, runs: readonly ReportRun[], o
   const sections: ReportSection[] = [];
   for (const name of options.sections ?? sectionNames) {
     const t = performance.now();
-    sections.push(await sectionBuilders[name](ctx));
+    // A section with nothing to say of these runs (fidelity without a network run) is left out.
+    const section = await sectionBuilders[name](ctx);
+    if (section !== null) sections.push(section);
+    else if (options.sections !== undefined) warnings.push(`no ${name} section: ${absentSectionReasons[name] ?? "nothing to show for these runs"}`);
     if (process.env.XXBENCH_REPORT_TIMINGS) process.stderr.write(`section ${name}: ${(performance.now() - t).toFixed(0)} ms\n`);
   }
   return {

@@ -12,6 +12,7 @@ export interface ReportPreset {
 export const reportPresets = {
   fig3: { sweep: "fig3", title: "xxbench: the seeds' Figure 3 (load spike)", sections: ["tailOverTime", "percentiles", "paired"], figure: "tail-over-time" },
   fig4: { sweep: "fig4", title: "xxbench: the seeds' Figure 4 (load sweep)", sections: ["loadSweep", "percentiles"], figure: "load-sweep" },
+  mu: { sweep: "mu", title: "xxbench: seed 004's Figures 2–4 (μ vs conventional FaaS)", sections: ["mu"], figure: "mu-cost" },
 } satisfies Record<string, ReportPreset>;
 
 export type ReportPresetName = keyof typeof reportPresets;

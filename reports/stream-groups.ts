@@ -4,14 +4,20 @@ import type { ReportRun } from "./report-runs.ts";
 export interface StreamGroup {
   readonly digest: string | null;
   readonly runIds: readonly number[];
+  /** Runs of the group flagged degraded (their driver sent late): every comparison with one carries a warning. */
+  readonly degradedRunIds: readonly number[];
 }
 
 export function streamGroups(runs: readonly ReportRun[]): StreamGroup[] {
-  const groups = new Map<string | null, number[]>();
+  const groups = new Map<string | null, ReportRun[]>();
   for (const r of runs) {
-    const ids = groups.get(r.streamDigest) ?? [];
-    ids.push(r.runId);
-    groups.set(r.streamDigest, ids);
+    const members = groups.get(r.streamDigest) ?? [];
+    members.push(r);
+    groups.set(r.streamDigest, members);
   }
-  return [...groups].map(([digest, runIds]) => ({ digest, runIds }));
+  return [...groups].map(([digest, members]) => ({
+    digest,
+    runIds: members.map((r) => r.runId),
+    degradedRunIds: members.filter((r) => r.degraded !== null).map((r) => r.runId),
+  }));
 }

@@ -26,6 +26,7 @@ export class NetworkBackend implements Backend {
   readonly id: string;
   readonly config: Readonly<Record<string, unknown>>;
   readonly billing: BackendBilling;
+  readonly pacing = "wall-clock";
 
   constructor(private readonly spec: NetworkBackendSpec) {
     this.id = spec.id;

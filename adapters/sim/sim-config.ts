@@ -26,6 +26,16 @@ export interface SimConfig {
   readonly idleStepShare: number;
   /** XX's monthly budget per tenant, in USD; tenants not listed are never throttled. */
   readonly budgetsUsd: Readonly<Record<string, number>>;
+  /** Lambda memory size, MB (sim:faas, sim:mu): sets vCPUs and the price per ms (adapters/scheduling/mu/lambda-size-table.ts). */
+  readonly memoryMb: number;
+  /** Most function instances in flight at once (sim:faas: invocations; sim:mu: workers), as Lambda's concurrency limit. */
+  readonly concurrencyCap: number;
+  /** The function's timeout, ms: the platform cuts an invocation off then (μ stops taking work at 80 % of it). */
+  readonly timeoutMs: number;
+  /** Extra delay before a new instance's handler starts (setup + init), ms. */
+  readonly coldStartMs: number;
+  /** How long an idle instance stays warm for reuse, ms. */
+  readonly keepAliveMs: number;
   /** Seeds the placement and shard-choice streams. */
   readonly seed: number;
 }
@@ -49,6 +59,16 @@ export const simDefaults: Omit<SimConfig, "seed"> = {
   idleFreeShare: 0.25,
   idleStepShare: 0.05,
   budgetsUsd: {},
+  // Seed 004 Table 1's smallest size.
+  memoryMb: 2048,
+  // AWS Lambda's default concurrency limit per account and region.
+  concurrencyCap: 1000,
+  // Lambda's largest timeout (15 min), what a μ worker meant to live long is given.
+  timeoutMs: 900_000,
+  // Seed 001 §2 measured Lambda cold starts of a 20 ms function at 200–400 ms end to end: ~250 ms of setup and init.
+  coldStartMs: 250,
+  // Shahrad et al. (ATC '20) found providers keeping idle instances ~10 minutes (their fixed keep-alive baseline).
+  keepAliveMs: 600_000,
 };
 
 export function validateSimConfig(c: SimConfig): string[] {
@@ -63,6 +83,11 @@ export function validateSimConfig(c: SimConfig): string[] {
   if (!(c.idleFreeShare >= 0 && c.idleFreeShare < 1)) errors.push(`idle free share must be in [0, 1) (got ${c.idleFreeShare})`);
   if (!(c.idleStepShare >= 0 && c.idleStepShare < 1)) errors.push(`idle step share must be in [0, 1) (got ${c.idleStepShare})`);
   for (const [tenant, usd] of Object.entries(c.budgetsUsd)) if (!(usd >= 0)) errors.push(`budget of ${tenant} must be >= 0 USD (got ${usd})`);
+  if (!(Number.isInteger(c.memoryMb) && c.memoryMb >= 128 && c.memoryMb <= 10240)) errors.push(`memory must be a whole number of MB in 128–10240 (got ${c.memoryMb})`);
+  if (!(Number.isInteger(c.concurrencyCap) && c.concurrencyCap > 0)) errors.push(`concurrency cap must be a positive integer (got ${c.concurrencyCap})`);
+  if (!(c.timeoutMs > 0 && c.timeoutMs <= 900_000)) errors.push(`timeout must be in (0, 900] s (got ${c.timeoutMs / 1000})`);
+  if (!(c.coldStartMs >= 0 && Number.isFinite(c.coldStartMs))) errors.push(`cold start must be >= 0 ms (got ${c.coldStartMs})`);
+  if (!(c.keepAliveMs >= 0 && Number.isFinite(c.keepAliveMs))) errors.push(`keep-alive must be >= 0 s (got ${c.keepAliveMs / 1000})`);
   if (!(c.sampleIntervalMs >= 0)) errors.push(`sample interval must be >= 0 ms (got ${c.sampleIntervalMs})`);
   for (const rule of ineffectiveOptionRules) if (rule.applies(c)) errors.push(rule.message);
   return errors;

@@ -3,7 +3,7 @@ import { FunctionMapError } from "../../adapters/http/function-map.ts";
 import { httpBackend, HttpTargetError } from "../../adapters/http/http-backend.ts";
 import { defaultNetworkOptions, type NetworkOptions } from "../../adapters/network/network-options.ts";
 import type { NetworkProgressListener } from "../../adapters/network/open-loop-driver.ts";
-import { isSimPolicyName, simPolicies, type SimPolicyName } from "../../adapters/sim/policies/index.ts";
+import { isSimPolicyName, simPolicies, type SimPolicy, type SimPolicyName } from "../../adapters/sim/policies/index.ts";
 import { SimBackend } from "../../adapters/sim/sim-backend.ts";
 import type { SimConfig } from "../../adapters/sim/sim-config.ts";
 import { flagText } from "../cli/options/sim-options.ts";
@@ -34,6 +34,8 @@ export function knownBackends(): Record<string, string> {
 export function createBackend(id: string, context: BackendContext): Backend {
   if (id.startsWith("http:")) return createHttpBackend(id.slice("http:".length), context);
   const policy = simPolicyOf(id);
+  const problem = (simPolicies[policy] as SimPolicy).refuse?.(context.sim);
+  if (problem !== undefined) throw new UsageError(problem);
   const backend = new SimBackend(policy, context.sim, context.prices);
   // The stored config says only what this policy applied; the run itself is unchanged.
   const config = { policy, ...appliedSimConfig(policy, context.sim), prices: context.prices };

@@ -1,8 +1,11 @@
 import type { SimPolicyName } from "../../adapters/sim/policies/index.ts";
 import type { SimConfig } from "../../adapters/sim/sim-config.ts";
 
-/** Every simulator policy reads these: the fleet's shape, the sample clock and the run seed. */
+/** Every policy that simulates a fleet of machines reads these: its shape, the sample clock and the run seed. */
 const everyPolicy = ["machines", "cores", "sampleIntervalMs", "seed"] as const satisfies readonly (keyof SimConfig)[];
+
+/** What the Lambda-modelling policies read. */
+const lambdaKeys = ["memoryMb", "concurrencyCap", "timeoutMs", "coldStartMs", "keepAliveMs"] as const satisfies readonly (keyof SimConfig)[];
 
 /**
  * Which SimConfig keys each simulator policy applies. An option no chosen backend applies is
@@ -31,6 +34,9 @@ export const simConfigKeysApplied = {
   edf: [...everyPolicy],
   openwhisk: [...everyPolicy],
   knative: [...everyPolicy],
+  // Lambda has no machines or cores to size: an instance's vCPUs follow its memory.
+  faas: ["sampleIntervalMs", "seed", ...lambdaKeys],
+  mu: ["sampleIntervalMs", "seed", ...lambdaKeys],
 } as const satisfies Record<SimPolicyName, readonly (keyof SimConfig)[]>;
 
 export function appliesSimConfigKey(policy: SimPolicyName, key: keyof SimConfig): boolean {

@@ -25,7 +25,16 @@ export const billingModels = ["xx", "lambda-x86", "lambda-arm", "provisioned"] a
  *   It bills the run as a whole, so no backend can use it for its rows.
  */
 export async function billRun(store: RunStore, runId: number, context: BillingContext): Promise<void> {
-  await store.run(`DELETE FROM costs WHERE run_id = $id`, { id: runId });
+  for (const sql of billingStatements(runId, context)) await store.run(sql);
+}
+
+/**
+ * The SQL that bills one run, with the run id written in: the replay hands it to the store's
+ * writer thread, which runs it on its warm connection as the run's rows close.
+ */
+export function billingStatements(runId: number, context: BillingContext): string[] {
+  const id = Number(runId);
+  if (!Number.isInteger(id)) throw new Error(`billing needs an integer run id (got ${runId})`);
   // One scan and one grouping for every model (each model's sums are columns of per_class), then
   // a row per model: on 1 M rows about half the time of grouping a union of one scan per model.
   const models = Object.values(perInvocationModels);
@@ -34,25 +43,25 @@ export async function billRun(store: RunStore, runId: number, context: BillingCo
     return `sum(${costSql(formula.gbSeconds, context.prices)}) AS gb_s_${m}, sum(${costSql(formula.microCents, context.prices)}) AS micro_cents_${m}`;
   });
   const rows = models.map(
-    (model, m) => `SELECT $id, '${model.name}', tenant, price_class, n, cpu_s, gb_s_${m}, micro_cents_${m} / ${microCentsPerUsd} FROM per_class`,
+    (model, m) => `SELECT ${id}, '${model.name}', tenant, price_class, n, cpu_s, gb_s_${m}, micro_cents_${m} / ${microCentsPerUsd} FROM per_class`,
   );
   if (context.machines !== undefined) {
     const fleetUsd = `${Number(context.machines)} * span.hours * ${priceTable.provisioned.usdPerMachineHour}`;
     rows.push(
-      `SELECT $id, 'provisioned', tenant, price_class, n, per_class.cpu_s, 0,
+      `SELECT ${id}, 'provisioned', tenant, price_class, n, per_class.cpu_s, 0,
               CASE WHEN total.cpu_s > 0 THEN ${fleetUsd} * per_class.cpu_s / total.cpu_s ELSE 0 END
        FROM per_class,
-            (SELECT (max(end_ms) - min(arrival_ms)) / 3600000.0 AS hours FROM invocations WHERE run_id = $id) AS span,
+            (SELECT (max(end_ms) - min(arrival_ms)) / 3600000.0 AS hours FROM invocations WHERE run_id = ${id}) AS span,
             (SELECT sum(cpu_s) AS cpu_s FROM per_class) AS total`,
     );
   }
-  await store.run(
+  return [
+    `DELETE FROM costs WHERE run_id = ${id}`,
     `INSERT INTO costs
      WITH per_class AS MATERIALIZED (
        SELECT tenant, price_class, count(*) AS n, sum(${costSql(cpuSeconds, context.prices)}) AS cpu_s, ${sums.join(", ")}
-       FROM invocations WHERE run_id = $id GROUP BY ALL
+       FROM invocations WHERE run_id = ${id} GROUP BY ALL
      )
      ${rows.join("\n     UNION ALL\n     ")}`,
-    { id: runId },
-  );
+  ];
 }

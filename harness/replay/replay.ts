@@ -1,7 +1,7 @@
 import type { Backend, RunSummary } from "../../adapters/backend.ts";
 import type { InvocationBatch, TraceSource } from "../../traces/invocation.ts";
 import type { RunStore, RunWriter } from "../store/run-store.ts";
-import { billRun } from "../billing/billing-models.ts";
+import { billingStatements } from "../billing/billing-models.ts";
 import { provenance, type RunManifest } from "./manifest.ts";
 import type { ProgressListener } from "./progress.ts";
 import { StreamDigest } from "./stream-digest.ts";
@@ -72,7 +72,8 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
       throw error;
     }
     const runLabel = `run ${runId} ${backend.id}`;
-    const progress = request.onProgress;
+    // A wall-clock backend reports its own progress (sends, lateness), paced by the trace's clock.
+    const progress = backend.pacing === "wall-clock" ? undefined : request.onProgress;
     const report = (done: boolean): void =>
       progress?.({
         runLabel,
@@ -98,7 +99,6 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     let summary: RunSummary;
     try {
       summary = await backend.run(observed(), writer, request.signal);
-      await writer.close();
       // A network backend stops sending at Ctrl-C, drains and returns: what it read ahead but
       // never sent has no outcome, so it is held to the invocations it says it took.
       const interrupted = request.signal.aborted;
@@ -106,7 +106,8 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
       if (writer.outcomes !== expected) {
         throw new Error(`${backend.id} gave ${writer.outcomes} outcomes for ${expected} invocations: every invocation must have exactly one`);
       }
-      await billRun(store, runId, backend.billing);
+      // Billed as the rows close, by the writer thread that still holds them warm.
+      await writer.close(billingStatements(runId, backend.billing));
       if (interrupted) {
         const wallMs = performance.now() - started;
         await store.endRunUnfinished(runId, "interrupted", `interrupted by the user after ${summary.invocations} invocations, every one accounted for`, wallMs);
@@ -160,5 +161,5 @@ function fractionDone(trace: TraceSource, digest: StreamDigest): number | undefi
 export function degradedReason(summary: RunSummary, maxLatenessMs: number | undefined): string | undefined {
   const fidelity = summary.fidelity;
   if (fidelity === undefined || maxLatenessMs === undefined || !(fidelity.latenessP99Ms > maxLatenessMs)) return undefined;
-  return `p99 lateness ${fidelity.latenessP99Ms.toFixed(1)} ms > --max-lateness-ms ${maxLatenessMs}: sends fell behind the trace, so latencies include the driver's delay`;
+  return `p99 lateness ${fidelity.latenessP99Ms.toFixed(1)} ms > --max-lateness-ms ${maxLatenessMs}`;
 }

@@ -21,7 +21,11 @@ export interface RowWriterInit {
 export type ToRowWriter =
   | { readonly kind: "block"; readonly index: number; readonly rows: number; readonly errors: readonly (readonly [number, string])[] }
   | { readonly kind: "samples"; readonly machine: readonly SampleRow[]; readonly classes: readonly SampleRow[] }
-  | { readonly kind: "close"; readonly functions: readonly FunctionRow[] };
+  /**
+   * The last message: the new functions, then `statements` to run once every row is in (the
+   * run's billing), on the writer's own warm connection rather than a freshly reopened store.
+   */
+  | { readonly kind: "close"; readonly functions: readonly FunctionRow[]; readonly statements: readonly string[] };
 
 /** A machine_samples or class_samples row in its table's column order after run_id; null for NULL. */
 export type SampleRow = readonly (number | null)[];

@@ -11,6 +11,9 @@
  * free block (bounded memory: the simulator waits rather than buffering without limit). On any
  * failure it closes the file, sets the shared failed flag (so a waiting parent stops waiting)
  * and reports the message.
+ *
+ * The thread loads this file through tsx's require hook (see run-writer.ts), as CommonJS: no
+ * top-level await here, and what it imports must load under require too.
  */
 import { parentPort, workerData } from "node:worker_threads";
 // The bindings alone, not @duckdb/node-api: this thread starts once per run, and loading the
@@ -169,7 +172,7 @@ async function start(): Promise<void> {
     }
   };
 
-  const finish = (newFunctions: readonly FunctionRow[]): void => {
+  const finish = async (newFunctions: readonly FunctionRow[], statements: readonly string[]): Promise<void> => {
     for (const [id, tenant, app, fn] of newFunctions) {
       duckdb.append_int32(functions, id);
       duckdb.append_varchar(functions, tenant);
@@ -177,7 +180,10 @@ async function start(): Promise<void> {
       duckdb.append_varchar(functions, fn);
       duckdb.appender_end_row(functions);
     }
-    for (const a of appenders) duckdb.appender_flush_sync(a);
+    for (const a of appenders.splice(0)) duckdb.appender_close_sync(a);
+    // The rows just appended are still in this instance's buffers: billing them here reads
+    // memory, where the replay thread's reopened store would read them back from disk.
+    for (const sql of statements) await duckdb.query(opened, sql);
     release();
     send({ kind: "closed", rows: appended });
     port.close();
@@ -196,7 +202,7 @@ async function start(): Promise<void> {
         appendSamples(machineSamples, message.machine, machineSampleTypes);
         appendSamples(classSamples, message.classes, classSampleTypes);
       } else {
-        finish(message.functions);
+        finish(message.functions, message.statements).catch(fail);
       }
     } catch (error) {
       fail(error);

@@ -14,6 +14,8 @@ export interface RunListing {
   readonly label: string | null;
   readonly error: string | null;
   readonly prices: readonly number[];
+  /** Why a complete network run's pacing cannot be trusted; null when it can. */
+  readonly degraded: string | null;
 }
 
 export interface RunSelection {
@@ -36,7 +38,7 @@ export async function listRuns(store: RunStore, selection: RunSelection = {}): P
   const rows = await store.query(
     `SELECT run_id::INTEGER AS run_id, batch_id::INTEGER AS batch_id, backend, trace_kind, seed::DOUBLE AS seed, status,
             strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, wall_ms, invocations::DOUBLE AS invocations,
-            stream_digest, label, error, json_extract(config, '$.prices')::VARCHAR AS prices
+            stream_digest, label, error, json_extract(config, '$.prices')::VARCHAR AS prices, degraded
      FROM runs ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
      ORDER BY run_id ${selection.limit !== undefined ? `DESC LIMIT ${Math.floor(selection.limit)}` : ""}`,
   );
@@ -54,6 +56,7 @@ export async function listRuns(store: RunStore, selection: RunSelection = {}): P
     label: r.label === null ? null : String(r.label),
     error: r.error === null ? null : String(r.error),
     prices: r.prices === null ? [] : (JSON.parse(String(r.prices)) as number[]),
+    degraded: r.degraded === null ? null : String(r.degraded),
   }));
   return runs.sort((a, b) => a.runId - b.runId);
 }

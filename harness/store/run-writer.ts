@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ClassSample, MachineSample, Outcome, OutcomeSink, OutcomeStatus } from "../../adapters/backend.ts";
 import type { Invocation } from "../../traces/invocation.ts";
@@ -16,24 +18,28 @@ const samplesPerMessage = 4096;
 
 const statusIndex: Readonly<Record<OutcomeStatus, number>> = Object.fromEntries(outcomeStatuses.map((s, i) => [s, i])) as Record<OutcomeStatus, number>;
 
-const threadUrl = new URL("./row-writer-thread.ts", import.meta.url).href;
-const tsxUrl = import.meta.resolve("tsx/esm/api");
-// The thread runs TypeScript like the rest of xxbench: it registers tsx's loader first. If it
-// cannot even load, it raises the shared failed flag itself, so that a replay thread blocked
-// waiting for a free block (it cannot see worker events then) stops waiting.
+const threadPath = fileURLToPath(new URL("./row-writer-thread.ts", import.meta.url));
+const tsxRequireHook = createRequire(import.meta.url).resolve("tsx/cjs/api");
+// The thread runs TypeScript like the rest of xxbench, through tsx's require hook rather than its
+// ESM loader: the loader runs its hooks on a thread of their own that must start and load tsx
+// first (≈ 0.15 s and 0.1 s of CPU, loaded machine), while the require hook transforms in the
+// thread itself, from tsx's cache after the first run. If the thread cannot even load, it raises
+// the shared failed flag itself, so that a replay thread blocked waiting for a free block (it
+// cannot see worker events then) stops waiting.
 const bootstrap = `const { workerData, parentPort } = require("node:worker_threads");
-import(${JSON.stringify(tsxUrl)})
-  .then((tsx) => { tsx.register(); return import(${JSON.stringify(threadUrl)}); })
-  .catch((error) => {
-    const message = String(error && error.message || error).split("\\n")[0];
-    const text = new TextEncoder().encode(message).slice(0, workerData.failure.byteLength - 4);
-    new Uint8Array(workerData.failure).set(text, 4);
-    new Int32Array(workerData.failure, 0, 1)[0] = text.length;
-    const state = new Int32Array(workerData.state);
-    Atomics.store(state, workerData.blocks.length, 1);
-    for (let b = 0; b <= workerData.blocks.length; b++) Atomics.notify(state, b);
-    parentPort.postMessage({ kind: "failed", message });
-  });`;
+try {
+  require(${JSON.stringify(tsxRequireHook)}).register();
+  require(${JSON.stringify(threadPath)});
+} catch (error) {
+  const message = String(error && error.message || error).split("\\n")[0];
+  const text = new TextEncoder().encode(message).slice(0, workerData.failure.byteLength - 4);
+  new Uint8Array(workerData.failure).set(text, 4);
+  new Int32Array(workerData.failure, 0, 1)[0] = text.length;
+  const state = new Int32Array(workerData.state);
+  Atomics.store(state, workerData.blocks.length, 1);
+  for (let b = 0; b <= workerData.blocks.length; b++) Atomics.notify(state, b);
+  parentPort.postMessage({ kind: "failed", message });
+}`;
 
 /** Typed views of one block's columns, named for the fields the replay thread writes. */
 class BlockViews {
@@ -312,12 +318,12 @@ export class RunWriter implements OutcomeSink {
    * reopens the store. Safe to call twice (error paths close too); a failed run's rows so far
    * are kept, as its status says they are partial.
    */
-  close(): Promise<void> {
-    this.closing ??= this.finish();
+  close(statements: readonly string[] = []): Promise<void> {
+    this.closing ??= this.finish(statements);
     return this.closing;
   }
 
-  private async finish(): Promise<void> {
+  private async finish(statements: readonly string[]): Promise<void> {
     let ended: FromRowWriter;
     try {
       if (Atomics.load(this.state, blockCount) !== 1) {
@@ -330,7 +336,7 @@ export class RunWriter implements OutcomeSink {
         }
         const samples: ToRowWriter = { kind: "samples", machine: this.machineSamples, classes: this.classSamples };
         this.worker.postMessage(samples);
-        const close: ToRowWriter = { kind: "close", functions: this.newFunctions };
+        const close: ToRowWriter = { kind: "close", functions: this.newFunctions, statements };
         this.worker.postMessage(close);
       }
       ended = await this.threadDone;

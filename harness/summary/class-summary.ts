@@ -9,7 +9,10 @@ export interface ClassSummary {
   readonly ok: number;
   readonly killed: number;
   readonly throttled: number;
+  /** Failed or timed out. */
   readonly failed: number;
+  /** Never sent (a network driver's in-flight bound was full): ok + killed + throttled + failed + dropped = count. */
+  readonly dropped: number;
   readonly meanMs: number | null;
   readonly p50Ms: number | null;
   readonly p90Ms: number | null;
@@ -41,6 +44,7 @@ export async function classSummaries(store: RunStore, runIds: readonly number[])
             count(*) FILTER (WHERE o.status = 'killed')::INTEGER AS killed,
             count(*) FILTER (WHERE o.status = 'throttled')::INTEGER AS throttled,
             count(*) FILTER (WHERE o.status IN ('failed', 'timeout'))::INTEGER AS failed,
+            count(*) FILTER (WHERE o.status = 'dropped')::INTEGER AS dropped,
             avg(latency_ms) FILTER (WHERE o.status = 'ok') AS mean_ms,
             quantile_cont(latency_ms, 0.5) FILTER (WHERE o.status = 'ok') AS p50,
             quantile_cont(latency_ms, 0.9) FILTER (WHERE o.status = 'ok') AS p90,
@@ -68,6 +72,7 @@ export async function classSummaries(store: RunStore, runIds: readonly number[])
     killed: Number(r.killed),
     throttled: Number(r.throttled),
     failed: Number(r.failed),
+    dropped: Number(r.dropped),
     meanMs: num(r.mean_ms),
     p50Ms: num(r.p50),
     p90Ms: num(r.p90),

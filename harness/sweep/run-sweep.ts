@@ -11,6 +11,7 @@ import type { RunCellMessage, SweepRunArgs, WorkerMessage } from "./sweep-protoc
 
 export interface SweepRequest {
   readonly name: string;
+  readonly sweepId: string;
   readonly cells: readonly SweepCell[];
   readonly args: SweepRunArgs;
   /** The parent's store: the only writer of the shared file. */
@@ -92,7 +93,16 @@ export async function runSweep(request: SweepRequest): Promise<SweepResult> {
         exitOf(cell).resolve({ failure });
         resolve();
       });
-      const message: RunCellMessage = { kind: "run", cell, args: request.args, db: dbFor(cell), sweep: request.name, command: request.commandFor(cell) };
+      const message: RunCellMessage = {
+        kind: "run",
+        cell,
+        args: request.args,
+        db: dbFor(cell),
+        sweep: request.name,
+        sweepId: request.sweepId,
+        cells: request.cells.length,
+        command: request.commandFor(cell),
+      };
       child.send(message);
     });
 

@@ -7,9 +7,14 @@ export interface SweepCell {
   readonly phases: string | null;
   readonly backend: string;
   readonly seed: number;
+  /** Flags this cell sets over the sweep's own (a grid variant, e.g. { "memory-mb": 4096 }). */
+  readonly options?: SweepVariant;
   /** Stored as runs.label, e.g. "load=0.9 seed=1". */
   readonly label: string;
 }
+
+/** Flag values one axis point of a grid sets, by flag name without dashes. */
+export type SweepVariant = Readonly<Record<string, number | string>>;
 
 export interface SweepGrid {
   /** Constant loads to sweep; empty when `phases` is given. */
@@ -17,6 +22,11 @@ export interface SweepGrid {
   readonly phases?: string;
   readonly backends: readonly string[];
   readonly seeds: readonly number[];
+  /**
+   * Another axis: each variant's flags over the sweep's (seed 004's memory sizes). With no loads
+   * and no phases, the workload is the sweep's own flags (e.g. --rate), varied only by these.
+   */
+  readonly variants?: readonly SweepVariant[];
 }
 
 /**
@@ -25,13 +35,20 @@ export interface SweepGrid {
  */
 export function sweepCells(grid: SweepGrid): SweepCell[] {
   const workloads: { load: number | null; phases: string | null }[] =
-    grid.phases !== undefined ? [{ load: null, phases: grid.phases }] : grid.loads.map((load) => ({ load, phases: null }));
+    grid.phases !== undefined
+      ? [{ load: null, phases: grid.phases }]
+      : grid.loads.length === 0 && grid.variants !== undefined
+        ? [{ load: null, phases: null }]
+        : grid.loads.map((load) => ({ load, phases: null }));
   const cells: SweepCell[] = [];
   for (const seed of grid.seeds) {
     for (const w of workloads) {
-      for (const backend of grid.backends) {
-        const what = w.load !== null ? `load=${w.load}` : `phases=${w.phases}`;
-        cells.push({ index: cells.length, ...w, backend, seed, label: grid.seeds.length > 1 ? `${what} seed=${seed}` : what });
+      for (const variant of grid.variants ?? [undefined]) {
+        for (const backend of grid.backends) {
+          const parts = [w.load !== null ? `load=${w.load}` : w.phases !== null ? `phases=${w.phases}` : null, ...Object.entries(variant ?? {}).map(([flag, v]) => `${flag}=${v}`)];
+          const what = parts.filter((p) => p !== null).join(" ");
+          cells.push({ index: cells.length, ...w, backend, seed, ...(variant ? { options: variant } : {}), label: grid.seeds.length > 1 ? `${what} seed=${seed}` : what });
+        }
       }
     }
   }

@@ -30,6 +30,7 @@ export function planSweep(input: SweepPlanInput): SweepPlan {
   const grid: SweepGrid = {
     loads,
     ...(phases !== undefined ? { phases } : {}),
+    ...(preset?.grid.variants !== undefined && input.loads === undefined && input.args.load === undefined && phases === undefined ? { variants: preset.grid.variants } : {}),
     backends: input.backends && input.backends.length > 0 ? input.backends : (preset?.grid.backends ?? ["sim:xx", "sim:hermod", "sim:edf"]),
     seeds: input.seeds !== undefined ? parseSeeds(input.seeds) : (preset?.grid.seeds ?? [1]),
   };
@@ -44,7 +45,7 @@ export function replayCommandFor(plan: SweepPlan, cell: SweepCell): string[] {
   const command = ["replay", "--backend", cell.backend, "--seed", String(cell.seed)];
   if (cell.load !== null) command.push("--load", String(cell.load));
   if (cell.phases !== null) command.push("--phases", cell.phases);
-  const args = plan.args as unknown as Record<string, unknown>;
+  const args = { ...(plan.args as unknown as Record<string, unknown>), ...cell.options };
   for (const key of [...Object.keys(simOptions), ...Object.keys(syntheticOptions)].sort()) {
     if (key === "load" || key === "phases") continue;
     // replay refuses a cluster option the cell's backend does not apply.

@@ -12,6 +12,10 @@ export interface RunCellMessage {
   readonly args: SweepRunArgs;
   readonly db: string;
   readonly sweep: string;
+  /** Tells this sweep's runs from another of the same name (kept in each run's manifest). */
+  readonly sweepId: string;
+  /** Cells in the grid. */
+  readonly cells: number;
   /** The single `xxbench replay` command line that reproduces this cell, kept in the manifest. */
   readonly command: readonly string[];
 }

@@ -45,3 +45,10 @@ export async function costPerTenantClass(store: RunStore, runs: readonly ReportR
     invocations: Number(r.n),
   }));
 }
+
+/** Runs the store holds costs for: a run missing here was not billed (its chart has no bars). */
+export async function billedRuns(store: RunStore, shape: StoreShape, runs: readonly ReportRun[]): Promise<Set<number>> {
+  if (!shape.has("costs") || runs.length === 0) return new Set();
+  const rows = await store.query(`SELECT DISTINCT run_id::INTEGER AS run_id FROM costs WHERE run_id IN (${runIdList(runs)}) ORDER BY 1`);
+  return new Set(rows.map((r) => Number(r.run_id)));
+}

@@ -16,6 +16,10 @@ export function summaryJson(report: BuiltReport): string {
         invocations: r.storedInvocations,
         streamDigest: r.streamDigest,
         constantLoad: r.constantLoad,
+        /** Why the run cannot be trusted, in words (a network run whose driver sent too late); null when it can. */
+        degraded: r.degraded,
+        network: r.network,
+        machineSamples: r.machineSamples,
       })),
       streams: report.streams,
       warnings: report.warnings,

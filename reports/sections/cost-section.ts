@@ -2,7 +2,7 @@ import { costChart } from "../charts/cost-chart.ts";
 import { noDataChart } from "../charts/no-data-chart.ts";
 import { classLabel } from "../class-label.ts";
 import { formatUsd } from "../format-usd.ts";
-import { billingModels, costPerTenantClass, type TenantClassCost } from "../queries/cost-query.ts";
+import { billedRuns, billingModels, costPerTenantClass, type TenantClassCost } from "../queries/cost-query.ts";
 import { storeShape } from "../queries/store-shape.ts";
 import { markdownTable } from "../render/markdown-table.ts";
 import { runLookup } from "../run-lookup.ts";
@@ -16,13 +16,18 @@ export interface CostSummary {
 const title = "Cost per tenant and price class";
 
 export async function costSection(ctx: ReportContext): Promise<ReportSection<CostSummary>> {
-  const models = await billingModels(ctx.store, await storeShape(ctx.store), ctx.runs);
+  const shape = await storeShape(ctx.store);
+  const models = await billingModels(ctx.store, shape, ctx.runs);
   if (models.length === 0) {
     const why = "No cost data: these runs were not billed (the store has no costs for them)";
     return { key: "cost", charts: [{ id: "cost", title, caption: `${why}.`, spec: noDataChart(title, `${why}.`) }], summary: { models: [], perTenantClass: [] }, markdown: `## Cost\n\n${why}.\n` };
   }
   const runOf = runLookup(ctx.runs);
   const label = (cls: number): string => classLabel(cls, ctx.prices);
+  const billed = await billedRuns(ctx.store, shape, ctx.runs);
+  const unbilled = ctx.runs.filter((r) => !billed.has(r.runId)).map((r) => r.series);
+  // A run without costs has no bars: say so, or its absence reads as "free".
+  const unbilledText = unbilled.length === 0 ? "" : ` Not billed (no costs stored, so no bars): ${unbilled.join(", ")}.`;
   const costs = await costPerTenantClass(ctx.store, ctx.runs);
   const tenants = [...new Set(costs.map((c) => c.tenant))].sort((a, b) => tenantKey(a) - tenantKey(b) || a.localeCompare(b));
   const spec = costChart(
@@ -49,12 +54,12 @@ export async function costSection(ctx: ReportContext): Promise<ReportSection<Cos
       {
         id: "cost",
         title,
-        caption: `What each tenant pays, per price class, under each billing model (${models.join(", ")}): xx bills CPU at the class price plus memory by use (the seeds' fictitious prices); lambda bills GB-seconds per 1 ms at the peak memory plus a request fee; provisioned shares the fleet's machine-hours by CPU. Backends share a scale within a billing model (equal bars, equal cost); each model's row has its own scale.`,
+        caption: `What each tenant pays, per price class, under each billing model (${models.join(", ")}): xx bills CPU at the class price plus memory by use (the seeds' fictitious prices); lambda bills GB-seconds per 1 ms at the peak memory plus a request fee; provisioned shares the fleet's machine-hours by CPU. Backends share a scale within a billing model (equal bars, equal cost); each model's row has its own scale.${unbilledText}`,
         spec,
       },
     ],
     summary: { models, perTenantClass: costs },
-    markdown: `## Cost per class\n\n${table}\n`,
+    markdown: `## Cost per class\n\n${unbilledText === "" ? "" : `${unbilledText.trim()}\n\n`}${table}\n`,
   };
 }
 

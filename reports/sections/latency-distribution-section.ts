@@ -55,6 +55,9 @@ export async function latencyDistributionSection(ctx: ReportContext): Promise<Re
     digests.size === 1
       ? `every run replayed the identical invocation stream ${[...digests][0]?.slice(0, 12) ?? "?"}… (SHA-256 of the stream, from each run's manifest)`
       : `the runs replayed ${digests.size} different streams (see the stream column): compare only rows with equal prefixes`;
+  const networkNote = ctx.runs.some((r) => r.network)
+    ? " For a network run latency runs from the intended send time, so a late driver counts against it (coordinated omission corrected); the sending fidelity section gives its response time from the actual send."
+    : "";
   const tableChart = percentileTableChart(
     rows.map((s) => ({ row: rowName(s), cells: Object.fromEntries(columnCells.map(([name, cell]) => [name, cell(s)])) })),
     columns,
@@ -66,7 +69,7 @@ export async function latencyDistributionSection(ctx: ReportContext): Promise<Re
       {
         id: "percentile-table",
         title: "Percentiles per backend × price class",
-        caption: `Latency (ms) and slowdown (latency ÷ work) percentiles of completed invocations. ${subtitle}.`,
+        caption: `Latency (ms) and slowdown (latency ÷ work) percentiles of completed invocations. ${subtitle}.${networkNote}`,
         spec: tableChart,
       },
       {
@@ -84,6 +87,6 @@ export async function latencyDistributionSection(ctx: ReportContext): Promise<Re
       },
     ],
     summary: rows,
-    markdown: `## Percentiles per backend × price class\n\n${subtitle}.\n\n${markdownTable(["run", "backend · class", ...columns], rows.map((s) => [s.runId, rowName(s), ...cellsOf(s)]))}\n`,
+    markdown: `## Percentiles per backend × price class\n\n${subtitle}.${networkNote}\n\n${markdownTable(["run", "backend · class", ...columns], rows.map((s) => [s.runId, rowName(s), ...cellsOf(s)]))}\n`,
   };
 }

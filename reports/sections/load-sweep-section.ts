@@ -6,6 +6,7 @@ import { classPercentiles } from "../queries/class-percentiles-query.ts";
 import { utilizationSpread, type UtilizationSpread } from "../queries/utilization-query.ts";
 import { markdownTable } from "../render/markdown-table.ts";
 import type { ReportRun } from "../report-runs.ts";
+import { noSamplesText } from "../no-samples-text.ts";
 import { runLookup } from "../run-lookup.ts";
 import type { ReportContext, ReportSection } from "./report-section.ts";
 
@@ -14,6 +15,8 @@ export interface LoadSweepSummary {
   readonly points: readonly { runId: number; backend: string; load: number; seed: number; priceClass: number; p99Ms: number | null }[];
   readonly utilization: readonly (UtilizationSpread & { backend: string; load: number })[];
   readonly note: string | null;
+  /** Why some runs have no utilization (no machine samples); null when every run has it. */
+  readonly utilizationNote: string | null;
 }
 
 const title = "Tail latency and utilization across load (the seeds' Figure 4)";
@@ -32,7 +35,7 @@ export async function loadSweepSection(ctx: ReportContext): Promise<ReportSectio
     return {
       key: "loadSweep",
       charts: [{ id: "load-sweep", title, caption: `No data: ${note}.`, spec: noDataChart(title, `No load sweep: ${note}.`) }],
-      summary: { loads, points: [], utilization: [], note },
+      summary: { loads, points: [], utilization: [], note, utilizationNote: null },
       markdown: `## Load sweep\n\nNo data: ${note}.\n`,
     };
   }
@@ -61,17 +64,20 @@ export async function loadSweepSection(ctx: ReportContext): Promise<ReportSectio
       formatNumber(utilization.find((u) => u.runId === r.runId)?.p50 ?? null),
     ]),
   );
+  // Utilization comes from machine samples, which a network run does not have.
+  const unsampled = noSamplesText(runs);
+  const utilizationNote = unsampled === null ? "" : ` No utilization for some runs: ${unsampled}.`;
   return {
     key: "loadSweep",
     charts: [
       {
         id: "load-sweep",
         title,
-        caption: `p99 latency per price class (top) and compute utilization across machines and time (bottom; band p10–p90, line median; samples after the last arrival excluded) at loads ${loads.join(", ")}.`,
+        caption: `p99 latency per price class (top) and compute utilization across machines and time (bottom; band p10–p90, line median; samples after the last arrival excluded) at loads ${loads.join(", ")}.${utilizationNote}`,
         spec,
       },
     ],
-    summary: { loads, points, utilization, note: null },
-    markdown: `## Load sweep\n\n${table}\n`,
+    summary: { loads, points, utilization, note: null, utilizationNote: unsampled },
+    markdown: `## Load sweep\n\n${utilizationNote === "" ? "" : `${utilizationNote.trim()}\n\n`}${table}\n`,
   };
 }

@@ -10,6 +10,7 @@ import { memorySpread, runsWithMemory } from "../queries/memory-spread-query.ts"
 import { storeShape, hasColumn } from "../queries/store-shape.ts";
 import { swapPerClassOverTime, swapPerClassTotal, swapPerMachine, type ClassSwapTotal } from "../queries/swap-query.ts";
 import { markdownTable } from "../render/markdown-table.ts";
+import { noSamplesText } from "../no-samples-text.ts";
 import { runLookup } from "../run-lookup.ts";
 import type { ReportContext, ReportSection } from "./report-section.ts";
 
@@ -36,9 +37,21 @@ export async function memorySection(ctx: ReportContext): Promise<ReportSection<M
   const memoryRunIds = await runsWithMemory(ctx.store, ctx.runs);
   const memRuns = ctx.runs.filter((r) => memoryRunIds.has(r.runId));
   const without = ctx.runs.filter((r) => !memoryRunIds.has(r.runId)).map((r) => r.series);
+  // Sampled runs without memory modelled it not; runs without samples (network runs) cannot have it.
+  const sampledWithoutMemory = ctx.runs.filter((r) => r.machineSamples && !memoryRunIds.has(r.runId));
+  const unsampled = noSamplesText(ctx.runs);
+  const whyNoMemory = [
+    sampledWithoutMemory.length === 0
+      ? null
+      : `${unsampled === null ? "none of these runs modelled memory" : `${sampledWithoutMemory.map((r) => r.series).join(", ")} modelled no memory`} (their machine samples have no memory used; e.g. the simulator runs without --ram-gb)`,
+    unsampled,
+  ].filter((w): w is string => w !== null);
   const notes: string[] = [];
-  const noMemory = `No memory data: none of these runs modelled memory (their machine samples have no memory used; e.g. the simulator runs without --ram-gb)`;
+  const noMemory = `No memory data: ${whyNoMemory.join("; ")}`;
   if (memRuns.length > 0 && without.length > 0) notes.push(`runs without memory data are left out of the memory panels: ${without.join(", ")}`);
+  if (memRuns.length > 0 && unsampled !== null) notes.push(unsampled);
+  // A panel that leaves runs out says which and why, beside what it draws.
+  const leftOut = notes.length === 0 ? "" : ` Not drawn: ${whyNoMemory.join("; ")}.`;
   const charts: ReportChart[] = [];
 
   const spreadTitle = "Memory used per machine over time";
@@ -50,7 +63,7 @@ export async function memorySection(ctx: ReportContext): Promise<ReportSection<M
     charts.push({
       id: "memory-spread",
       title: spreadTitle,
-      caption: "Memory used across machines at each sample: a tight band means even placement; the dashed line is RAM per machine, above which machines swap.",
+      caption: `Memory used across machines at each sample: a tight band means even placement; the dashed line is RAM per machine, above which machines swap.${leftOut}`,
       spec: memorySpreadChart(
         spread.map((s) => {
           const run = runOf(s.runId);
@@ -80,13 +93,14 @@ export async function memorySection(ctx: ReportContext): Promise<ReportSection<M
     charts.push({
       id: "swap-per-machine",
       title: machineTitle,
-      caption: "Peak and mean swap used on each machine: bars of even height mean swapping is spread evenly, as the seeds want.",
+      caption: `Peak and mean swap used on each machine: bars of even height mean swapping is spread evenly, as the seeds want.${leftOut}`,
       spec: swapPerMachineChart(perMachine.map((m) => ({ ...m, series: series(m.runId) })), seriesOrder),
     });
   }
 
   const classTitle = "Swapped-out memory per price class";
-  const swapTotals = await swapPerClassTotal(ctx.store, ctx.runs, hasColumn(shape, "invocations", "swap_outs"));
+  // A run without machine samples has no swap to total: its zeros would read as "never swapped".
+  const swapTotals = await swapPerClassTotal(ctx.store, ctx.runs.filter((r) => r.machineSamples), hasColumn(shape, "invocations", "swap_outs"));
   if (memRuns.length === 0) {
     charts.push({ id: "swap-per-class", title: classTitle, caption: `${noMemory}.`, spec: noDataChart(classTitle, `${noMemory}.`) });
   } else if (shape.has("class_samples")) {
@@ -94,7 +108,7 @@ export async function memorySection(ctx: ReportContext): Promise<ReportSection<M
     charts.push({
       id: "swap-per-class",
       title: classTitle,
-      caption: "Memory swapped out per price class over time, summed over machines: XX should swap only the low classes.",
+      caption: `Memory swapped out per price class over time, summed over machines: XX should swap only the low classes.${leftOut}`,
       spec:
         overTime.length === 0
           ? noDataChart(classTitle, "No per-class memory samples in these runs.")
@@ -104,7 +118,7 @@ export async function memorySection(ctx: ReportContext): Promise<ReportSection<M
     charts.push({
       id: "swap-per-class",
       title: classTitle,
-      caption: "Memory swapped out per price class over the whole run (from the invocations' records).",
+      caption: `Memory swapped out per price class over the whole run (from the invocations' records).${leftOut}`,
       spec: classBarChart(
         swapTotals.filter((s) => memoryRunIds.has(s.runId)).map((s) => ({ series: series(s.runId), priceClass: label(s.priceClass), value: s.swappedOutMb })),
         classTitle,
@@ -115,7 +129,8 @@ export async function memorySection(ctx: ReportContext): Promise<ReportSection<M
     });
   }
 
-  const kills = await killsPerClass(ctx.store, ctx.runs);
+  // A network backend cannot see its target kill anything: its zero kills would read as a result.
+  const kills = await killsPerClass(ctx.store, ctx.runs.filter((r) => !r.network));
   const totalKills = kills.reduce((s, k) => s + k.killed, 0);
   const killTitle = "Invocations killed per price class";
   if (totalKills === 0) {
@@ -125,7 +140,7 @@ export async function memorySection(ctx: ReportContext): Promise<ReportSection<M
     charts.push({
       id: "kills",
       title: killTitle,
-      caption: "Kills happen only when swap runs out; XX kills the lowest classes first.",
+      caption: `Kills happen only when swap runs out; XX kills the lowest classes first.${leftOut}`,
       spec: classBarChart(kills.map((k) => ({ series: series(k.runId), priceClass: label(k.priceClass), value: k.killed })), killTitle, "invocations killed", seriesOrder, classOrder),
     });
   }

@@ -16,6 +16,8 @@ export interface PairComparison {
   readonly runB: number;
   readonly label: string;
   readonly streamDigest: string;
+  /** Why the comparison is suspect, in words (a run of the pair is degraded); null when it is not. */
+  readonly warning: string | null;
   readonly classes: readonly (PairedRatios & { p99Difference: P99DifferenceCi })[];
 }
 
@@ -71,11 +73,14 @@ export async function pairedSection(ctx: ReportContext): Promise<ReportSection<P
   const comparisons: PairComparison[] = [];
   for (const [a, b] of pairs) {
     const { ratios, tails } = await pairedLatencies(ctx.store, a.runId, b.runId);
+    const warning = pairWarning(a, b);
     comparisons.push({
       runA: a.runId,
       runB: b.runId,
+      // A degraded run's series name says DEGRADED, so every row and bar of the pair shows it.
       label: `A = ${a.series}, B = ${b.series}`,
       streamDigest: a.streamDigest,
+      warning,
       classes: ratios.map((r) => {
         // Every class with a ratio has a tail: its slowest invocation is always above the threshold.
         const tail = tails.get(r.priceClass);
@@ -89,6 +94,8 @@ export async function pairedSection(ctx: ReportContext): Promise<ReportSection<P
   const classOrder = [...ctx.classes].reverse().map(label);
   const rows = comparisons.flatMap((c) => c.classes.map((k) => ({ pair: c.label, priceClass: label(k.priceClass), k })));
   const note = all.length > pairs.length ? `${all.length - pairs.length} more comparable pairs left out; pick runs with --runs` : null;
+  const warnings = comparisons.flatMap((c) => (c.warning === null ? [] : [`${c.label}: ${c.warning}`]));
+  const warningText = warnings.map((w) => ` Warning: ${w}.`).join("");
   const table = markdownTable(
     ["pair", "class", "pairs", "B faster", "ratio p10", "ratio p50", "ratio p90", "Δp99 ms", "95 % CI"],
     rows.map(({ pair, k }) => [
@@ -109,13 +116,13 @@ export async function pairedSection(ctx: ReportContext): Promise<ReportSection<P
       {
         id: "paired-ratios",
         title: ratioTitle,
-        caption: "For each pair of runs on the identical stream, each invocation's latency under B divided by its latency under A, by price class.",
+        caption: `For each pair of runs on the identical stream, each invocation's latency under B divided by its latency under A, by price class.${warningText}`,
         spec: pairedRatioChart(rows.map(({ pair, priceClass, k }) => ({ pair, priceClass, p01: k.p01, p10: k.p10, p50: k.p50, p90: k.p90, p99: k.p99 })), pairOrder, classOrder),
       },
       {
         id: "p99-difference",
         title: diffTitle,
-        caption: "p99(B) − p99(A) per class; the interval is a paired bootstrap (1000 Poisson resamples of invocations). An interval that excludes 0 is a real difference, not noise.",
+        caption: `p99(B) − p99(A) per class; the interval is a paired bootstrap (1000 Poisson resamples of invocations). An interval that excludes 0 is a real difference, not noise.${warningText}`,
         spec: p99DifferenceChart(
           rows.map(({ pair, priceClass, k }) => {
             const d = k.p99Difference;
@@ -128,6 +135,17 @@ export async function pairedSection(ctx: ReportContext): Promise<ReportSection<P
       },
     ],
     summary: { pairs: comparisons, note },
-    markdown: `## Paired comparison (same stream)\n\n${note === null ? "" : `${note}.\n\n`}${table}\n`,
+    markdown: `## Paired comparison (same stream)\n\n${warnings.map((w) => `> **Warning:** ${w}.\n\n`).join("")}${note === null ? "" : `${note}.\n\n`}${table}\n`,
   };
+}
+
+/** A comparison with a degraded run compares partly the load generator: say which run and why. */
+export function pairWarning(a: ReportRun, b: ReportRun): string | null {
+  const flagged = [
+    ["A", a],
+    ["B", b],
+  ] as const;
+  const parts = flagged.flatMap(([name, r]) => (r.degraded === null ? [] : [`${name} (run ${r.runId}, ${r.backend}) is degraded, ${r.degraded}`]));
+  if (parts.length === 0) return null;
+  return `${parts.join("; ")}: ${parts.length === 1 ? "its" : "their"} requests left later than the trace asked, so the difference partly measures the load generator`;
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,7 +25,41 @@ const notRunHere: Readonly<Record<string, string>> = {
 describe("every command in the README works as written", () => {
   const cwd = mkdtempSync(join(tmpdir(), "xxbench-readme-"));
   symlinkSync(join(repo, "traces"), join(cwd, "traces"));
-  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+  // A README command ending in `&` is a server the next commands use: started like the user
+  // would, read until its first line says it is ready, and stopped by pid after the last command.
+  const background: ChildProcess[] = [];
+  afterAll(async () => {
+    for (const child of background) {
+      if (child.exitCode !== null) continue;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(cwd, { recursive: true, force: true });
+  });
+  async function startInBackground(words: readonly string[], step: string): Promise<void> {
+    const argv = toNodeArgv(words);
+    expect(argv, `README command "${step}" is neither run here nor listed with a reason`).not.toBeNull();
+    const child = spawn(process.execPath, argv!, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    background.push(child);
+    let output = "";
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`"${step}" printed no line within 60 s:\n${output}`)), 60_000);
+      const onData = (chunk: Buffer): void => {
+        output += chunk.toString();
+        if (output.includes("\n")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`"${step}" exited (${code}) before it was ready:\n${output}`));
+      });
+    });
+  }
 
   const steps: { command: ReadmeCommand; step: string }[] = [];
   for (const command of readmeCommands(readme)) {
@@ -36,9 +70,13 @@ describe("every command in the README works as written", () => {
     expect(steps.length).toBeGreaterThan(10);
   });
 
-  test.each(steps)("README line $command.line: $step", ({ step }) => {
+  test.each(steps)("README line $command.line: $step", async ({ step }) => {
     if (notRunHere[step] !== undefined) return;
     const words = shellWords(step);
+    if (words.at(-1) === "&") {
+      await startInBackground(words.slice(0, -1), step);
+      return;
+    }
     const argv = toNodeArgv(words);
     expect(argv, `README command "${step}" is neither run here nor listed with a reason`).not.toBeNull();
     const result = spawnSync(process.execPath, argv!, { cwd, encoding: "utf8", timeout: 600_000 });

@@ -1,5 +1,5 @@
 import type { MachineSample } from "../../backend.ts";
-import { PreemptivePriorityMachine, runsOnFreeCore } from "../decisions/preemptive-priority-machine.ts";
+import { PreemptivePriorityMachine, runsOnFreeCore } from "../../scheduling/preemptive-priority-machine.ts";
 import { CoreTimeMeter } from "./core-time-meter.ts";
 import type { SimContext } from "./sim-model.ts";
 

@@ -17,6 +17,12 @@ export interface SimContext {
   kill(slot: number, now: number): number;
   /** The job was refused at arrival (budget throttling): outcome `throttled`, nothing billed. */
   reject(slot: number, now: number): void;
+  /**
+   * The job ended at `now` (`ok`, or `timeout` when the platform cut it off) with the bill its
+   * policy computed: for policies that bill instances rather than invocations (Lambda's instance
+   * billing under sim:faas and sim:mu), where no per-row formula can give the cost.
+   */
+  endBilled(slot: number, now: number, status: "ok" | "timeout", cpuMs: number, costMicroCents: number): void;
 }
 
 /** A scheduling policy bound to the simulator's virtual clock. */
@@ -29,4 +35,6 @@ export interface SimModel {
   sample(now: number, emit: (s: MachineSample) => void, emitClass: (s: ClassSample) => void): void;
   /** Core-milliseconds spent running functions so far (conservation: equals the work done). */
   busyCoreMs(now: number): number;
+  /** Counters the policy keeps beyond the engine's (instance invocations, cold starts, …), for the run's summary. */
+  counters?(): Readonly<Record<string, number>>;
 }

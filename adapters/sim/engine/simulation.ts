@@ -44,6 +44,7 @@ export class Simulation implements SimContext {
   completions = 0;
   kills = 0;
   rejections = 0;
+  timeouts = 0;
   wakeups = 0;
   workDoneMs = 0;
 
@@ -83,6 +84,10 @@ export class Simulation implements SimContext {
     return this.model.busyCoreMs(this.now);
   }
 
+  modelCounters(): Readonly<Record<string, number>> {
+    return this.model.counters?.() ?? {};
+  }
+
   complete(slot: number, now: number): number {
     this.completions++;
     return this.end(slot, now, "ok", this.jobs.invocation[slot]!.workMs);
@@ -101,11 +106,17 @@ export class Simulation implements SimContext {
     this.end(slot, now, "throttled", 0);
   }
 
+  endBilled(slot: number, now: number, status: "ok" | "timeout", cpuMs: number, costMicroCents: number): void {
+    if (status === "ok") this.completions++;
+    else this.timeouts++;
+    this.end(slot, now, status, cpuMs, costMicroCents);
+  }
+
   /**
    * Emits the outcome, billed under the backend's own model by the same formula the SQL billing
    * uses (adapters/billing/cost-expression.ts): what it used is billed, killed or not.
    */
-  private end(slot: number, now: number, status: OutcomeStatus, cpuMs: number): number {
+  private end(slot: number, now: number, status: OutcomeStatus, cpuMs: number, billedMicroCents?: number): number {
     const jobs = this.jobs;
     const inv = jobs.invocation[slot]!;
     const firstStart = jobs.firstStart[slot]!;
@@ -127,7 +138,7 @@ export class Simulation implements SimContext {
       ranClass: jobs.cls[slot]!,
       cpuMs,
     };
-    const cost = this.cost(inv, outcome);
+    const cost = billedMicroCents ?? this.cost(inv, outcome);
     outcome.costMicroCents = cost;
     this.workDoneMs += cpuMs;
     jobs.release(slot);

@@ -1,5 +1,5 @@
 import type { MachineSample } from "../../backend.ts";
-import { edfDeadline, edfPreempts } from "../decisions/edf-deadline.ts";
+import { edfDeadline, edfPreempts } from "../../scheduling/edf-deadline.ts";
 import { CoreTimeMeter } from "../engine/core-time-meter.ts";
 import { IndexedMinHeap } from "../engine/indexed-min-heap.ts";
 import type { SimContext, SimModel } from "../engine/sim-model.ts";

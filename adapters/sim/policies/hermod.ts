@@ -1,7 +1,7 @@
 import type { ClassSample, MachineSample } from "../../backend.ts";
 import { SeededRandom } from "../../../traces/seeded-random.ts";
-import { PowerOfKPlacer } from "../decisions/power-of-k-placer.ts";
-import { processorShare } from "../decisions/processor-share.ts";
+import { PowerOfKPlacer } from "../../scheduling/power-of-k-placer.ts";
+import { processorShare } from "../../scheduling/processor-share.ts";
 import { CoreTimeMeter } from "../engine/core-time-meter.ts";
 import type { SimContext, SimModel } from "../engine/sim-model.ts";
 import { SlotHeap } from "../engine/slot-heap.ts";

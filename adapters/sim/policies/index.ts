@@ -1,8 +1,10 @@
 import type { SimContext, SimModel } from "../engine/sim-model.ts";
 import type { SimConfig } from "../sim-config.ts";
 import { createEdfModel } from "./edf.ts";
+import { createFaasModel } from "./faas.ts";
 import { createHermodModel } from "./hermod.ts";
 import { createKnativeModel } from "./knative.ts";
+import { createMuModel, muConfigProblem } from "./mu.ts";
 import { createOpenWhiskModel } from "./openwhisk.ts";
 import { createXxModel } from "./xx.ts";
 
@@ -11,6 +13,8 @@ export type SimPolicyFactory = (ctx: SimContext, config: SimConfig, prices: read
 export interface SimPolicy {
   readonly create: SimPolicyFactory;
   readonly describe: string;
+  /** Why the policy cannot run this configuration (one line, in the flags' units), or undefined. */
+  readonly refuse?: (config: SimConfig) => string | undefined;
 }
 
 /** The simulator's policies by name: `sim:<name>` on the command line. */
@@ -34,6 +38,15 @@ export const simPolicies = {
   knative: {
     create: createKnativeModel,
     describe: "Knative: central activator queue in front of busy pods, bounded per-pod queue, FIFO; classes ignored",
+  },
+  faas: {
+    create: createFaasModel,
+    describe: "conventional FaaS (AWS Lambda): each task its own instance of --memory-mb, cold starts, keep-alive, a concurrency cap",
+  },
+  mu: {
+    create: createMuModel,
+    refuse: muConfigProblem,
+    describe: "μ (seed 004): a coordinator's request pool; Lambda workers poll it and run up to vCPUs − 1 tasks each",
   },
 } satisfies Record<string, SimPolicy>;
 

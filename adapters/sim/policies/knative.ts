@@ -1,4 +1,4 @@
-import { SlotDeque } from "../decisions/slot-deque.ts";
+import { SlotDeque } from "../../scheduling/slot-deque.ts";
 import { FifoMachines } from "../engine/fifo-machines.ts";
 import type { SimContext, SimModel } from "../engine/sim-model.ts";
 import type { SimConfig } from "../sim-config.ts";

@@ -1,5 +1,5 @@
 import { SeededRandom } from "../../../traces/seeded-random.ts";
-import { HashStepBalancer } from "../decisions/hash-step-balancer.ts";
+import { HashStepBalancer } from "../../scheduling/hash-step-balancer.ts";
 import { FifoMachines } from "../engine/fifo-machines.ts";
 import type { SimContext, SimModel } from "../engine/sim-model.ts";
 import type { SimConfig } from "../sim-config.ts";

@@ -1,5 +1,6 @@
 import { classSummaries } from "../../summary/class-summary.ts";
 import { formatClassSummaries } from "../../summary/format-class-summaries.ts";
+import { sendingBlock } from "../../summary/sending-block.ts";
 import { listRuns } from "../../store/run-listing.ts";
 import type { RunStore } from "../../store/run-store.ts";
 
@@ -8,4 +9,6 @@ export async function printBatchSummary(store: RunStore, runIds: readonly number
   const runs = await listRuns(store, { runIds, includeIncomplete: true });
   const prices = new Map(runs.map((r) => [r.runId, r.prices]));
   process.stdout.write(`${formatClassSummaries(await classSummaries(store, runIds), prices)}\n`);
+  const sending = await sendingBlock(store, runIds);
+  if (sending.length > 0) process.stdout.write(`\n${sending.join("\n")}\n`);
 }

@@ -10,6 +10,9 @@ import { syntheticOptions, type SyntheticArgs } from "../options/synthetic-optio
 import { realTraceOptions, traceFromArgs, traceSpecHelp } from "../options/trace-from-args.ts";
 import { UsageError } from "../usage-error.ts";
 import { printBatchSummary } from "./print-batch-summary.ts";
+import { networkBackendIds, networkFlags, networkSettingsFromArgs, type NetworkArgs } from "../options/network-flags.ts";
+import { formatSendPlan, planSends, type SendPlan } from "../../replay/send-plan.ts";
+import { stderrNetworkProgress } from "../../replay/network-progress.ts";
 
 export const defaultBackends = ["sim:xx", "sim:hermod", "sim:edf"];
 
@@ -23,12 +26,13 @@ export function replayOptions<T>(y: Argv<T>) {
       ...dbOption,
       ...seedOption,
       ...simOptionsGivenOnly,
+      ...networkFlags,
       ...syntheticOptions,
       ...realTraceOptions,
     });
 }
 
-type ReplayArgs = Partial<SimArgs> & SyntheticArgs & Record<string, unknown> & { trace: string; backend: string[]; label?: string; quiet: boolean; db: string; seed: number };
+type ReplayArgs = Partial<SimArgs> & SyntheticArgs & NetworkArgs & Record<string, unknown> & { trace: string; backend: string[]; label?: string; quiet: boolean; db: string; seed: number };
 
 export async function runReplay(args: ReplayArgs): Promise<void> {
   if (!Number.isInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed must be a non-negative integer (got ${args.seed})`);
@@ -36,10 +40,38 @@ export async function runReplay(args: ReplayArgs): Promise<void> {
   const given = givenSimOptions(args);
   refuseInapplicableOptions(args.backend, given);
   const sim = simConfigFromArgs(withSimDefaults(args), args.seed, given.map((g) => g.flag));
+  const network = networkSettingsFromArgs(args, args.backend);
   const trace = await traceFromArgs(args.trace, args, args.seed, sim.machines * sim.cores);
-  const backends = args.backend.map((id) => createBackend(id, { sim, prices: trace.prices }));
-  const store = await RunStore.open(args.db);
+  const networkIds = networkBackendIds(args.backend);
+  let plan: SendPlan | undefined;
+  const finishers: (() => void)[] = [];
+  const backends = args.backend.map((id) => {
+    const progress = args.quiet || !networkIds.includes(id) ? undefined : stderrNetworkProgress(id, () => plan);
+    if (progress) finishers.push(progress.finish);
+    return createBackend(id, {
+      sim,
+      prices: trace.prices,
+      network: {
+        options: network.options,
+        ...(network.functionMapPath !== undefined ? { functionMapPath: network.functionMapPath } : {}),
+        ...(progress ? { onProgress: progress.listener } : {}),
+      },
+    });
+  });
   const interrupt = abortOnInterrupt();
+  try {
+    // An unreachable target is one line before any run is stored.
+    for (const backend of backends) await backend.preflight?.(interrupt.signal);
+  } catch (error) {
+    interrupt.dispose();
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  // Known before anything is sent or stored: what a wall-clock replay will do, and for how long.
+  if (networkIds.length > 0) {
+    plan = await planSends(trace);
+    if (!args.quiet) process.stderr.write(`xxbench: ${formatSendPlan(plan, networkIds)}\n`);
+  }
+  const store = await RunStore.open(args.db);
   try {
     const runs = await replay({
       store,
@@ -48,9 +80,11 @@ export async function runReplay(args: ReplayArgs): Promise<void> {
       seed: args.seed,
       signal: interrupt.signal,
       command: process.argv.slice(2),
+      maxLatenessMs: network.maxLatenessMs,
       ...(args.label !== undefined ? { label: args.label } : {}),
       ...(args.quiet ? {} : { onProgress: stderrProgress() }),
-    });
+    }).finally(() => finishers.forEach((finish) => finish()));
+    for (const run of runs) if (run.degraded !== undefined) process.stderr.write(`xxbench: run ${run.runId} ${run.backend} is DEGRADED: ${run.degraded}\n`);
     if (!args.quiet) await printBatchSummary(store, runs.map((r) => r.runId));
     process.stdout.write(`stored runs ${runs.map((r) => r.runId).join(", ")} in ${args.db}\n`);
   } finally {

@@ -1,6 +1,8 @@
 import type { Argv } from "yargs";
 import { classSummaries } from "../../summary/class-summary.ts";
 import { formatClassSummaries } from "../../summary/format-class-summaries.ts";
+import { sendingBlock } from "../../summary/sending-block.ts";
+import { sendingSummaries } from "../../summary/sending-summary.ts";
 import { listRuns } from "../../store/run-listing.ts";
 import { RunStore } from "../../store/run-store.ts";
 import { dbOption } from "../options/common-options.ts";
@@ -44,10 +46,13 @@ export const summaryCommand = {
       if (selected.length === 0) throw new UsageError(`no complete runs in ${args.db}; run \`xxbench replay\` first`);
       const rows = await classSummaries(store, selected.map((r) => r.runId));
       if (args.json) {
-        process.stdout.write(`${JSON.stringify({ runs: selected, classes: rows }, null, 2)}\n`);
+        const sending = await sendingSummaries(store, selected.map((r) => r.runId));
+        process.stdout.write(`${JSON.stringify({ runs: selected, classes: rows, sending }, null, 2)}\n`);
         return;
       }
       process.stdout.write(`${formatClassSummaries(rows, new Map(selected.map((r) => [r.runId, r.prices])))}\n`);
+      const sending = await sendingBlock(store, selected.map((r) => r.runId));
+      if (sending.length > 0) process.stdout.write(`\n${sending.join("\n")}\n`);
     } finally {
       store.close();
     }

@@ -16,6 +16,11 @@ export const simOptions = {
   "idle-list": { type: "boolean", default: simDefaults.idleList, describe: "XX places on idle-list machines first (needs --ram-gb)", group: "Memory:" },
   "idle-free-share": { type: "number", default: simDefaults.idleFreeShare, describe: "Free share of RAM above which a machine lists itself idle (needs --idle-list)", group: "Memory:" },
   budget: { type: "string", array: true, describe: "XX monthly budget: TENANT=USD (repeatable); over its pro-rata line a tenant is demoted, then throttled", group: "Tenants:" },
+  "memory-mb": { type: "number", default: simDefaults.memoryMb, describe: "Lambda memory size in MB: vCPUs and price per ms (sim:faas, sim:mu)", group: "Lambda (sim:faas, sim:mu):" },
+  "concurrency-cap": { type: "number", default: simDefaults.concurrencyCap, describe: "Most instances in flight at once (faas: invocations, mu: workers)", group: "Lambda (sim:faas, sim:mu):" },
+  "timeout-s": { type: "number", default: simDefaults.timeoutMs / 1000, describe: "Function timeout in s (mu stops taking work at 80 % of it)", group: "Lambda (sim:faas, sim:mu):" },
+  "cold-start-ms": { type: "number", default: simDefaults.coldStartMs, describe: "Delay before a new instance's handler starts, ms", group: "Lambda (sim:faas, sim:mu):" },
+  "keep-alive-s": { type: "number", default: simDefaults.keepAliveMs / 1000, describe: "How long an idle instance stays warm, s", group: "Lambda (sim:faas, sim:mu):" },
 } as const;
 
 export interface SimArgs {
@@ -32,6 +37,11 @@ export interface SimArgs {
   readonly "idle-list": boolean;
   readonly "idle-free-share": number;
   readonly budget?: readonly string[];
+  readonly "memory-mb": number;
+  readonly "concurrency-cap": number;
+  readonly "timeout-s": number;
+  readonly "cold-start-ms": number;
+  readonly "keep-alive-s": number;
 }
 
 /** The SimConfig key each cluster flag sets: what the per-backend applicability table is checked against. */
@@ -49,6 +59,11 @@ export const simFlagConfigKeys = {
   "idle-list": "idleList",
   "idle-free-share": "idleFreeShare",
   budget: "budgetsUsd",
+  "memory-mb": "memoryMb",
+  "concurrency-cap": "concurrencyCap",
+  "timeout-s": "timeoutMs",
+  "cold-start-ms": "coldStartMs",
+  "keep-alive-s": "keepAliveMs",
 } as const satisfies Record<keyof typeof simOptions, keyof SimConfig>;
 
 export type SimFlag = keyof typeof simOptions;
@@ -111,6 +126,11 @@ export function simConfigFromArgs(args: SimArgs, seed: number, given: readonly S
     idleFreeShare: args["idle-free-share"],
     idleStepShare: simDefaults.idleStepShare,
     budgetsUsd: parseBudgets(args.budget ?? []),
+    memoryMb: args["memory-mb"],
+    concurrencyCap: args["concurrency-cap"],
+    timeoutMs: args["timeout-s"] * 1000,
+    coldStartMs: args["cold-start-ms"],
+    keepAliveMs: args["keep-alive-s"] * 1000,
     seed,
   };
   throwIfErrors(validateSimConfig(config));
@@ -141,6 +161,14 @@ export function simFlagErrors(args: SimArgs, given: readonly SimFlag[]): string[
   atLeastZero("swap-mb-per-s", " MB/s");
   const ram = args["ram-gb"];
   if (ram !== undefined && !(ram > 0 && Number.isFinite(ram))) errors.push(`--ram-gb must be > 0 GB (got ${ram})`);
+  const memory = args["memory-mb"];
+  if (!(Number.isInteger(memory) && memory >= 128 && memory <= 10240)) errors.push(`--memory-mb must be a whole number of MB in 128–10240, as Lambda allows (got ${memory})`);
+  const cap = args["concurrency-cap"];
+  if (!(Number.isInteger(cap) && cap > 0)) errors.push(`--concurrency-cap must be a positive integer (got ${cap})`);
+  const timeout = args["timeout-s"];
+  if (!(timeout > 0 && timeout <= 900)) errors.push(`--timeout-s must be in (0, 900] s, Lambda's range (got ${timeout})`);
+  if (!(args["cold-start-ms"] >= 0 && Number.isFinite(args["cold-start-ms"]))) errors.push(`--cold-start-ms must be >= 0 ms (got ${args["cold-start-ms"]})`);
+  if (!(args["keep-alive-s"] >= 0 && Number.isFinite(args["keep-alive-s"]))) errors.push(`--keep-alive-s must be >= 0 s (got ${args["keep-alive-s"]})`);
   const share = args["idle-free-share"];
   if (!(share >= 0 && share < 1)) errors.push(`--idle-free-share must be in [0, 1) (got ${share})`);
   return errors;

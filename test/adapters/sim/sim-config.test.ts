@@ -42,6 +42,11 @@ describe("options that cannot have an effect are refused", () => {
       "swap-mb-per-s": 0,
       "idle-list": true,
       "idle-free-share": simDefaults.idleFreeShare,
+      "memory-mb": simDefaults.memoryMb,
+      "concurrency-cap": simDefaults.concurrencyCap,
+      "timeout-s": simDefaults.timeoutMs / 1000,
+      "cold-start-ms": simDefaults.coldStartMs,
+      "keep-alive-s": simDefaults.keepAliveMs / 1000,
     };
     expect(() => simConfigFromArgs(args, 1)).toThrow(new UsageError("--idle-list needs --ram-gb: with unbounded RAM every machine stays on an idle list forever"));
     expect(simConfigFromArgs({ ...args, "ram-gb": 32 }, 1).idleList).toBe(true);

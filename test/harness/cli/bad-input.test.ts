@@ -28,6 +28,11 @@ describe("bad flags get one line in the user's own units and exit 2", () => {
     [["replay", "--machines", "2", "-k", "20"], "-k 20 is more than --machines 2"],
     [["replay", "--machines", "1e9"], "--machines 1000000000 × --cores 8 (--shards 4) needs about"],
     [["replay", "--ram-gb", "-1"], "--ram-gb must be > 0 GB (got -1)"],
+    [["replay", "--backend", "sim:mu", "--memory-mb", "1024"], "sim:mu needs at least 2 vCPUs (--memory-mb 1770 or more): at 1024 MB a worker has 1, all kept for monitoring"],
+    [["replay", "--backend", "sim:faas", "--memory-mb", "64"], "--memory-mb must be a whole number of MB in 128–10240, as Lambda allows (got 64)"],
+    [["replay", "--backend", "sim:faas", "--timeout-s", "901"], "--timeout-s must be in (0, 900] s, Lambda's range (got 901)"],
+    [["replay", "--backend", "sim:mu", "--concurrency-cap", "0"], "--concurrency-cap must be a positive integer (got 0)"],
+    [["replay", "--backend", "sim:xx", "--memory-mb", "4096"], "--memory-mb has no effect on sim:xx (only sim:faas, sim:mu use it)"],
     [["replay", "--swap-gb", "-2"], "--swap-gb must be >= 0 GB (got -2)"],
     [["replay", "--functions", "1e9"], "--functions must be at most 1,000,000"],
     [["replay", "--tenants", "2e6"], "--tenants must be at most 1,000,000"],
@@ -140,6 +145,11 @@ describe("a backend's stored config holds only the options it applies", () => {
     idleFreeShare: 0.9,
     idleStepShare: 0.5,
     budgetsUsd: { "tenant-0": 0 },
+    memoryMb: 4096,
+    concurrencyCap: 3,
+    timeoutMs: 500,
+    coldStartMs: 40,
+    keepAliveMs: 0,
   };
   it.each(Object.keys(simPolicies) as SimPolicyName[])("sim:%s ignores every key the table says it does not apply", async (policy) => {
     const applied = simConfigKeysApplied[policy] as readonly string[];
