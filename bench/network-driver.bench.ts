@@ -12,7 +12,9 @@
  * The server's own closed-loop rate is printed alongside: a driver step above it measures the
  * server's backlog (in-flight growth, drops), not the pacing. On a shared 2-core machine the load
  * average is printed with each step, and how long the driver's thread sat runnable waiting for a
- * CPU (schedstat run delay): lateness the scheduler caused, which no pacing can remove.
+ * CPU (schedstat run delay): lateness the scheduler caused, which no pacing can remove. CPU µs per
+ * send includes the spinning before each send at low rates; once the driver is behind (no spin)
+ * it is the cost of a request, and 10⁶ / it the rate one free core could pace.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -151,6 +153,7 @@ try {
       sink.ok() === f.sent ? "all" : String(sink.ok()),
       summary.counters.inFlightPeak!,
       `${Math.round(((used.user + used.system) / 1e6 / wallS) * 100)} %`,
+      ((used.user + used.system) / Math.max(1, f.sent + f.dropped)).toFixed(1),
       `${Math.round(waited)} ms of ${Math.round(wallS * 1000)}`,
       loadavg()[0]!.toFixed(2),
     ]);
@@ -171,7 +174,7 @@ try {
     rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(
-    `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "waited for a CPU", "load 1m"], rows)}\n`,
+    `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "CPU µs/send", "waited for a CPU", "load 1m"], rows)}\n`,
   );
   process.stdout.write(
     `highest paced rate with p99 lateness < 1 ms (none dropped): ${best > 0 ? `${best} req/s` : `none of ${rates.join(", ")}`}; ` +
