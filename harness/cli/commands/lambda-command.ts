@@ -72,10 +72,24 @@ const deployCommand = {
       );
     } catch (error) {
       if (error instanceof LambdaDeployError) throw new UsageError(error.message);
+      const aws = awsErrorLine(error);
+      if (aws !== undefined) throw new UsageError(`lambda deploy in ${region}: ${aws}`);
       throw error;
     }
   },
 };
+
+/**
+ * What AWS refused, in one line: missing credentials, or a service error (it carries the HTTP
+ * metadata the SDK attaches). Anything else is ours and keeps its stack.
+ */
+function awsErrorLine(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const first = error.message.split("\n")[0] ?? "";
+  if (error.name === "CredentialsProviderError") return `no AWS credentials in the standard chain (environment, shared config, SSO, instance role): ${first}`;
+  if (Object.hasOwn(error, "$metadata")) return `${error.name}: ${first}`;
+  return undefined;
+}
 
 interface ProbeArgs {
   region?: string;

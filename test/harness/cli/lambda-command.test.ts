@@ -117,3 +117,22 @@ it("the README documents the lambda: backend and its commands", () => {
   const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
   expect(readme).toContain("## The lambda: backend");
 });
+
+describe("lambda deploy without AWS credentials", () => {
+  it("is one line naming the standard chain and exit 2, not a stack trace (credentials stubbed away; the instance metadata lookup disabled so nothing leaves the machine)", async () => {
+    const dir = tempDir();
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "");
+    vi.stubEnv("AWS_PROFILE", "");
+    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(dir, "no-credentials"));
+    vi.stubEnv("AWS_CONFIG_FILE", join(dir, "no-config"));
+    vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
+    vi.stubEnv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "");
+    vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "");
+    vi.stubEnv("AWS_WEB_IDENTITY_TOKEN_FILE", "");
+    const r = await runMain(["lambda", "deploy", "--region", "eu-west-3", "--role", "arn:aws:iam::123456789012:role/xxbench"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^xxbench: lambda deploy in eu-west-3: no AWS credentials in the standard chain/);
+  });
+});
