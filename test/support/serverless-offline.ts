@@ -64,11 +64,14 @@ export interface RunningServerlessOffline {
   stop(): Promise<void>;
 }
 
+/** A function's handler (`file.export`), with its timeout (default 30 s) and memory (default serverless-offline's 1024 MB). */
+export type OfflineFunction = string | { readonly handler: string; readonly timeoutS?: number; readonly memoryMb?: number };
+
 /**
  * Starts `osls offline start` in `serviceDir` (which must hold the handlers) with a serverless.yml
  * for `functions` (name → handler), and resolves once its Lambda port accepts connections.
  */
-export async function startServerlessOffline(serviceDir: string, functions: Readonly<Record<string, string>>, timeoutMs = 120_000): Promise<RunningServerlessOffline> {
+export async function startServerlessOffline(serviceDir: string, functions: Readonly<Record<string, OfflineFunction>>, timeoutMs = 120_000): Promise<RunningServerlessOffline> {
   const bin = await ensureOsls();
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   const service = "xxbench-e2e";
@@ -82,7 +85,10 @@ export async function startServerlessOffline(serviceDir: string, functions: Read
       `custom:`,
       `  serverless-offline: { host: 127.0.0.1, httpPort: ${httpPort}, lambdaPort: ${lambdaPort}, noPrependStageInUrl: true }`,
       `functions:`,
-      ...Object.entries(functions).map(([name, handler]) => `  ${name}: { handler: ${handler}, timeout: 30 }`),
+      ...Object.entries(functions).map(([name, f]) => {
+        const { handler, timeoutS = 30, memoryMb } = typeof f === "string" ? { handler: f } : f;
+        return `  ${name}: { handler: ${handler}, timeout: ${timeoutS}${memoryMb !== undefined ? `, memorySize: ${memoryMb}` : ""} }`;
+      }),
       "",
     ].join("\n"),
   );

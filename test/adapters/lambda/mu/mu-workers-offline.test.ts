@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { buildHandlerBundle } from "../../../../adapters/lambda/handler-bundle.ts";
+import { MuCoordinatorService } from "../../../../adapters/lambda/mu/mu-coordinator-service.ts";
+import { driveMuWorkers } from "../../../../adapters/lambda/mu/mu-worker-driver.ts";
+import type { MuWorkerEvent } from "../../../../adapters/lambda/mu/mu-worker-handler.ts";
+import { MuWorkerInvoker } from "../../../../adapters/lambda/mu/mu-worker-invoker.ts";
+import { runThumbnail } from "../../../../adapters/lambda/mu/thumbnail-task.ts";
+import { lambdaSize } from "../../../../adapters/scheduling/mu/lambda-size-table.ts";
+import { startServerlessOffline, type RunningServerlessOffline } from "../../../support/serverless-offline.ts";
+
+const memoryMb = 4096; // 3 vCPUs: 2 task threads per worker
+const timeoutS = 2;
+const sourcePx = 1536;
+
+/**
+ * μ end to end on a real loopback Lambda API: serverless-offline runs the bundled worker wrapper
+ * (the zip's index.mjs) as Lambda functions of 4096 MB and a 1 s timeout; the coordinator is the
+ * HTTP service on loopback; workers are spawned through the official SDK by the driver.
+ */
+describe("μ on Lambda: worker wrappers under serverless-offline polling the loopback coordinator", () => {
+  let offline: RunningServerlessOffline;
+  let serviceDir: string;
+  let invoker: MuWorkerInvoker;
+  let crashInvoker: MuWorkerInvoker;
+  let service: MuCoordinatorService | undefined;
+
+  beforeAll(async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDOFFLINE");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "offline-secret");
+    serviceDir = mkdtempSync(join(tmpdir(), "xxbench-test-mu-osls-"));
+    const bundle = await buildHandlerBundle(fileURLToPath(new URL("../../../../adapters/lambda/mu/mu-worker-handler.ts", import.meta.url)));
+    writeFileSync(join(serviceDir, "worker.mjs"), bundle.code);
+    const fn = { handler: "worker.handler", timeoutS, memoryMb };
+    offline = await startServerlessOffline(serviceDir, { muWorker: fn, muWorkerCrash: fn });
+    const common = { region: "us-east-1", endpoint: offline.lambdaUrl, maxInFlight: 4, requestTimeoutMs: timeoutS * 1000 + 5000 };
+    invoker = new MuWorkerInvoker({ ...common, functionName: offline.functionName("muWorker") });
+    crashInvoker = new MuWorkerInvoker({ ...common, functionName: offline.functionName("muWorkerCrash") });
+  }, 300_000);
+  afterEach(async () => {
+    await service?.close();
+    service = undefined;
+  });
+  afterAll(async () => {
+    invoker?.close();
+    crashInvoker?.close();
+    await offline?.stop();
+    if (serviceDir) rmSync(serviceDir, { recursive: true, force: true });
+    vi.unstubAllEnvs();
+  });
+
+  const tasks = (n: number) => Array.from({ length: n }, (_, task) => ({ task, seed: 4, sourcePx, thumbPx: 100 }));
+
+  it("40 thumbnail tasks, cap 2: each completes exactly once with the right checksum, no worker holds more than vCPUs − 1, none starts past 80 % of the timeout", async () => {
+    service = await MuCoordinatorService.start({ timeoutMs: timeoutS * 1000, leaseMs: 500, maxAttempts: 3 });
+    service.submit(tasks(40));
+    const result = await driveMuWorkers({ service, invoke: (e) => invoker.invoke(e), memoryMb, concurrencyCap: 2, pollMs: 20, maxWorkerInvocations: 60, deadlineMs: 30_000, signal: new AbortController().signal });
+    expect(result.stoppedEarly).toBeUndefined();
+    const slots = lambdaSize(memoryMb).vcpus - 1;
+    for (const [id, record] of service.tasks) {
+      expect(record.status, `task ${id}`).toBe("ok");
+      const accepted = record.runs.filter((r) => r.accepted);
+      expect(accepted, `task ${id}`).toHaveLength(1);
+      expect(accepted[0]!.checksum).toBe(runThumbnail(record.spec).checksum);
+      for (const run of record.runs) expect(run.startShare).toBeLessThanOrEqual(0.8);
+    }
+    expect(service.status()).toMatchObject({ submitted: 40, completed: 40, abandoned: 0, pooled: 0, leased: 0 });
+    for (const [, w] of service.workers) {
+      expect(w.peakOutstanding).toBeLessThanOrEqual(slots);
+      expect(w.peakReportedRunning).toBeLessThanOrEqual(slots);
+    }
+    // Every worker returned its own account, and the accounts agree with the coordinator's.
+    const summaries = result.workers.map((w) => w.invocation.summary);
+    expect(summaries.every((s) => s !== undefined), JSON.stringify(result.workers.map((w) => w.invocation.error))).toBe(true);
+    expect(summaries.reduce((a, s) => a + s!.tasksCompleted, 0)).toBe(40 + service.status().duplicateCompletions);
+    for (const s of summaries) expect(s!.latestStartShare).toBeLessThanOrEqual(0.8);
+    // The window was reached: the work outlasts 80 % of one worker's timeout, so the first workers
+    // stopped taking tasks and later ones were spawned for the rest.
+    expect(summaries.some((s) => s!.ended === "window-closed" || s!.ended === "deadline" || s!.elapsedMs > 0.8 * timeoutS * 1000)).toBe(true);
+    expect(result.workers.length).toBeGreaterThan(2);
+    // Intra-function parallelism happened: some worker ran two tasks at once.
+    expect(Math.max(...[...service.workers.values()].map((w) => w.peakOutstanding))).toBe(slots);
+    console.log(JSON.stringify({ workers: result.workers.length, ends: summaries.map((s) => s!.ended), peak: summaries.map((s) => s!.peakRunning), latest: summaries.map((s) => s!.latestStartShare.toFixed(2)) }));
+  });
+
+  it("a worker that crashes mid-task: its task is handed out again after the lease and completes exactly once", async () => {
+    service = await MuCoordinatorService.start({ timeoutMs: timeoutS * 1000, leaseMs: 300, maxAttempts: 3 });
+    service.submit(tasks(20));
+    const invoke = (e: MuWorkerEvent) => (e.worker === 0 ? crashInvoker.invoke({ ...e, crashAfterStarting: 1 }) : invoker.invoke(e));
+    const result = await driveMuWorkers({ service, invoke, memoryMb, concurrencyCap: 3, pollMs: 20, maxWorkerInvocations: 60, deadlineMs: 30_000, signal: new AbortController().signal });
+    expect(result.stoppedEarly).toBeUndefined();
+    const crashed = result.workers.find((w) => w.worker === 0)!;
+    expect(crashed.invocation.summary).toBeUndefined();
+    expect(crashed.invocation.error).toBeDefined();
+    const lost = [...service.tasks.values()].filter((t) => t.attempts > 1);
+    expect(lost.length).toBeGreaterThanOrEqual(1);
+    expect(service.status()).toMatchObject({ submitted: 20, completed: 20, abandoned: 0 });
+    expect(service.status().reassignments).toBe(lost.length);
+    for (const [id, record] of service.tasks) {
+      expect(record.runs.filter((r) => r.accepted), `task ${id}`).toHaveLength(1);
+      expect(record.runs.every((r) => r.worker !== 0)).toBe(true);
+    }
+    console.log(JSON.stringify({ error: crashed.invocation.error, lost: lost.map((t) => t.spec.task), workers: result.workers.length }));
+  });
+});
