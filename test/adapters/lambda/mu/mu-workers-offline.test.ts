@@ -10,6 +10,8 @@ import type { MuWorkerEvent } from "../../../../adapters/lambda/mu/mu-worker-han
 import { MuWorkerInvoker } from "../../../../adapters/lambda/mu/mu-worker-invoker.ts";
 import { runThumbnail } from "../../../../adapters/lambda/mu/thumbnail-task.ts";
 import { lambdaSize } from "../../../../adapters/scheduling/mu/lambda-size-table.ts";
+import { RunStore } from "../../../../harness/store/run-store.ts";
+import { runCliInProcess } from "../../../support/run-cli-in-process.ts";
 import { startServerlessOffline, type RunningServerlessOffline } from "../../../support/serverless-offline.ts";
 
 const memoryMb = 4096; // 3 vCPUs: 2 task threads per worker
@@ -83,7 +85,6 @@ describe("μ on Lambda: worker wrappers under serverless-offline polling the loo
     expect(result.workers.length).toBeGreaterThan(2);
     // Intra-function parallelism happened: some worker ran two tasks at once.
     expect(Math.max(...[...service.workers.values()].map((w) => w.peakOutstanding))).toBe(slots);
-    console.log(JSON.stringify({ workers: result.workers.length, ends: summaries.map((s) => s!.ended), peak: summaries.map((s) => s!.peakRunning), latest: summaries.map((s) => s!.latestStartShare.toFixed(2)) }));
   });
 
   it("a worker that crashes mid-task: its task is handed out again after the lease and completes exactly once", async () => {
@@ -103,6 +104,44 @@ describe("μ on Lambda: worker wrappers under serverless-offline polling the loo
       expect(record.runs.filter((r) => r.accepted), `task ${id}`).toHaveLength(1);
       expect(record.runs.every((r) => r.worker !== 0)).toBe(true);
     }
-    console.log(JSON.stringify({ error: crashed.invocation.error, lost: lost.map((t) => t.spec.task), workers: result.workers.length }));
+  });
+
+  it("xxbench lambda mu: 24 tasks stored as one run, a row per task, the rows' costs adding up to the workers' bills", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxbench-test-mu-cli-"));
+    vi.stubEnv("AWS_ENDPOINT_URL_LAMBDA", offline.lambdaUrl);
+    try {
+      const db = join(dir, "runs.duckdb");
+      const args = ["lambda", "mu", "--tasks", "24", "--memory-mb", String(memoryMb), "--timeout-s", String(timeoutS), "--concurrency-cap", "2", "--lease-ms", "500", "--source-px", "1024", "--function-name", offline.functionName("muWorker"), "--db", db];
+      const r = await runCliInProcess(args);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^stored run 1 \(sweep lambda-mu\) in .*: \{"ok":24,"killed":0,"throttled":0,"failed":0,"timeout":0,"dropped":0\}; \d+ worker invocations, [\d.]+ tasks\/s, 0 reassigned, peak 2 tasks on a worker\n$/);
+      const store = await RunStore.open(db);
+      try {
+        const [run] = await store.query(`SELECT backend, status, manifest::VARCHAR AS manifest FROM runs`);
+        expect(run).toMatchObject({ backend: "lambda-mu:us-east-1", status: "complete" });
+        const counters = (JSON.parse(String(run!["manifest"])) as { summary: { counters: Record<string, number> } }).summary.counters;
+        const rows = await store.query(`SELECT invocation_id::INTEGER AS id, status::VARCHAR AS status, machine, retries, cost_micro_cents AS cost, cpu_ms FROM outcomes ORDER BY invocation_id`);
+        expect(rows).toHaveLength(24);
+        expect(rows.map((row) => row["id"])).toEqual(Array.from({ length: 24 }, (_, i) => i));
+        for (const row of rows) {
+          expect(row).toMatchObject({ status: "ok", retries: 0 });
+          expect(Number(row["machine"])).toBeGreaterThanOrEqual(0);
+          expect(Number(row["cost"])).toBeGreaterThan(0);
+          expect(Number(row["cpu_ms"])).toBeGreaterThan(0);
+        }
+        const total = rows.reduce((a, row) => a + Number(row["cost"]), 0);
+        expect(total + counters["unattributedMicroCents"]!).toBeCloseTo(counters["billedMicroCents"]!, 6);
+        expect(counters["peakTasksOnAWorker"]).toBe(2);
+        expect(counters["latestTaskStartShare"]).toBeLessThanOrEqual(0.8);
+      } finally {
+        store.close();
+      }
+    } finally {
+      vi.unstubAllEnvs();
+      vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDOFFLINE");
+      vi.stubEnv("AWS_SECRET_ACCESS_KEY", "offline-secret");
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
