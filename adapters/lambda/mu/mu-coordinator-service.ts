@@ -45,11 +45,11 @@ export interface WorkerRecord {
   readonly vcpus: number;
   /** Its handler's start on the coordinator's clock (registration time less the time it had already run). */
   readonly startMs: number;
-  /** Tasks assigned to it and neither completed nor taken back: what it may be running. */
+  /** Tasks leased to it and neither completed nor taken back: running, or declined and waiting out their leases. */
   readonly outstanding: Set<number>;
-  /** The most tasks it ever held at once: Algorithm 1 keeps this ≤ vCPUs − 1. */
+  /** The most tasks ever leased to it at once. */
   peakOutstanding: number;
-  /** The most tasks it ever said it was running. */
+  /** The most tasks it ever said it was running (Algorithm 1's currTasks): ≤ vCPUs − 1. */
   peakReportedRunning: number;
   assigned: number;
   completed: number;

@@ -133,7 +133,7 @@ export class MuLambdaBackend implements Backend {
           throttles: driven.throttles,
           reassignments: status.reassignments,
           duplicateCompletions: status.duplicateCompletions,
-          peakTasksOnAWorker: Math.max(0, ...workerRecords.map((w) => w.peakOutstanding)),
+          peakTasksOnAWorker: Math.max(0, ...workerRecords.map((w) => w.peakReportedRunning)),
           latestTaskStartShare: latestStartShare,
           billedMs: bills.workers.reduce((a, b) => a + b.billedMs, 0),
           billedMicroCents: bills.workers.reduce((a, b) => a + b.microCents, 0),

@@ -8,15 +8,37 @@ import { runThumbnail, type ThumbnailSpec } from "./thumbnail-task.ts";
  */
 export const taskThreadMarker = "xxbenchMuTaskThread";
 
-type ToThread = { readonly spec: ThumbnailSpec };
-type FromThread = { readonly kind: "started" } | { readonly kind: "done"; readonly checksum: string; readonly runMs: number } | { readonly kind: "error"; readonly message: string };
+/** `notAfterMs`: the latest start allowed, on the clock every thread shares (`wallNow`). */
+type ToThread = { readonly spec: ThumbnailSpec; readonly notAfterMs: number };
+type FromThread =
+  | { readonly kind: "started"; readonly atMs: number }
+  | { readonly kind: "refused"; readonly atMs: number }
+  | { readonly kind: "done"; readonly checksum: string; readonly runMs: number }
+  | { readonly kind: "error"; readonly message: string };
 
-/** The thread's side: run each task it is sent, saying when it starts and what it computed. */
+/** Milliseconds on a clock all threads of the process share (performance.now() is per thread). */
+export function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** A task whose thread got to it after its latest start: not run, left to its lease. */
+export class TaskStartTooLateError extends Error {}
+
+/**
+ * The thread's side: run each task it is sent, saying when it started and what it computed. The
+ * thread itself checks the latest start, so a task queued behind a busy event loop or a thread
+ * still starting up never begins its work past it.
+ */
 export function serveTaskThread(): void {
   const port = parentPort;
   if (port === null) throw new Error("serveTaskThread runs only in a worker thread");
   port.on("message", (message: ToThread) => {
-    port.postMessage({ kind: "started" } satisfies FromThread);
+    const at = wallNow();
+    if (at > message.notAfterMs) {
+      port.postMessage({ kind: "refused", atMs: at } satisfies FromThread);
+      return;
+    }
+    port.postMessage({ kind: "started", atMs: at } satisfies FromThread);
     const started = performance.now();
     try {
       const { checksum } = runThumbnail(message.spec);
@@ -52,8 +74,18 @@ export class TaskThreads {
     return this.busy;
   }
 
-  /** Runs one task on a thread; `onStarted` is called once the thread has begun it. */
-  run(spec: ThumbnailSpec, onStarted: () => void): Promise<TaskThreadResult> {
+  /** Busy time of the task threads alive now, ms since each started (their event-loop utilization). */
+  activeMs(): number {
+    let active = 0;
+    for (const thread of this.all) active += thread.performance.eventLoopUtilization().active;
+    return active;
+  }
+
+  /**
+   * Runs one task on a thread; `onStarted` is told when (on `wallNow`'s clock) the thread began
+   * it. A thread that gets to it after `notAfterMs` does not run it: TaskStartTooLateError.
+   */
+  run(spec: ThumbnailSpec, notAfterMs: number, onStarted: (atMs: number) => void): Promise<TaskThreadResult> {
     if (this.busy >= this.slots) return Promise.reject(new Error(`all ${this.slots} task threads are busy`));
     this.busy++;
     const thread = this.idle.pop() ?? this.spawn();
@@ -65,12 +97,13 @@ export class TaskThreads {
       };
       const onMessage = (message: FromThread): void => {
         if (message.kind === "started") {
-          onStarted();
+          onStarted(message.atMs);
           return;
         }
         finish();
         this.idle.push(thread);
         if (message.kind === "done") resolve({ checksum: message.checksum, runMs: message.runMs });
+        else if (message.kind === "refused") reject(new TaskStartTooLateError(`the thread got to task ${spec.task} ${(message.atMs - notAfterMs).toFixed(1)} ms past its latest start`));
         else reject(new Error(message.message));
       };
       const onError = (error: Error): void => {
@@ -80,7 +113,7 @@ export class TaskThreads {
       };
       thread.on("message", onMessage);
       thread.on("error", onError);
-      thread.postMessage({ spec } satisfies ToThread);
+      thread.postMessage({ spec, notAfterMs } satisfies ToThread);
     });
   }
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isMainThread, workerData } from "node:worker_threads";
 import { paperAdmission } from "../../scheduling/mu/mu-worker-admission.ts";
 import { MuCoordinatorClient } from "./mu-coordinator-client.ts";
-import { serveTaskThread, TaskThreads, taskThreadMarker } from "./mu-task-thread.ts";
+import { serveTaskThread, TaskStartTooLateError, TaskThreads, taskThreadMarker, wallNow } from "./mu-task-thread.ts";
 import type { CompleteRequest, PollReply, PollRequest, RegisterAnswer } from "./mu-wire-messages.ts";
 
 // The bundle is also the task threads' code: started as one (see mu-task-thread.ts), it serves tasks.
@@ -79,7 +79,7 @@ export async function handler(event: MuWorkerEvent, context: MuLambdaContext): P
   const finished: CompleteRequest[] = [];
   let wakeUp: () => void = () => undefined;
   const counts = { started: 0, completed: 0, declined: 0, peakRunning: 0, latestStartMs: 0 };
-  const usage = new ResourceMeter(vcpus, memoryMb);
+  const usage = new ResourceMeter(threads, vcpus, memoryMb);
   let ended: MuWorkerEnd = "shutdown";
   let draining = false;
 
@@ -87,17 +87,24 @@ export async function handler(event: MuWorkerEvent, context: MuLambdaContext): P
     const id = task.task.task;
     running.add(id);
     counts.peakRunning = Math.max(counts.peakRunning, running.size);
+    // The handler's elapsed time and the threads' shared clock, read together: the thread checks
+    // the 80 % mark itself on the shared clock, and its start converts back to elapsed time.
+    const dispatchedWall = wallNow();
+    const dispatchedAtMs = elapsed();
     let startedAtMs = 0;
     threads
-      .run(task.task, () => {
-        startedAtMs = elapsed();
+      .run(task.task, dispatchedWall + (takingUntilMs - dispatchedAtMs), (atMs) => {
+        startedAtMs = dispatchedAtMs + (atMs - dispatchedWall);
         counts.started++;
         counts.latestStartMs = Math.max(counts.latestStartMs, startedAtMs);
         if (event.crashAfterStarting !== undefined && counts.started >= event.crashAfterStarting) process.exit(1);
       })
       .then(
         (result) => finished.push({ worker: event.worker, task: id, checksum: result.checksum, startedAtMs, runMs: result.runMs }),
-        () => undefined, // A task that threw is not completed: its lease runs out and another worker tries it.
+        // Not completed, so not reported: its lease runs out and another worker runs it.
+        (error: unknown) => {
+          if (error instanceof TaskStartTooLateError) counts.declined++;
+        },
       )
       .finally(() => {
         running.delete(id);
@@ -186,31 +193,40 @@ async function retried<T>(send: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The instance's CPU and memory as shares, as Algorithm 1 reads them: process CPU time since the
- * last read over (wall time × vCPUs), and resident memory over the configured memory.
+ * The instance's CPU and memory as shares, as Algorithm 1 reads them. CPU is the busy time of
+ * the handler's thread and its task threads since the last read over (wall time × vCPUs): the
+ * instance's own threads, where process CPU time would also count every other instance a
+ * local Lambda API runs in the same process (serverless-offline does). Memory is the resident
+ * set over the configured memory.
  */
 class ResourceMeter {
-  private lastCpu = process.cpuUsage();
+  private lastActive: number;
   private lastWall = performance.now();
   private last = { cpuShare: 0, memShare: 0 };
 
   constructor(
+    private readonly threads: TaskThreads,
     private readonly vcpus: number,
     private readonly memoryMb: number,
-  ) {}
+  ) {
+    this.lastActive = this.activeMs();
+  }
 
   /** Polls right after an assignment come ms apart: CPU over so short a span is noise, so the last reading stands. */
   read(): { cpuShare: number; memShare: number } {
     const wall = performance.now();
     if (wall - this.lastWall < minSpanMs) return this.last;
-    const cpu = process.cpuUsage(this.lastCpu);
-    const wallUs = (wall - this.lastWall) * 1000;
-    this.lastCpu = process.cpuUsage();
+    const active = this.activeMs();
+    const cpuShare = (active - this.lastActive) / ((wall - this.lastWall) * this.vcpus);
+    this.lastActive = active;
     this.lastWall = wall;
-    const cpuShare = (cpu.user + cpu.system) / (wallUs * this.vcpus);
     const memShare = process.memoryUsage.rss() / (this.memoryMb * 1024 * 1024);
     this.last = { cpuShare: clamp01(cpuShare), memShare: clamp01(memShare) };
     return this.last;
+  }
+
+  private activeMs(): number {
+    return performance.eventLoopUtilization().active + this.threads.activeMs();
   }
 }
 
