@@ -1,5 +1,20 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { runCliInProcess as runMain } from "../../support/run-cli-in-process.ts";
+import { useTempDirs } from "../../support/temp-dir.ts";
+
+const tempDir = useTempDirs();
+
+it("--write-handler writes the bundled worker wrapper: one ES module with no imports outside Node's own", async () => {
+  const file = join(tempDir(), "worker.mjs");
+  const r = await runMain(["lambda", "mu", "--write-handler", file]);
+  expect(r).toMatchObject({ code: 0, stdout: `wrote the μ worker wrapper to ${file}\n` });
+  const code = readFileSync(file, "utf8");
+  expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
+  const imports = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+  expect(imports.every((name) => name!.startsWith("node:")), imports.join(", ")).toBe(true);
+});
 
 describe("xxbench lambda mu: bad input", () => {
   it.each([
