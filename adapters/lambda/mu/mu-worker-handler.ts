@@ -124,12 +124,13 @@ export async function handler(event: MuWorkerEvent, context: MuLambdaContext): P
         ended = "deadline";
         break;
       }
-      if (draining || (elapsed() > takingUntilMs && running.size === 0)) {
-        if (running.size === 0) {
-          ended = draining ? "shutdown" : "window-closed";
-          break;
-        }
-      } else {
+      const closed = draining || elapsed() > takingUntilMs;
+      if (closed && running.size === 0) {
+        ended = draining ? "shutdown" : "window-closed";
+        break;
+      }
+      // Past its window a worker still polls while tasks run: each poll renews their leases.
+      if (!draining) {
         const poll: PollRequest = { worker: event.worker, ...usage.read(), running: [...running] };
         const answer = await retried(() => client.post<PollReply>("/poll", poll));
         if (answer.kind === "assign") {
@@ -144,6 +145,7 @@ export async function handler(event: MuWorkerEvent, context: MuLambdaContext): P
           draining = true;
         }
       }
+      if (finished.length > 0) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wakeUp = () => {
