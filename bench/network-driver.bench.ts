@@ -11,10 +11,13 @@
  *
  * The server's own closed-loop rate is printed alongside: a driver step above it measures the
  * server's backlog (in-flight growth, drops), not the pacing. On a shared 2-core machine the load
- * average is printed with each step.
+ * average is printed with each step, and how long the driver's thread sat runnable waiting for a
+ * CPU (schedstat run delay): lateness the scheduler caused, which no pacing can remove. CPU µs per
+ * send includes the spinning before each send at low rates; once the driver is behind (no spin)
+ * it is the cost of a request, and 10⁶ / it the rate one free core could pace.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,10 +95,28 @@ async function* evenStream(count: number, ratePerS: number): AsyncGenerator<Invo
   }
 }
 
+/**
+ * ms this thread has spent runnable but waiting for a CPU (Linux schedstat's run delay): on a
+ * shared machine, the part of the lateness that was the scheduler's, not the driver's.
+ */
+function runQueueWaitMs(): number {
+  try {
+    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[1]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Counts outcomes by status, and hands each on to `next` (the store's writer) when given. */
 class CountingSink implements OutcomeSink {
   readonly counts = new Map<string, number>();
-  outcome(_inv: Invocation, outcome: Outcome): void {
+  constructor(private readonly next?: OutcomeSink) {}
+  outcome(inv: Invocation, outcome: Outcome): void {
     this.counts.set(outcome.status, (this.counts.get(outcome.status) ?? 0) + 1);
+    this.next?.outcome(inv, outcome);
+  }
+  ok(): number {
+    return this.counts.get("ok") ?? 0;
   }
   sample(_s: MachineSample): void {}
   classSample(_s: ClassSample): void {}
@@ -110,11 +131,13 @@ try {
   await step(2000, 1000, new CountingSink());
   const rows: (string | number)[][] = [];
   let best = 0;
-  const measureStep = async (rate: number, label: string, sink: OutcomeSink & { ok(): number }): Promise<void> => {
+  const measureStep = async (rate: number, label: string, sink: CountingSink): Promise<void> => {
     const count = Math.round(rate * seconds);
     const cpu = process.cpuUsage();
+    const waitedBefore = runQueueWaitMs();
     const started = performance.now();
     const summary = await step(rate, count, sink);
+    const waited = runQueueWaitMs() - waitedBefore;
     const wallS = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     const f = summary.fidelity!;
@@ -130,12 +153,13 @@ try {
       sink.ok() === f.sent ? "all" : String(sink.ok()),
       summary.counters.inFlightPeak!,
       `${Math.round(((used.user + used.system) / 1e6 / wallS) * 100)} %`,
+      ((used.user + used.system) / Math.max(1, f.sent + f.dropped)).toFixed(1),
+      `${Math.round(waited)} ms of ${Math.round(wallS * 1000)}`,
       loadavg()[0]!.toFixed(2),
     ]);
   };
   for (const rate of rates) {
-    const sink = new CountingSink();
-    await measureStep(rate, "", Object.assign(sink, { ok: () => sink.counts.get("ok") ?? 0 }));
+    await measureStep(rate, "", new CountingSink());
   }
   const dir = mkdtempSync(join(tmpdir(), "xxbench-network-bench-"));
   try {
@@ -143,14 +167,14 @@ try {
     const runId = await store.beginRun({ backend: `http:${server.url}`, traceKind: "bench", seed: 1, config: {}, manifest: {} });
     const writer = await store.openRunWriter(runId);
     const rate = rates[Math.floor(rates.length / 2)]!;
-    await measureStep(rate, " into a RunStore", Object.assign(writer, { ok: () => writer.outcomes }));
+    await measureStep(rate, " into a RunStore", new CountingSink(writer));
     await writer.close();
     store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(
-    `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "load 1m"], rows)}\n`,
+    `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "CPU µs/send", "waited for a CPU", "load 1m"], rows)}\n`,
   );
   process.stdout.write(
     `highest paced rate with p99 lateness < 1 ms (none dropped): ${best > 0 ? `${best} req/s` : `none of ${rates.join(", ")}`}; ` +

@@ -2,12 +2,18 @@ import { Agent } from "undici";
 import type { Invocation } from "../../traces/invocation.ts";
 import type { InvokeResult, Invoker } from "../network/invoker.ts";
 import { checkReachable } from "../network/reachable.ts";
-import type { FunctionMap, HttpRoute } from "./function-map.ts";
-import { connectionErrorText } from "../network/connection-error.ts";
+import { dispatchRequest } from "./dispatch-request.ts";
+import type { HttpRoute } from "./function-map.ts";
 import { classifyResponse } from "./http-response.ts";
 
 /** How long the pre-flight check waits for a TCP connection. */
 const checkTimeoutMs = 5_000;
+
+/** What the invoker needs from a function map (or the single default route). */
+export interface HttpRoutes {
+  route(fn: string): HttpRoute;
+  origins(): string[];
+}
 
 /**
  * Sends each invocation as one HTTP request over undici's keep-alive pools (one per origin, up to
@@ -19,7 +25,7 @@ export class HttpInvoker implements Invoker {
   private readonly agent: Agent;
 
   constructor(
-    private readonly routes: { route(fn: string): HttpRoute; origins(): string[] },
+    private readonly routes: HttpRoutes,
     maxInFlight: number,
   ) {
     this.agent = new Agent({ connections: maxInFlight, pipelining: 1, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 60_000, connectTimeout: 10_000 });
@@ -29,16 +35,8 @@ export class HttpInvoker implements Invoker {
     for (const origin of this.routes.origins()) await checkReachable(origin, checkTimeoutMs, signal);
   }
 
-  async invoke(inv: Invocation, signal: AbortSignal): Promise<InvokeResult> {
-    const request = this.routes.route(inv.fn).request(inv);
-    try {
-      const response = await this.agent.request({ ...request, signal });
-      const body = await response.body.text();
-      return classifyResponse(response.statusCode, response.headers, body);
-    } catch (error) {
-      if (signal.aborted) return { status: "timeout", error: "aborted by the driver" };
-      return { status: "failed", error: connectionErrorText(error) };
-    }
+  invoke(inv: Invocation, signal: AbortSignal): Promise<InvokeResult> {
+    return dispatchRequest(this.agent, this.routes.route(inv.fn).request(inv), signal, classifyResponse);
   }
 
   async close(): Promise<void> {
@@ -47,8 +45,6 @@ export class HttpInvoker implements Invoker {
 }
 
 /** The routes of `http:URL` without a function map: every invocation is the default POST to the URL. */
-export function singleRoute(route: HttpRoute): { route(fn: string): HttpRoute; origins(): string[] } {
+export function singleRoute(route: HttpRoute): HttpRoutes {
   return { route: () => route, origins: () => [route.origin] };
 }
-
-export type { FunctionMap };

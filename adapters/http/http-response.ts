@@ -10,22 +10,21 @@ export type ResponseHeaders = Readonly<Record<string, string | string[] | undefi
  * `cpuMs` is kept when present.
  */
 export function classifyResponse(statusCode: number, headers: ResponseHeaders, body: string): InvokeResult {
-  const timing = serverTimings(headers);
-  if (statusCode >= 200 && statusCode < 300) {
-    const cpuMs = reportedCpuMs(body);
-    return { status: "ok", httpStatus: statusCode, ...timing, ...(cpuMs !== undefined ? { cpuMs } : {}) };
-  }
+  // One object per answer, absent fields left undefined: this runs for every request.
+  const { serverQueueMs, serverExecMs } = serverTimings(headers);
+  if (statusCode >= 200 && statusCode < 300) return { status: "ok", httpStatus: statusCode, serverQueueMs, serverExecMs, cpuMs: reportedCpuMs(body) };
   const line = firstLine(body);
   return {
     status: statusCode === 429 ? "throttled" : "failed",
     httpStatus: statusCode,
-    ...timing,
+    serverQueueMs,
+    serverExecMs,
     error: line === "" ? `HTTP ${statusCode}` : `HTTP ${statusCode}: ${line}`,
   };
 }
 
-/** The queue and execution times the target reports, ms; a header that is absent or not a number is left out. */
-export function serverTimings(headers: ResponseHeaders): { serverQueueMs?: number; serverExecMs?: number } {
+/** The queue and execution times the target reports, ms; undefined when a header is absent or not a number. */
+export function serverTimings(headers: ResponseHeaders): { serverQueueMs: number | undefined; serverExecMs: number | undefined } {
   let queue = milliseconds(header(headers, "x-queue-ms"));
   let exec = milliseconds(header(headers, "x-exec-ms"));
   const serverTiming = header(headers, "server-timing");
@@ -38,7 +37,7 @@ export function serverTimings(headers: ResponseHeaders): { serverQueueMs?: numbe
       if (name === "exec" && exec === undefined) exec = ms;
     }
   }
-  return { ...(queue !== undefined ? { serverQueueMs: queue } : {}), ...(exec !== undefined ? { serverExecMs: exec } : {}) };
+  return { serverQueueMs: queue, serverExecMs: exec };
 }
 
 function header(headers: ResponseHeaders, name: string): string | undefined {

@@ -1,7 +1,10 @@
 import type { Invocation } from "../../traces/invocation.ts";
 
-/** How one sent request ended, as the transport saw it. The driver turns it into the row's outcome. */
-export type InvokeStatus = "ok" | "throttled" | "failed" | "timeout";
+/**
+ * How one sent request ended, as the transport saw it. The driver turns it into the row's outcome.
+ * `killed`: the target says it killed the invocation itself (the live plane under memory pressure).
+ */
+export type InvokeStatus = "ok" | "throttled" | "failed" | "timeout" | "killed";
 
 export interface InvokeResult {
   readonly status: InvokeStatus;
@@ -24,6 +27,19 @@ export interface InvokeResult {
   readonly retries?: number;
   /** One line for every status but ok: "HTTP 503: busy", "ECONNREFUSED 127.0.0.1:8080". */
   readonly error?: string;
+  /**
+   * A target that schedules (the live plane) may say, in ms after the request was sent, when it
+   * placed the invocation on a machine and when it first got CPU; the driver adds the send time
+   * to get the outcome's placedMs / startMs. It may also name the machine, the class the
+   * invocation ran at, and how often it was preempted or swapped out.
+   */
+  readonly placedAfterMs?: number;
+  readonly startedAfterMs?: number;
+  readonly machine?: number;
+  readonly ranClass?: number;
+  readonly preemptions?: number;
+  readonly swappedOutMb?: number;
+  readonly swapOuts?: number;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Outcome, OutcomeSink, RunSummary } from "../backend.ts";
 import { emptyOutcomeCounts } from "../backend.ts";
 import type { CostFunction } from "../billing/compile-cost.ts";
 import { FidelityLedger } from "./fidelity-ledger.ts";
+import { InFlightQueue, type InFlight } from "./in-flight-queue.ts";
 import type { InvokeResult, Invoker } from "./invoker.ts";
 import type { NetworkOptions } from "./network-options.ts";
 import { paceDecision } from "./pace-decision.ts";
@@ -34,14 +35,6 @@ export interface OpenLoopDriverOptions extends NetworkOptions {
   readonly spinMarginMs?: number;
 }
 
-/** One sent request awaiting its outcome. `controller` is released once settled. */
-interface InFlight {
-  readonly inv: Invocation;
-  readonly sentAt: number;
-  readonly deadline: number;
-  controller: AbortController | undefined;
-}
-
 /** Sends in a row before the driver yields once to the event loop so answers get read. */
 const maxBurst = 64;
 
@@ -51,6 +44,10 @@ const maxBurst = 64;
  * invocation ends with exactly one outcome (answer, `timeout` at `timeoutMs`, or `timeout` when
  * an interrupted run's drain ends); one that finds `maxInFlight` requests waiting is `dropped`.
  * The sink must not block: the store's RunWriter hands rows to a worker thread.
+ *
+ * `sentMs` is when the driver handed the request to the transport; a new connection's set-up
+ * (keep-alive pools open one when every idle one is busy) is part of the response time, not of
+ * the lateness, since it is the target's network the user is measuring.
  *
  * Ctrl-C (the signal) stops sending at once, waits up to `drainS` for the answers in flight,
  * gives up the rest, and returns the summary normally; invocations read but never reached get no
@@ -74,9 +71,7 @@ class OpenLoopDriver {
   private inFlightPeak = 0;
   private completed = 0;
   private errors = 0;
-  /** Sent requests in send order, hence in deadline order: the timeout sweep looks at the head. */
-  private readonly pending: InFlight[] = [];
-  private pendingHead = 0;
+  private readonly pending = new InFlightQueue();
   private sweepTimer: NodeJS.Timeout | undefined;
   private whenIdle: (() => void) | undefined;
   private timedOut = 0;
@@ -194,13 +189,19 @@ class OpenLoopDriver {
     this.outcomes[result.status]++;
     if (result.status !== "ok") this.errors++;
     // Absent fields stay undefined rather than being spread in: this runs once per answer.
+    const sentMs = entry.sentAt - this.t0;
     this.record(entry.inv, {
       status: result.status,
-      sentMs: entry.sentAt - this.t0,
+      sentMs,
       endMs: at - this.t0,
-      preemptions: 0,
-      swappedOutMb: 0,
+      preemptions: result.preemptions ?? 0,
+      swappedOutMb: result.swappedOutMb ?? 0,
+      swapOuts: result.swapOuts,
       costMicroCents: 0,
+      placedMs: result.placedAfterMs === undefined ? undefined : sentMs + result.placedAfterMs,
+      startMs: result.startedAfterMs === undefined ? undefined : sentMs + result.startedAfterMs,
+      machine: result.machine,
+      ranClass: result.ranClass,
       httpStatus: result.httpStatus,
       serverQueueMs: result.serverQueueMs,
       serverExecMs: result.serverExecMs,
@@ -212,7 +213,7 @@ class OpenLoopDriver {
       retries: result.retries,
       error: result.error,
     });
-    if (this.pending[this.pendingHead] === entry) this.popSettled();
+    this.pending.settled(entry);
     if (this.inFlight === 0) this.whenIdle?.();
   }
 
@@ -237,8 +238,7 @@ class OpenLoopDriver {
     this.sweepTimer = undefined;
     const now = performance.now();
     for (;;) {
-      this.popSettled();
-      const head = this.pending[this.pendingHead];
+      const head = this.pending.oldest();
       if (head === undefined || head.deadline > now) break;
       const controller = head.controller!;
       this.timedOut++;
@@ -249,21 +249,9 @@ class OpenLoopDriver {
   }
 
   private armSweep(): void {
-    this.popSettled();
-    const head = this.pending[this.pendingHead];
+    const head = this.pending.oldest();
     if (head === undefined) return;
     this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, head.deadline - performance.now()));
-  }
-
-  private popSettled(): void {
-    while (this.pendingHead < this.pending.length && this.pending[this.pendingHead]!.controller === undefined) this.pendingHead++;
-    if (this.pendingHead === this.pending.length) {
-      this.pending.length = 0;
-      this.pendingHead = 0;
-    } else if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
-      this.pending.splice(0, this.pendingHead);
-      this.pendingHead = 0;
-    }
   }
 
   /** Resolves when nothing is in flight, when `signal` aborts, or after `limitMs`. */
@@ -285,8 +273,7 @@ class OpenLoopDriver {
   /** Settles every request still in flight as `timeout` with `why`, and aborts it. */
   private abandonAll(why: string): void {
     const now = performance.now();
-    // A copy: settling the head compacts `pending` under the loop.
-    for (const entry of this.pending.slice(this.pendingHead)) {
+    for (const entry of this.pending.unsettled()) {
       const controller = entry.controller;
       if (controller === undefined) continue;
       this.abandoned++;

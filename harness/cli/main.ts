@@ -3,6 +3,7 @@ import { ReplayInterruptedError } from "../replay/replay.ts";
 import { demoCommand } from "./commands/demo-command.ts";
 import { exportCommand } from "./commands/export-command.ts";
 import { functionsCommand } from "./commands/functions-command.ts";
+import { clusterCommand } from "./commands/cluster-command.ts";
 import { importCommand } from "./commands/import-command.ts";
 import { lambdaCommand } from "./commands/lambda-command.ts";
 import { replayCommand } from "./commands/replay-command.ts";
@@ -44,7 +45,8 @@ export async function main(argv: string[]): Promise<number> {
     .command(importCommand)
     .command(functionsCommand)
     .command(lambdaCommand)
-    .demandCommand(1, "name a command: demo, replay, runs, summary, sql, report, sweep, export, import, functions, lambda, trace (xxbench --help lists them)")
+    .command(clusterCommand)
+    .demandCommand(1, "name a command: demo, replay, runs, summary, sql, report, sweep, export, import, functions, lambda, cluster, trace (xxbench --help lists them)")
     .strict()
     .middleware((args) => refuseNotANumber(args, argv), true)
     .recommendCommands()

@@ -57,6 +57,7 @@ export async function runReplay(args: ReplayArgs): Promise<void> {
       network: {
         options: network.options,
         ...(network.functionMapPath !== undefined ? { functionMapPath: network.functionMapPath } : {}),
+        ...(network.clusterDir !== undefined ? { clusterDir: network.clusterDir } : {}),
         ...(progress ? { onProgress: progress.listener } : {}),
       },
     });

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Argv } from "yargs";
 import { reportPresets } from "../../../reports/report-presets.ts";
-import { knownBackends, refuseInapplicableOptions } from "../../backends/backend-registry.ts";
+import { isNetworkBackendId, knownBackends, refuseInapplicableOptions } from "../../backends/backend-registry.ts";
 import { RunStore } from "../../store/run-store.ts";
 import { runSweep } from "../../sweep/run-sweep.ts";
 import { k8sIndexedJob } from "../../sweep/engines/k8s-manifest.ts";
@@ -79,6 +79,9 @@ export async function runSweepCommand(givenArgs: SweepCliArgs): Promise<void> {
   // As replay does: backends and the options they apply first, then the cluster's own rules.
   const backends = sweepPlanFromArgs(withSimDefaults(givenArgs)).grid.backends;
   for (const backend of backends) {
+    // A sweep runs cells in parallel, each as fast as it can: a wall-clock backend's cells would
+    // compete for the target and the driver's core, and their timings would mean nothing.
+    if (isNetworkBackendId(backend)) throw new UsageError(`a sweep runs simulator backends only; ${backend} sends on the wall clock: replay it with \`xxbench replay --backend ${backend}\``);
     if (!Object.hasOwn(knownBackends(), backend)) throw new UsageError(`unknown backend "${backend}"; known: ${Object.keys(knownBackends()).join(", ")}`);
   }
   refuseInapplicableOptions(backends, givenSimOptions(givenArgs));

@@ -1,7 +1,8 @@
+import { isNetworkBackendId } from "../../backends/backend-registry.ts";
 import { defaultNetworkOptions, resolveNetworkOptions, type NetworkOptions } from "../../../adapters/network/network-options.ts";
 import { UsageError } from "../usage-error.ts";
 
-const group = "Network backends (http:URL):";
+const group = "Network backends (http:URL, live:URL):";
 
 /**
  * Lateness the driver may show at p99 before a run is flagged degraded. 5 ms keeps the latency
@@ -17,6 +18,7 @@ export const networkFlags = {
   "drain-s": { type: "number", describe: `After Ctrl-C, wait this many s for answers in flight [default: ${defaultNetworkOptions.drainS}]`, group },
   "max-lateness-ms": { type: "number", describe: `Flag a run degraded when its p99 send lateness exceeds this, in ms [default: ${defaultMaxLatenessMs}]`, group },
   "function-map": { type: "string", describe: "JSON file mapping each function to its URL, method, headers and body template (README: The http: backend)", group },
+  "cluster-dir": { type: "string", describe: "live:URL: the directory of the cluster's state file, whose tenant keys are sent [default: .xxbench-cluster]", group },
 } as const;
 
 export interface NetworkArgs {
@@ -25,17 +27,19 @@ export interface NetworkArgs {
   readonly "drain-s"?: number;
   readonly "max-lateness-ms"?: number;
   readonly "function-map"?: string;
+  readonly "cluster-dir"?: string;
 }
 
 export interface NetworkSettings {
   readonly options: NetworkOptions;
   readonly maxLatenessMs: number;
   readonly functionMapPath?: string;
+  readonly clusterDir?: string;
 }
 
 /** The network backends among `backendIds`: those that send on the wall clock. */
 export function networkBackendIds(backendIds: readonly string[]): string[] {
-  return backendIds.filter((id) => id.startsWith("http:") || id.startsWith("lambda:"));
+  return backendIds.filter(isNetworkBackendId);
 }
 
 /**
@@ -45,7 +49,7 @@ export function networkBackendIds(backendIds: readonly string[]): string[] {
 export function networkSettingsFromArgs(args: NetworkArgs, backendIds: readonly string[]): NetworkSettings {
   const given = (Object.keys(networkFlags) as (keyof NetworkArgs)[]).filter((flag) => args[flag] !== undefined);
   if (given.length > 0 && networkBackendIds(backendIds).length === 0) {
-    throw new UsageError(`${given.map((f) => `--${f}`).join(", ")} ${given.length === 1 ? "has" : "have"} no effect on ${backendIds.join(", ")} (only network backends, http:URL, use ${given.length === 1 ? "it" : "them"})`);
+    throw new UsageError(`${given.map((f) => `--${f}`).join(", ")} ${given.length === 1 ? "has" : "have"} no effect on ${backendIds.join(", ")} (only network backends, http:URL and live:URL, use ${given.length === 1 ? "it" : "them"})`);
   }
   const { options, errors } = resolveNetworkOptions({
     ...(args["max-in-flight"] !== undefined ? { maxInFlight: args["max-in-flight"] } : {}),
@@ -55,5 +59,10 @@ export function networkSettingsFromArgs(args: NetworkArgs, backendIds: readonly 
   const maxLatenessMs = args["max-lateness-ms"] ?? defaultMaxLatenessMs;
   if (!(Number.isFinite(maxLatenessMs) && maxLatenessMs > 0)) errors.push(`--max-lateness-ms must be > 0 ms (got ${maxLatenessMs})`);
   if (errors.length > 0) throw new UsageError(errors.join("; "));
-  return { options, maxLatenessMs, ...(args["function-map"] !== undefined ? { functionMapPath: args["function-map"] } : {}) };
+  return {
+    options,
+    maxLatenessMs,
+    ...(args["function-map"] !== undefined ? { functionMapPath: args["function-map"] } : {}),
+    ...(args["cluster-dir"] !== undefined ? { clusterDir: args["cluster-dir"] } : {}),
+  };
 }

@@ -8,6 +8,8 @@ import { parseReportLine, readLogTail, type LambdaReport } from "../../../adapte
  * - cold with X-Ray fields, 1 ms billing, init not billed: https://docs.baselime.io/advanced/discovered-keys/
  * - cold, init billed (Aug 2025 on; 395.99 + 265.72 → 662): https://github.com/open-telemetry/opentelemetry-lambda/pull/2011
  * - tab-separated with a stray space before a tab: https://app.unpkg.com/aws-data-science@0.2.4/files/test/fixtures/cloudwatch_lambda_log.ts
+ * - an error: a runtime that ran out of memory and exited ("Process exited before completing
+ *   request"), Max Memory Used above Memory Size: https://gist.github.com/a-h/5760e3f9599a880794bb69c2d0ab4aa2
  */
 const realLines: readonly [string, string, LambdaReport][] = [
   [
@@ -24,6 +26,11 @@ const realLines: readonly [string, string, LambdaReport][] = [
     "cold, init billed since August 2025",
     "REPORT RequestId: bf5f58db-ef7d-4cb2-b3c6-266eba1bbedb Duration: 395.99 ms Billed Duration: 662 ms Memory Size: 512 MB Max Memory Used: 301 MB Init Duration: 265.72 ms",
     { requestId: "bf5f58db-ef7d-4cb2-b3c6-266eba1bbedb", durationMs: 395.99, billedMs: 662, memorySizeMb: 512, maxMemoryUsedMb: 301, initMs: 265.72 },
+  ],
+  [
+    "an error: out of memory, the process exited before completing the request (2018)",
+    "REPORT RequestId: 16f8d3a2-26fc-11e8-bca6-73dbc61c39e7 Duration: 24792.85 ms Billed Duration: 24800 ms Memory Size: 128 MB Max Memory Used: 129 MB",
+    { requestId: "16f8d3a2-26fc-11e8-bca6-73dbc61c39e7", durationMs: 24792.85, billedMs: 24800, memorySizeMb: 128, maxMemoryUsedMb: 129 },
   ],
   [
     "tab-separated, as in the raw log",

@@ -56,6 +56,7 @@ describe("bad flags get one line in the user's own units and exit 2", () => {
     [["sweep", "--backend", "sim:edf", "--idle-list", "--dry-run"], "--idle-list has no effect on sim:edf (only sim:xx uses it)"],
     [["sweep", "--backend", "sim:constructor", "--dry-run"], 'unknown backend "sim:constructor"'],
     [["sweep", "--jobs", "0", "--dry-run"], "--jobs must be a positive integer (got 0)"],
+    [["sweep", "--backend", "http:http://127.0.0.1:8080/", "--dry-run"], "a sweep runs simulator backends only; http:http://127.0.0.1:8080/ sends on the wall clock"],
     [["sweep", "--duration-s", "-1", "--dry-run"], "--duration-s must be > 0 s (got -1)"],
     [["sweep", "--machines", "2", "-k", "3", "--dry-run"], "-k 3 is more than --machines 2"],
   ])("%j", async (args, message) => {

@@ -124,7 +124,7 @@ describe("xxbench replay against a real server on loopback (the reference functi
   });
 
   it.each([
-    [["--timeout-ms", "100", "--backend", "sim:xx"], "--timeout-ms has no effect on sim:xx (only network backends, http:URL, use it)"],
+    [["--timeout-ms", "100", "--backend", "sim:xx"], "--timeout-ms has no effect on sim:xx (only network backends, http:URL and live:URL, use it)"],
     [["--max-in-flight", "0", "--backend", "http:http://127.0.0.1:1/"], "--max-in-flight must be a whole number from 1 to 100000 (got 0)"],
     [["--max-lateness-ms", "-1", "--backend", "http:http://127.0.0.1:1/"], "--max-lateness-ms must be > 0 ms (got -1)"],
     [["--backend", "http:ftp://x/"], "the URL must be http:// or https://"],

@@ -1,0 +1,85 @@
+import type { Dispatcher } from "undici";
+import { connectionErrorText } from "../network/connection-error.ts";
+import type { InvokeResult } from "../network/invoker.ts";
+import type { ResponseHeaders } from "./http-response.ts";
+
+/** What an answer means for its invocation: `classifyResponse`, or a backend's own reading of its headers. */
+export type ClassifyResponse = (statusCode: number, headers: ResponseHeaders, body: string) => InvokeResult;
+
+/**
+ * Sends one request through `dispatcher` and resolves with what `classify` makes of the answer;
+ * never rejects. A connection error is `failed` with its reason; `signal` aborting (the driver gave
+ * the request up) frees the connection and resolves `timeout`.
+ *
+ * `dispatch` with a handler rather than `request()`: no body stream per answer, about a quarter
+ * less CPU per request (20 vs 27 µs measured side by side on this machine), and the cost of a
+ * request is what the open-loop driver's top paced rate is made of.
+ */
+export function dispatchRequest(dispatcher: Dispatcher, request: Dispatcher.DispatchOptions, signal: AbortSignal, classify: ClassifyResponse): Promise<InvokeResult> {
+  return new Promise((resolve) => {
+    const reader = new ResponseReader(resolve, signal, classify);
+    try {
+      dispatcher.dispatch(request, reader);
+    } catch (error) {
+      reader.fail(error);
+    }
+  });
+}
+
+/** Only the start of a body is ever read (its first line, or a small JSON answer). */
+const maxBodyBytes = 64 * 1024;
+
+/** One request's answer, collected from undici's callbacks; also the listener for its abort. */
+class ResponseReader implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private statusCode = 0;
+  private headers: ResponseHeaders = {};
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private done = false;
+
+  constructor(
+    private readonly resolve: (result: InvokeResult) => void,
+    private readonly signal: AbortSignal,
+    private readonly classify: ClassifyResponse,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.signal.aborted) controller.abort(new Error("aborted by the driver"));
+    else this.signal.addEventListener("abort", this, { once: true });
+  }
+
+  /** The driver gave the request up (timeout, drain): free the connection. */
+  handleEvent(): void {
+    if (!this.done) this.controller?.abort(new Error("aborted by the driver"));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: ResponseHeaders): void {
+    this.statusCode = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.bytes >= maxBodyBytes) return;
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    if (this.done) return;
+    this.done = true;
+    const body = this.chunks.length === 1 ? this.chunks[0]!.toString("utf8") : Buffer.concat(this.chunks).toString("utf8");
+    this.resolve(this.classify(this.statusCode, this.headers, body));
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  fail(error: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.resolve(this.signal.aborted ? { status: "timeout", error: "aborted by the driver" } : { status: "failed", error: connectionErrorText(error) });
+  }
+}

@@ -1,0 +1,459 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SeededRandom } from "../../traces/seeded-random.ts";
+import { XxDispatcher } from "../scheduling/xx-dispatcher.ts";
+import { runsOnFreeCore, waits, XxMachine } from "../scheduling/xx-machine.ts";
+import { FunctionProcessPool, type FunctionProcess, type WorkResult } from "./function-process-pool.ts";
+import type { LiveWorkMode } from "./function-runtime-protocol.ts";
+import { isAmount, parseJsonObject, readBody, sendJson, sendLine, tooLarge } from "./http-exchange.ts";
+import { killedStatus, liveHeaders } from "./live-headers.ts";
+import { residentMb, swappedMb } from "./resident-memory.ts";
+
+const pageOutScript = fileURLToPath(new URL("./page-out.py", import.meta.url));
+import { Upstream } from "./upstream.ts";
+
+export interface MachineAgentOptions {
+  readonly machine: number;
+  readonly cores: number;
+  /** Real MB of this box the machine may hold in its function processes. */
+  readonly memoryMb: number;
+  /**
+   * Swap this machine may fill, MB: stopped functions of the lowest classes are pushed out to the
+   * box's swap (process_madvise MADV_PAGEOUT, page-out.py) when RAM is full. 0: no swapping, so
+   * memory pressure kills.
+   */
+  readonly swapMb: number;
+  readonly classes: number;
+  readonly workMode: LiveWorkMode;
+  /** A user function module (absolute path) run instead of synthetic work; see function-runtime-protocol.ts. */
+  readonly functionModule?: string;
+  /** Function processes started up front. */
+  readonly warm: number;
+  /** The shards' URLs, in shard order. */
+  readonly shards: readonly string[];
+  readonly idleList: boolean;
+  readonly idleFreeShare: number;
+  readonly idleStepShare: number;
+  readonly k: number;
+  readonly seed: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * While functions are on the machine, memory is read from the kernel this often even without an
+ * arrival or an end: functions grow as they run, and the idle-list entry and the kill rule must
+ * follow.
+ */
+const memoryPollMs = 50;
+
+/** Functions one machine holds at most (running, stopped or waiting); one more is refused 503. */
+const maxFunctions = 4096;
+const maxBodyBytes = 16 * 1024;
+
+/** One invocation on this machine, from its arrival to its answer. */
+interface Job {
+  readonly slot: number;
+  readonly workMs: number;
+  readonly memMb: number;
+  readonly payload: unknown;
+  readonly receivedAt: number;
+  readonly res: ServerResponse;
+  process: FunctionProcess | undefined;
+  coldMs: number;
+  startedAt: number | undefined;
+  /** When it last got a core; undefined while stopped or waiting. */
+  runningSince: number | undefined;
+  stoppedAt: number | undefined;
+  accruedMs: number;
+  preemptedMs: number;
+  preemptions: number;
+  swapOuts: number;
+  /** MB of its memory the kernel reported in swap after its last page-out. */
+  swappedOutMb: number;
+  swapInMs: number;
+  timer: NodeJS.Timeout | undefined;
+  ended: boolean;
+}
+
+const round3 = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/**
+ * A machine agent (seed 000 §3.2's dispatcher + machine scheduler, one per machine): it owns C
+ * cores and a memory budget, decides with XX's XxMachine and XxDispatcher — the very classes the
+ * simulator drives in virtual time — and carries each decision out on real processes: a function
+ * runs in an OS process from a pre-started pool, a preempted one is SIGSTOPped and SIGCONTed when
+ * the scheduler resumes it. It tells every shard its function count (their power-of-k load) and
+ * its idle-list shard its entry, by free memory read from the kernel.
+ *
+ * Price-class swapping is real when the machine is given swap (`swapMb`, and the box has swap):
+ * with RAM full, the dispatcher's victims — stopped functions of the lowest classes — have their
+ * pages pushed out by process_madvise(MADV_PAGEOUT), and a swapped function reads them back in
+ * before its work clock resumes (the swap-in time). Without swap the dispatcher runs with 0 MB and
+ * memory pressure kills the lowest class's newest function, as XX does once swap is full; the
+ * plane says which at start-up.
+ */
+export class MachineAgent {
+  private readonly table = { cls: new Int32Array(maxFunctions), mem: new Float64Array(maxFunctions), swapped: new Uint8Array(maxFunctions) };
+  private readonly machine: XxMachine;
+  private readonly dispatcher: XxDispatcher;
+  private readonly jobs: (Job | undefined)[] = new Array(maxFunctions);
+  private readonly freeSlots: number[] = Array.from({ length: maxFunctions }, (_, i) => maxFunctions - 1 - i);
+  private readonly shards: Upstream[];
+  private readonly listSizes: number[];
+  private readonly rng: SeededRandom;
+  private reportScheduled = false;
+  private pageOutPendingMb = 0;
+  private readonly memoryPoll: NodeJS.Timeout;
+  private lastReportedFunctions = -1;
+  readonly counters = { ok: 0, failed: 0, killed: 0, refused: 0, preemptions: 0, swapOuts: 0 };
+  url = "";
+
+  private constructor(
+    private readonly options: MachineAgentOptions,
+    private readonly pool: FunctionProcessPool,
+    private readonly server: Server,
+  ) {
+    this.machine = new XxMachine(options.cores, options.classes, this.table);
+    const ram = options.memoryMb;
+    this.dispatcher = new XxDispatcher(this.machine, {
+      machine: options.machine,
+      ramMb: ram,
+      swapMb: options.swapMb,
+      idleList: options.idleList ? { shards: options.shards.length, k: options.k, thresholdMb: options.idleFreeShare * ram, stepMb: options.idleStepShare * ram } : null,
+    });
+    this.shards = options.shards.map((url) => new Upstream(url, { ordered: true }));
+    this.listSizes = options.shards.map(() => 0);
+    this.rng = SeededRandom.forPurpose(options.seed + options.machine, "live-idle-list");
+    this.memoryPoll = setInterval(() => {
+      if (this.machine.functions > 0) this.scheduleReport();
+    }, memoryPollMs);
+  }
+
+  static async start(options: MachineAgentOptions): Promise<MachineAgent> {
+    const pool = await FunctionProcessPool.create(options.warm, options.functionModule);
+    const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000, requestTimeout: 0 });
+    const agent = new MachineAgent(options, pool, server);
+    server.on("request", (req, res) => agent.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    agent.url = `http://${options.host}:${port}/`;
+    return agent;
+  }
+
+  /** Registers with every shard (so one that restarted, or this agent restarted, is listed again). */
+  async register(deadlineMs: number): Promise<void> {
+    await Promise.all(
+      this.shards.map(async (shard) => {
+        for (;;) {
+          try {
+            const answer = await shard.post("/register", { machine: this.options.machine, url: this.url, cores: this.options.cores, memoryMb: this.options.memoryMb });
+            if (answer.status === 200) return;
+            throw new Error(`HTTP ${answer.status}: ${answer.body.trim()}`);
+          } catch (error) {
+            if (performance.now() > deadlineMs) throw new Error(`machine ${this.options.machine} could not register with ${shard.origin}: ${error instanceof Error ? error.message : String(error)}`);
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
+      }),
+    );
+    this.scheduleReport();
+  }
+
+  status(): Record<string, number> {
+    return {
+      machine: this.options.machine,
+      cores: this.options.cores,
+      memoryMb: this.options.memoryMb,
+      functions: this.machine.functions,
+      running: this.machine.running,
+      waiting: this.machine.functions - this.machine.running,
+      residentMb: round3(this.resident()),
+      processes: this.pool.pids.length,
+      idleProcesses: this.pool.idleCount,
+      coldStarts: this.pool.coldStarts,
+      ...this.counters,
+    };
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method === "GET" && req.url === "/status") return sendJson(res, 200, this.status());
+    if (req.method !== "POST" || req.url !== "/run") {
+      req.resume();
+      return sendLine(res, 404, `no ${req.method} ${req.url} here (POST /run, GET /status)`);
+    }
+    const receivedAt = performance.now();
+    readBody(req, maxBodyBytes).then(
+      (body) => {
+        if (body === tooLarge) return sendLine(res, 413, `body over ${maxBodyBytes} bytes`);
+        this.admit(body, receivedAt, res);
+      },
+      () => sendLine(res, 400, "the request body could not be read"),
+    );
+  }
+
+  private admit(body: string, receivedAt: number, res: ServerResponse): void {
+    const parsed = parseJsonObject(body);
+    if (!parsed.ok) return sendLine(res, 400, parsed.reason);
+    const { cls, workMs, memMb, payload } = parsed.value;
+    if (!(Number.isInteger(cls) && (cls as number) >= 0 && (cls as number) < this.options.classes)) return sendLine(res, 400, `cls must be a class in 0..${this.options.classes - 1}`);
+    if (!isAmount(workMs)) return sendLine(res, 400, "workMs must be a number of ms ≥ 0");
+    if (!isAmount(memMb)) return sendLine(res, 400, "memMb must be a number of MB ≥ 0");
+    const slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      this.counters.refused++;
+      return sendLine(res, 503, `machine ${this.options.machine} holds ${maxFunctions} functions already`);
+    }
+    const job: Job = {
+      slot,
+      workMs,
+      memMb,
+      payload,
+      receivedAt,
+      res,
+      process: undefined,
+      coldMs: 0,
+      startedAt: undefined,
+      runningSince: undefined,
+      stoppedAt: undefined,
+      accruedMs: 0,
+      preemptedMs: 0,
+      preemptions: 0,
+      swapOuts: 0,
+      swappedOutMb: 0,
+      swapInMs: 0,
+      timer: undefined,
+      ended: false,
+    };
+    this.jobs[slot] = job;
+    this.table.cls[slot] = cls as number;
+    this.table.mem[slot] = memMb;
+    this.table.swapped[slot] = 0;
+    // The client went away (the gateway gave up or died): the function is no use to anyone.
+    res.once("close", () => {
+      if (!job.ended) this.end(job, undefined, "the caller closed the connection");
+    });
+    const decision = this.machine.admit(slot);
+    if (decision !== waits) {
+      if (decision !== runsOnFreeCore) this.preempt(decision);
+      this.start(slot);
+    }
+    this.scheduleReport();
+  }
+
+  private preempt(slot: number): void {
+    const job = this.jobs[slot]!;
+    const now = performance.now();
+    job.process?.stop();
+    // Before its process is handed over (a cold start) nothing has run: no time accrues.
+    if (job.runningSince !== undefined && job.process) job.accruedMs += now - job.runningSince;
+    job.runningSince = undefined;
+    job.stoppedAt = now;
+    job.preemptions++;
+    this.counters.preemptions++;
+    if (job.timer) clearTimeout(job.timer);
+    job.timer = undefined;
+    this.machine.preempted(slot);
+  }
+
+  private start(slot: number): void {
+    const job = this.jobs[slot]!;
+    const swappedOut = this.machine.start(slot);
+    const now = performance.now();
+    if (job.stoppedAt !== undefined) {
+      job.preemptedMs += now - job.stoppedAt;
+      job.stoppedAt = undefined;
+      const process = job.process;
+      process?.resume();
+      if (!swappedOut || !process) {
+        job.runningSince = now;
+        this.armTimedEnd(job);
+        return;
+      }
+      // Its pages are in swap: read them back before its work clock runs again (the swap-in time).
+      process.touch().then(
+        () => {
+          const back = performance.now();
+          job.swapInMs += back - now;
+          if (job.ended || job.stoppedAt !== undefined) return;
+          job.runningSince = back;
+          this.armTimedEnd(job);
+        },
+        () => {
+          // The process died: its run fails through the run promise.
+        },
+      );
+      return;
+    }
+    job.startedAt = now;
+    job.runningSince = now;
+    this.pool.acquire().then(
+      ({ process, coldMs }) => {
+        if (job.ended) return this.pool.release(process);
+        job.process = process;
+        job.coldMs = coldMs;
+        // The cold start is not work: the clock of a timed function starts now.
+        const ready = performance.now();
+        if (job.runningSince !== undefined) job.runningSince = ready;
+        job.startedAt = ready;
+        process.run(this.options.workMode, job.workMs, job.memMb, job.payload).then(
+          (result) => this.end(job, result, undefined),
+          (error: unknown) => this.end(job, undefined, error instanceof Error ? error.message : String(error)),
+        );
+        // Preempted while its process was starting: it stops before it gets going.
+        if (job.stoppedAt !== undefined) process.stop();
+        else this.armTimedEnd(job);
+      },
+      (error: unknown) => this.end(job, undefined, error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  /** Timed mode: ends the work once workMs has accrued while running. */
+  private armTimedEnd(job: Job): void {
+    if (this.options.workMode !== "timed" || this.options.functionModule !== undefined || !job.process || job.runningSince === undefined) return;
+    const left = job.workMs - job.accruedMs - (performance.now() - job.runningSince);
+    const fire = (): void => {
+      job.timer = undefined;
+      if (job.runningSince === undefined || job.ended) return;
+      const remaining = job.workMs - job.accruedMs - (performance.now() - job.runningSince);
+      // Timers may fire a fraction of a ms early: wait out the rest on the precise clock.
+      if (remaining > 0.05) {
+        job.timer = setTimeout(fire, Math.max(0, remaining));
+        return;
+      }
+      // Answer at once rather than after a round trip to the function process: on a busy box each
+      // process hop costs ms of scheduling delay that is the emulation's, not the plane's. What the
+      // timed function "computed" is the time it accrued.
+      job.process?.finish({ cpuMs: job.workMs, memMb: job.memMb });
+    };
+    job.timer = setTimeout(fire, Math.max(0, left));
+  }
+
+  /** The job ended: done (result), failed or killed (reason). Frees its core and slot, answers, starts the next. */
+  private end(job: Job, result: WorkResult | undefined, reason: string | undefined, status = 500): void {
+    if (job.ended) return;
+    job.ended = true;
+    const now = performance.now();
+    if (job.timer) clearTimeout(job.timer);
+    const slot = job.slot;
+    const next = this.machine.isRunning(slot) ? this.machine.finish(slot) : this.machine.kill(slot);
+    this.jobs[slot] = undefined;
+    this.freeSlots.push(slot);
+    const process = job.process;
+    if (process) {
+      if (result) this.pool.release(process);
+      // A failed or abandoned function's process may be stopped or mid-work: it is not reused.
+      else process.child.kill("SIGKILL");
+    }
+    const startedAt = job.startedAt;
+    const headers: Record<string, string> = {
+      [liveHeaders.machine]: String(this.options.machine),
+      [liveHeaders.machineQueue]: String(round3((startedAt ?? now) - job.receivedAt)),
+      [liveHeaders.exec]: String(startedAt === undefined ? 0 : round3(now - startedAt)),
+      [liveHeaders.preempted]: String(round3(job.preemptedMs + (job.stoppedAt !== undefined ? now - job.stoppedAt : 0))),
+      [liveHeaders.preemptions]: String(job.preemptions),
+      [liveHeaders.coldStart]: String(round3(job.coldMs)),
+      [liveHeaders.swapOuts]: String(job.swapOuts),
+      [liveHeaders.swappedOut]: String(round3(job.swappedOutMb)),
+      [liveHeaders.swapIn]: String(round3(job.swapInMs)),
+    };
+    if (result) {
+      this.counters.ok++;
+      sendJson(job.res, 200, { cpuMs: round3(result.cpuMs), memMb: round3(result.memMb), ...("result" in result ? { result: result.result } : {}) }, headers);
+    } else {
+      if (status === killedStatus) this.counters.killed++;
+      else this.counters.failed++;
+      sendLine(job.res, status, `machine ${this.options.machine}: ${reason ?? "failed"}`, headers);
+    }
+    if (next >= 0) this.start(next);
+    this.scheduleReport();
+  }
+
+  /** Pushes a stopped function's memory out to swap; its VmSwap afterwards is what the outcome records. */
+  private pageOut(job: Job, mb: number): void {
+    const pid = job.process!.pid;
+    this.pageOutPendingMb += mb;
+    this.counters.swapOuts++;
+    execFile("python3", [pageOutScript, String(pid)], { timeout: 30_000 }, (error) => {
+      this.pageOutPendingMb -= mb;
+      if (error) process.stderr.write(`machine ${this.options.machine}: page-out of pid ${pid} failed: ${error.message.split("\n")[0]}\n`);
+      const swapped = swappedMb(pid);
+      if (swapped > job.swappedOutMb) job.swappedOutMb = swapped;
+      this.scheduleReport();
+    });
+  }
+
+  private resident(): number {
+    const pids: number[] = [];
+    for (const job of this.jobs) if (job?.process) pids.push(job.process.pid);
+    return residentMb(pids);
+  }
+
+  /**
+   * Once per event-loop turn after a change: enforce memory (kill while the dispatcher says so),
+   * then tell the shards the function count and the idle-list shard the entry.
+   */
+  private scheduleReport(): void {
+    if (this.reportScheduled) return;
+    this.reportScheduled = true;
+    setImmediate(() => {
+      this.reportScheduled = false;
+      // Memory being paged out still counts as resident in /proc until the kernel has moved it.
+      let resident = this.resident() - this.pageOutPendingMb;
+      if (this.options.swapMb > 0) {
+        const victims: number[] = [];
+        this.dispatcher.chooseSwapOuts(resident, victims);
+        for (const v of victims) {
+          const job = this.jobs[v];
+          if (!job) continue;
+          const mb = this.machine.swapOut(v);
+          job.swapOuts++;
+          if (job.process) {
+            this.pageOut(job, mb);
+            resident -= mb;
+          }
+        }
+      }
+      while (this.dispatcher.mustKill(resident)) {
+        const victim = this.dispatcher.chooseKill();
+        const job = this.jobs[victim];
+        if (!job) break;
+        this.end(job, undefined, `killed: memory full (${round3(resident)} MB resident of ${this.options.memoryMb} MB, ${this.options.swapMb > 0 ? `swap ${this.options.swapMb} MB full` : "no swap"})`, killedStatus);
+        resident = this.resident();
+      }
+      const report = this.dispatcher.observeIdle(resident, (s) => this.listSizes[s] ?? 0, this.rng);
+      const functions = this.machine.functions;
+      if (report === null && functions === this.lastReportedFunctions) return;
+      this.lastReportedFunctions = functions;
+      const idle = report ? { ...report } : null;
+      this.shards.forEach((shard, s) => {
+        const message = { machine: this.options.machine, functions, idle: idle && idle.shard === s ? idle : null };
+        shard.post("/report", message).then(
+          (answer) => {
+            const parsed = answer.status === 200 ? parseJsonObject(answer.body) : undefined;
+            const size = parsed?.ok ? parsed.value.idleListSize : undefined;
+            if (typeof size === "number") this.listSizes[s] = size;
+          },
+          () => {
+            // A shard that is down learns the machine's state when the agent re-registers with it.
+          },
+        );
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.memoryPoll);
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    await this.pool.close();
+    await Promise.all(this.shards.map((s) => s.close()));
+  }
+}

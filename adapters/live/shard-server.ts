@@ -1,0 +1,212 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SeededRandom } from "../../traces/seeded-random.ts";
+import type { IdleListReport } from "../scheduling/idle-list-report.ts";
+import { XxShard } from "../scheduling/xx-shard.ts";
+import { isAmount, parseJsonObject, readBody, sendJson, sendLine, tooLarge } from "./http-exchange.ts";
+
+export interface ShardServerOptions {
+  readonly shard: number;
+  readonly machines: number;
+  readonly prices: readonly number[];
+  readonly k: number;
+  readonly strict: boolean;
+  readonly idleList: boolean;
+  readonly seed: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** What a placement request is answered with. */
+export interface PlacementAnswer {
+  readonly machine: number;
+  readonly url: string;
+  /** Time the invocation waited in the shard's multi-queue, ms. */
+  readonly waitMs: number;
+}
+
+const maxBodyBytes = 16 * 1024;
+/** Placement requests waiting at once, at most; one more is refused 503 (overload sheds, never crashes). */
+const maxQueued = 100_000;
+
+interface Waiting {
+  readonly res: ServerResponse;
+  readonly at: number;
+}
+
+const round3 = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/**
+ * A global scheduler shard as a process (seed 000 §3.2): XX's XxShard — the per-class multi-queue
+ * with the simulator's pick rule, the idle list, power-of-k — fed by placement requests from the
+ * gateway and by the machine agents' reports. A placement request is answered with the chosen
+ * machine once the pick rule reaches it, so requests that arrive together are ordered by class
+ * and waiting time, not by arrival. Its power-of-k load is each machine's last reported function
+ * count plus the placements made here since that report (the machine's count will include them).
+ * A machine that is reported down (or never registered) is never chosen.
+ */
+export class ShardServer {
+  private readonly shard: XxShard;
+  private readonly rng: SeededRandom;
+  private readonly urls: (string | undefined)[];
+  private readonly load: Float64Array;
+  private readonly waiting = new Map<number, Waiting>();
+  private nextFn = 0;
+  private drainScheduled = false;
+  readonly counters = { placed: 0, refused: 0, reports: 0, registrations: 0 };
+  url = "";
+
+  private constructor(
+    private readonly options: ShardServerOptions,
+    private readonly server: Server,
+  ) {
+    this.shard = new XxShard(options.prices, { machines: options.machines, k: options.k, strict: options.strict, idleList: options.idleList });
+    this.rng = SeededRandom.forPurpose(options.seed + options.shard, "live-placement");
+    this.urls = new Array(options.machines).fill(undefined);
+    this.load = new Float64Array(options.machines).fill(Infinity);
+  }
+
+  static async start(options: ShardServerOptions): Promise<ShardServer> {
+    const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000, requestTimeout: 0 });
+    const shard = new ShardServer(options, server);
+    server.on("request", (req, res) => shard.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+    shard.url = `http://${options.host}:${(server.address() as AddressInfo).port}/`;
+    return shard;
+  }
+
+  status(): Record<string, unknown> {
+    return {
+      shard: this.options.shard,
+      queued: this.shard.queued,
+      machines: this.urls.map((url, m) => ({ machine: m, up: url !== undefined, load: Number.isFinite(this.load[m]!) ? this.load[m] : null, idleListed: this.shard.idleList?.has(m) ?? false })),
+      idleListSize: this.shard.idleList?.size ?? 0,
+      ...this.counters,
+    };
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method === "GET" && req.url === "/status") return sendJson(res, 200, this.status());
+    const route = req.method === "POST" ? req.url : undefined;
+    if (route !== "/place" && route !== "/report" && route !== "/register" && route !== "/machine-down") {
+      req.resume();
+      return sendLine(res, 404, `no ${req.method} ${req.url} here (POST /place, /report, /register, /machine-down; GET /status)`);
+    }
+    const at = performance.now();
+    readBody(req, maxBodyBytes).then(
+      (body) => {
+        if (body === tooLarge) return sendLine(res, 413, `body over ${maxBodyBytes} bytes`);
+        const parsed = parseJsonObject(body);
+        if (!parsed.ok) return sendLine(res, 400, parsed.reason);
+        const v = parsed.value;
+        if (route === "/place") return this.place(v, at, res);
+        if (route === "/report") return this.report(v, res);
+        if (route === "/register") return this.register(v, res);
+        return this.machineDown(v, res);
+      },
+      () => sendLine(res, 400, "the request body could not be read"),
+    );
+  }
+
+  private machineOf(value: unknown): number | undefined {
+    return Number.isInteger(value) && (value as number) >= 0 && (value as number) < this.options.machines ? (value as number) : undefined;
+  }
+
+  private place(v: Record<string, unknown>, at: number, res: ServerResponse): void {
+    const cls = v.cls;
+    if (!(Number.isInteger(cls) && (cls as number) >= 0 && (cls as number) < this.options.prices.length)) return sendLine(res, 400, `cls must be a class in 0..${this.options.prices.length - 1}`);
+    if (this.waiting.size >= maxQueued) {
+      this.counters.refused++;
+      return sendLine(res, 503, `shard ${this.options.shard}: ${maxQueued} placements waiting`);
+    }
+    const fn = this.nextFn++;
+    this.waiting.set(fn, { res, at });
+    this.shard.enqueue(fn, cls as number, at);
+    this.scheduleDrain();
+  }
+
+  /** Places what waits, once per event-loop turn, so requests read in the same turn compete by the pick rule. */
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      const now = performance.now();
+      for (let fn = this.shard.takeNext(now); fn >= 0; fn = this.shard.takeNext(now)) {
+        const w = this.waiting.get(fn)!;
+        this.waiting.delete(fn);
+        const machine = this.shard.chooseMachine(this.load, this.rng);
+        const url = this.urls[machine];
+        if (url === undefined || !Number.isFinite(this.load[machine]!)) {
+          this.counters.refused++;
+          sendLine(w.res, 503, `shard ${this.options.shard}: no machine is up`);
+          continue;
+        }
+        this.load[machine]!++;
+        this.counters.placed++;
+        const answer: PlacementAnswer = { machine, url, waitMs: round3(now - w.at) };
+        sendJson(w.res, 200, answer);
+      }
+    });
+  }
+
+  private report(v: Record<string, unknown>, res: ServerResponse): void {
+    const machine = this.machineOf(v.machine);
+    if (machine === undefined || !isAmount(v.functions)) return sendLine(res, 400, "a report needs machine and functions");
+    this.counters.reports++;
+    if (this.urls[machine] !== undefined) this.load[machine] = v.functions;
+    const idle = v.idle as IdleListReport | null | undefined;
+    if (idle && this.shard.idleList) {
+      try {
+        if (idle.machine !== machine || idle.shard !== this.options.shard) throw new Error("the report is for another machine or shard");
+        this.shard.receive(idle);
+      } catch (error) {
+        // A report out of step with the list (e.g. from before this shard restarted) is refused, not fatal.
+        return sendLine(res, 409, `idle-list report refused: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    sendJson(res, 200, { idleListSize: this.shard.idleList?.size ?? 0 });
+  }
+
+  private register(v: Record<string, unknown>, res: ServerResponse): void {
+    const machine = this.machineOf(v.machine);
+    const url = v.url;
+    if (machine === undefined || typeof url !== "string" || !/^http:\/\/(127\.0\.0\.1|\[::1\]|localhost):\d+\/$/.test(url)) return sendLine(res, 400, "register needs machine and a loopback url");
+    this.forget(machine);
+    this.urls[machine] = url;
+    this.load[machine] = 0;
+    this.counters.registrations++;
+    sendJson(res, 200, { idleListSize: this.shard.idleList?.size ?? 0 });
+  }
+
+  /** The gateway could not reach the machine: place nothing there until it registers again. */
+  private machineDown(v: Record<string, unknown>, res: ServerResponse): void {
+    const machine = this.machineOf(v.machine);
+    if (machine === undefined) return sendLine(res, 400, "machine-down needs machine");
+    const url = v.url;
+    // Only the incarnation the gateway failed to reach: a machine that already re-registered stays up.
+    if (this.urls[machine] === url) {
+      this.forget(machine);
+      this.urls[machine] = undefined;
+    }
+    sendJson(res, 200, {});
+  }
+
+  private forget(machine: number): void {
+    this.load[machine] = Infinity;
+    const list = this.shard.idleList;
+    if (list?.has(machine)) list.receive({ kind: "leave", machine, shard: this.options.shard, freeMb: 0, functions: 0 });
+  }
+
+  async stop(): Promise<void> {
+    for (const w of this.waiting.values()) sendLine(w.res, 503, "the shard is stopping");
+    this.waiting.clear();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
