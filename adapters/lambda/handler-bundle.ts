@@ -21,11 +21,12 @@ const entry = fileURLToPath(new URL("./synthetic-work-handler.ts", import.meta.u
 /**
  * Builds the synthetic-work function from this repository's sources: esbuild bundles the
  * handler and the reference server's work routine into one ES module, zipped with a fixed
- * timestamp so the same sources give the same bytes.
+ * timestamp so the same sources give the same bytes. `entryFile` bundles another handler the
+ * same way (μ's worker wrapper, adapters/lambda/mu/mu-worker-handler.ts).
  */
-export async function buildHandlerBundle(): Promise<HandlerBundle> {
+export async function buildHandlerBundle(entryFile: string = entry): Promise<HandlerBundle> {
   const result = await build({
-    entryPoints: [entry],
+    entryPoints: [entryFile],
     bundle: true,
     platform: "node",
     format: "esm",

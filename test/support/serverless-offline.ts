@@ -1,7 +1,7 @@
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -19,19 +19,43 @@ export const oslsVersions = { osls: "4.3.1", "serverless-offline": "14.8.2" } as
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const oslsDir = process.env["XXBENCH_OSLS_DIR"] ?? join(repoRoot, "node_modules", ".cache", "xxbench-osls");
 
-/** Installs osls and serverless-offline into the cache folder unless they are there already. */
+/**
+ * Installs osls and serverless-offline into the cache folder unless they are there already. Test
+ * files run in parallel processes, and two `npm install`s into one folder corrupt it: the first
+ * takes a lock folder (mkdir is atomic), the others wait for it and then find the install done.
+ */
 export async function ensureOsls(): Promise<string> {
   const bin = join(oslsDir, "node_modules", "osls", "bin", "serverless.js");
-  if (existsSync(bin) && existsSync(join(oslsDir, "node_modules", "serverless-offline", "package.json"))) return bin;
-  mkdirSync(oslsDir, { recursive: true });
-  writeFileSync(join(oslsDir, "package.json"), JSON.stringify({ name: "xxbench-osls-cache", private: true }));
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  await promisify(execFile)(
-    npm,
-    ["install", "--no-audit", "--no-fund", "--loglevel=error", "--legacy-peer-deps", "--save-exact", ...Object.entries(oslsVersions).map(([name, v]) => `${name}@${v}`)],
-    { cwd: oslsDir, timeout: 240_000 },
-  );
-  return bin;
+  const installed = (): boolean => existsSync(bin) && existsSync(join(oslsDir, "node_modules", "serverless-offline", "package.json"));
+  if (installed()) return bin;
+  mkdirSync(dirname(oslsDir), { recursive: true });
+  const lock = `${oslsDir}.lock`;
+  const deadline = performance.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    if (installed()) return bin;
+    if (performance.now() > deadline) throw new Error(`waited 300 s for another install of osls to finish (lock ${lock}); remove the lock if none runs`);
+    await sleep(500);
+  }
+  try {
+    if (installed()) return bin;
+    mkdirSync(oslsDir, { recursive: true });
+    writeFileSync(join(oslsDir, "package.json"), JSON.stringify({ name: "xxbench-osls-cache", private: true }));
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    await promisify(execFile)(
+      npm,
+      ["install", "--no-audit", "--no-fund", "--loglevel=error", "--legacy-peer-deps", "--save-exact", ...Object.entries(oslsVersions).map(([name, v]) => `${name}@${v}`)],
+      { cwd: oslsDir, timeout: 240_000 },
+    );
+    return bin;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -64,11 +88,14 @@ export interface RunningServerlessOffline {
   stop(): Promise<void>;
 }
 
+/** A function's handler (`file.export`), with its timeout (default 30 s) and memory (default serverless-offline's 1024 MB). */
+export type OfflineFunction = string | { readonly handler: string; readonly timeoutS?: number; readonly memoryMb?: number };
+
 /**
  * Starts `osls offline start` in `serviceDir` (which must hold the handlers) with a serverless.yml
  * for `functions` (name → handler), and resolves once its Lambda port accepts connections.
  */
-export async function startServerlessOffline(serviceDir: string, functions: Readonly<Record<string, string>>, timeoutMs = 120_000): Promise<RunningServerlessOffline> {
+export async function startServerlessOffline(serviceDir: string, functions: Readonly<Record<string, OfflineFunction>>, timeoutMs = 120_000): Promise<RunningServerlessOffline> {
   const bin = await ensureOsls();
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   const service = "xxbench-e2e";
@@ -82,7 +109,10 @@ export async function startServerlessOffline(serviceDir: string, functions: Read
       `custom:`,
       `  serverless-offline: { host: 127.0.0.1, httpPort: ${httpPort}, lambdaPort: ${lambdaPort}, noPrependStageInUrl: true }`,
       `functions:`,
-      ...Object.entries(functions).map(([name, handler]) => `  ${name}: { handler: ${handler}, timeout: 30 }`),
+      ...Object.entries(functions).map(([name, f]) => {
+        const { handler, timeoutS = 30, memoryMb } = typeof f === "string" ? { handler: f } : f;
+        return `  ${name}: { handler: ${handler}, timeout: ${timeoutS}${memoryMb !== undefined ? `, memorySize: ${memoryMb}` : ""} }`;
+      }),
       "",
     ].join("\n"),
   );

@@ -19,6 +19,7 @@ import { dbOption, seedOption } from "../options/common-options.ts";
 import { syntheticOptions, type SyntheticArgs } from "../options/synthetic-options.ts";
 import { realTraceOptions, traceFromArgs, traceSpecHelp } from "../options/trace-from-args.ts";
 import { throwIfErrors, UsageError } from "../usage-error.ts";
+import { muLambdaCommand } from "./mu-lambda-command.ts";
 
 const regionOption = { region: { type: "string", describe: "AWS region (default $AWS_REGION, then $AWS_DEFAULT_REGION)" } } as const;
 const archOption = { arch: { type: "string", choices: lambdaArchitectures, default: "x86_64", describe: "Function architecture (its price)" } } as const;
@@ -201,6 +202,6 @@ const planCommand = {
 export const lambdaCommand = {
   command: "lambda <command>",
   describe: "AWS Lambda: deploy the synthetic-work function, run the seeds' probe, plan a trace's cost",
-  builder: (y: Argv) => y.command(deployCommand).command(probeCommand).command(planCommand).demandCommand(1, "name a lambda command: deploy, probe, plan"),
+  builder: (y: Argv) => y.command(deployCommand).command(probeCommand).command(planCommand).command(muLambdaCommand).demandCommand(1, "name a lambda command: deploy, probe, plan, mu"),
   handler: () => undefined,
 };
