@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { FromFunction, LiveWorkMode, ToFunction } from "./function-runtime-protocol.ts";
+import type { ReuseTally } from "./freshen-cache.ts";
+import type { FromFunction, FunctionChain, LiveWorkMode, ToFunction } from "./function-runtime-protocol.ts";
 
 const runtimePath = fileURLToPath(new URL("./function-runtime.ts", import.meta.url));
 const tsxLoader = import.meta.resolve("tsx");
@@ -11,6 +12,16 @@ export interface WorkResult {
   readonly memMb: number;
   /** A user handler's return value. */
   readonly result?: unknown;
+  /** How a user handler's fetches met their resources (freshen-cache.ts). */
+  readonly reuse?: ReuseTally;
+}
+
+/** What a freshen run cost in its process, ms. */
+export interface FreshenSpent {
+  readonly cpuMs: number;
+  readonly wallMs: number;
+  /** Set when the module's freshen threw; its cost is billed all the same. */
+  readonly error?: string;
 }
 
 /** One OS process that executes one invocation at a time. */
@@ -18,6 +29,8 @@ export class FunctionProcess {
   private pending: { job: number; resolve(r: WorkResult): void; reject(e: Error): void } | undefined;
   private nextJob = 0;
   private touching: { resolve(): void; reject(e: Error): void }[] = [];
+  /** Freshen runs apart from `pending`: the predicted call may be handed this process while freshen is still going. */
+  private readonly freshening = new Map<number, { resolve(s: FreshenSpent): void; reject(e: Error): void }>();
   exited = false;
 
   constructor(
@@ -52,6 +65,15 @@ export class FunctionProcess {
     pending.resolve(result);
   }
 
+  /** Runs the module's freshen for `fn` (seed 003); resolves with what it cost once it is done. */
+  freshen(fn: string): Promise<FreshenSpent> {
+    const job = this.nextJob++;
+    return new Promise((resolve, reject) => {
+      this.freshening.set(job, { resolve, reject });
+      this.send({ kind: "freshen", job, fn });
+    });
+  }
+
   /** Brings the held memory back in (a swap-in when it was pushed out); resolves once every page was read. */
   touch(): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -73,10 +95,16 @@ export class FunctionProcess {
       this.touching.shift()?.resolve();
       return;
     }
+    if (message.kind === "freshened" || message.kind === "freshen-failed") {
+      const waiting = this.freshening.get(message.job);
+      this.freshening.delete(message.job);
+      waiting?.resolve({ cpuMs: message.cpuMs, wallMs: message.wallMs, ...(message.kind === "freshen-failed" ? { error: message.error } : {}) });
+      return;
+    }
     const pending = this.pending;
     if (message.kind === "ready" || !pending || pending.job !== message.job) return;
     this.pending = undefined;
-    if (message.kind === "done") pending.resolve({ cpuMs: message.cpuMs, memMb: message.memMb, ...("result" in message ? { result: message.result } : {}) });
+    if (message.kind === "done") pending.resolve({ cpuMs: message.cpuMs, memMb: message.memMb, ...("result" in message ? { result: message.result } : {}), ...(message.reuse ? { reuse: message.reuse } : {}) });
     else pending.reject(new Error(`the function failed: ${message.error}`));
   }
 
@@ -84,6 +112,8 @@ export class FunctionProcess {
     this.exited = true;
     for (const t of this.touching.splice(0)) t.reject(new Error(`its function process ${this.pid} exited with ${how}`));
     this.pending?.reject(new Error(`its function process ${this.pid} exited with ${how}`));
+    for (const f of this.freshening.values()) f.reject(new Error(`its function process ${this.pid} exited with ${how}`));
+    this.freshening.clear();
     this.pending = undefined;
   }
 
@@ -106,6 +136,8 @@ export class FunctionProcessPool {
   private closing = false;
   private starting = 0;
   coldStarts = 0;
+  /** The module's function chain, as its first process reported it (empty: no freshen hook or no chain). */
+  chain: FunctionChain = {};
 
   /** `functionModule`: a user function module each process loads (function-runtime-protocol.ts), or none for synthetic work. */
   private constructor(private readonly functionModule: string | undefined) {}
@@ -180,6 +212,7 @@ export class FunctionProcessPool {
     this.all.add(p);
     child.on("message", (message: FromFunction) => {
       if (message.kind === "ready") {
+        if (message.chain) this.chain = message.chain;
         clearTimeout(timer);
         markReady();
       } else p.onMessage(message);

@@ -1,3 +1,5 @@
+import type { FreshenHelpers, ReuseTally } from "./freshen-cache.ts";
+
 /**
  * How an invocation's work is executed in its function process. `cpu`: computed until the
  * process's CPU clock has advanced by workMs (the reference server's synthetic work). `timed`:
@@ -14,7 +16,29 @@ export type LiveWorkMode = (typeof liveWorkModes)[number];
  * what it returns (JSON) is the invocation's result. Its work is whatever it does, so `mode` is
  * ignored and the agent's clock does not end it.
  */
-export type FunctionHandler = (payload: unknown, context: { workMs: number; memMb: number }) => unknown;
+export type FunctionHandler = (payload: unknown, context: { workMs: number; memMb: number } & FreshenHelpers) => unknown;
+
+/**
+ * A module may also export `freshen(context)` (seed 003): run by the platform in the function
+ * process that will be handed the predicted call, before it arrives, with the same fetch / warm
+ * helpers the handler gets (freshen-cache.ts) and no payload (seed 003 §3.3: freshen has no
+ * access to the function's arguments). `context.function` names the function predicted.
+ */
+export type FreshenHook = (context: { function: string } & FreshenHelpers) => unknown;
+
+/**
+ * The module's function chain, `export const chain = { f: ["g"] }`: an invocation of `f` calls
+ * `g` (as an orchestrator's chain definition says, seed 003 §2). One module hosts a tenant's
+ * functions; an invocation names its function by its payload's `fn` (`invokedFunction`).
+ */
+export type FunctionChain = Readonly<Record<string, readonly string[]>>;
+
+/** The function an invocation's payload names (`{ fn: "g", ... }`), if any. */
+export function invokedFunction(payload: unknown): string | undefined {
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return undefined;
+  const fn = (payload as Record<string, unknown>).fn;
+  return typeof fn === "string" ? fn : undefined;
+}
 
 /** Agent → function process. */
 export type ToFunction =
@@ -22,11 +46,18 @@ export type ToFunction =
   /** `timed` only: the agent's clock says the work is done; release memory and answer `done`. */
   | { kind: "finish"; job: number }
   /** Read one byte of every held page, so memory swapped out comes back in now; answer `touched`. */
-  | { kind: "touch" };
+  | { kind: "touch" }
+  /** Run the module's `freshen` for `fn`; answer `freshened` (or `freshen-failed`). A `run` may arrive meanwhile. */
+  | { kind: "freshen"; job: number; fn: string };
 
 /** Function process → agent. */
 export type FromFunction =
-  | { kind: "ready" }
-  | { kind: "done"; job: number; cpuMs: number; memMb: number; result?: unknown }
+  /** `chain`: the module's function chain, for the agent to predict calls by (empty without one). */
+  | { kind: "ready"; chain?: FunctionChain }
+  /** `reuse`: how a user handler's fetches met their resources (freshen-cache.ts). */
+  | { kind: "done"; job: number; cpuMs: number; memMb: number; result?: unknown; reuse?: ReuseTally }
+  /** Freshen's process CPU and wall time, ms (billed to the tenant whether or not the prediction came true). */
+  | { kind: "freshened"; job: number; cpuMs: number; wallMs: number }
+  | { kind: "freshen-failed"; job: number; cpuMs: number; wallMs: number; error: string }
   | { kind: "failed"; job: number; error: string }
   | { kind: "touched" };

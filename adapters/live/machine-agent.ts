@@ -6,7 +6,7 @@ import { SeededRandom } from "../../traces/seeded-random.ts";
 import { XxDispatcher } from "../scheduling/xx-dispatcher.ts";
 import { runsOnFreeCore, waits, XxMachine } from "../scheduling/xx-machine.ts";
 import { FunctionProcessPool, type FunctionProcess, type WorkResult } from "./function-process-pool.ts";
-import type { LiveWorkMode } from "./function-runtime-protocol.ts";
+import { invokedFunction, type LiveWorkMode } from "./function-runtime-protocol.ts";
 import { isAmount, parseJsonObject, readBody, sendJson, sendLine, tooLarge } from "./http-exchange.ts";
 import { killedStatus, liveHeaders } from "./live-headers.ts";
 import { residentMb, swappedMb } from "./resident-memory.ts";
@@ -53,12 +53,28 @@ const memoryPollMs = 50;
 const maxFunctions = 4096;
 const maxBodyBytes = 16 * 1024;
 
+/**
+ * How long a process freshened for a predicted call is kept for that call before it goes back to
+ * the pool and the freshen counts as a misprediction: seed 003's Table 1 puts the slowest trigger
+ * (an S3 bucket) at 1.28 s from the call to the triggered function's start.
+ */
+export const freshenHoldMs = 2000;
+
+/** A function process freshened for the next invocation of one function. */
+interface Reservation {
+  /** Undefined while the pool is still handing one over. */
+  process: FunctionProcess | undefined;
+  timer: NodeJS.Timeout | undefined;
+}
+
 /** One invocation on this machine, from its arrival to its answer. */
 interface Job {
   readonly slot: number;
   readonly workMs: number;
   readonly memMb: number;
   readonly payload: unknown;
+  /** The function its payload names (`fn`), for the module's chain and freshen. */
+  readonly fn: string | undefined;
   readonly receivedAt: number;
   readonly res: ServerResponse;
   process: FunctionProcess | undefined;
@@ -108,7 +124,34 @@ export class MachineAgent {
   private pageOutPendingMb = 0;
   private readonly memoryPoll: NodeJS.Timeout;
   private lastReportedFunctions = -1;
-  readonly counters = { ok: 0, failed: 0, killed: 0, refused: 0, preemptions: 0, swapOuts: 0 };
+  /** Predicted function → the process freshened for its next invocation. */
+  private readonly reserved = new Map<string, Reservation>();
+  private stopping = false;
+  /**
+   * `freshen*`: seed 003's freshen on this machine. Its CPU and wall time are billed whether the
+   * prediction came true (`freshenUsed`: the predicted call was handed the freshened process) or
+   * not (`freshenUnused`: none came within freshenHoldMs). `reuse*`: how user handlers' fetches
+   * met their resources (freshen-cache.ts): from the prediction, the TTL cache, by waiting for a
+   * freshen still running, or fetched now.
+   */
+  readonly counters = {
+    ok: 0,
+    failed: 0,
+    killed: 0,
+    refused: 0,
+    preemptions: 0,
+    swapOuts: 0,
+    freshens: 0,
+    freshenFailed: 0,
+    freshenUsed: 0,
+    freshenUnused: 0,
+    freshenCpuMs: 0,
+    freshenWallMs: 0,
+    reusePrediction: 0,
+    reuseCache: 0,
+    reuseWait: 0,
+    reuseDoNow: 0,
+  };
   url = "";
 
   private constructor(
@@ -214,6 +257,7 @@ export class MachineAgent {
       workMs,
       memMb,
       payload,
+      fn: invokedFunction(payload),
       receivedAt,
       res,
       process: undefined,
@@ -292,7 +336,17 @@ export class MachineAgent {
     }
     job.startedAt = now;
     job.runningSince = now;
-    this.pool.acquire().then(
+    // The chain says this call makes others: freshen them now, where they will run (seed 003 §2).
+    if (job.fn !== undefined) for (const next of this.pool.chain[job.fn] ?? []) this.freshenFor(next);
+    const reservation = job.fn === undefined ? undefined : this.reserved.get(job.fn);
+    let handedOver: Promise<{ process: FunctionProcess; coldMs: number }>;
+    if (reservation?.process !== undefined && !reservation.process.exited) {
+      this.reserved.delete(job.fn!);
+      clearTimeout(reservation.timer);
+      this.counters.freshenUsed++;
+      handedOver = Promise.resolve({ process: reservation.process, coldMs: 0 });
+    } else handedOver = this.pool.acquire();
+    handedOver.then(
       ({ process, coldMs }) => {
         if (job.ended) return this.pool.release(process);
         job.process = process;
@@ -310,6 +364,48 @@ export class MachineAgent {
         else this.armTimedEnd(job);
       },
       (error: unknown) => this.end(job, undefined, error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  /**
+   * Runs the module's freshen for `fn` in a pooled process and keeps that process for `fn`'s next
+   * invocation on this machine, which may arrive while freshen still runs (its fetches then wait,
+   * FrFetch's `running` case). One reservation per function: a second prediction while one is held
+   * is already served by it.
+   */
+  private freshenFor(fn: string): void {
+    if (this.stopping || this.reserved.has(fn)) return;
+    const reservation: Reservation = { process: undefined, timer: undefined };
+    this.reserved.set(fn, reservation);
+    this.pool.acquire().then(
+      ({ process }) => {
+        if (this.stopping || this.reserved.get(fn) !== reservation) return this.pool.release(process);
+        reservation.process = process;
+        this.counters.freshens++;
+        reservation.timer = setTimeout(() => {
+          if (this.reserved.get(fn) !== reservation) return;
+          this.reserved.delete(fn);
+          this.counters.freshenUnused++;
+          // Its cache stays in the process: a later call handed it may still find results within their TTL.
+          this.pool.release(process);
+        }, freshenHoldMs);
+        process.freshen(fn).then(
+          (spent) => {
+            this.counters.freshenCpuMs = round3(this.counters.freshenCpuMs + spent.cpuMs);
+            this.counters.freshenWallMs = round3(this.counters.freshenWallMs + spent.wallMs);
+            if (spent.error === undefined) return;
+            // A failed freshen costs the call nothing but the benefit: its fetches are done again then.
+            this.counters.freshenFailed++;
+            globalThis.process.stderr.write(`machine ${this.options.machine}: freshen for ${JSON.stringify(fn)} failed: ${spent.error}\n`);
+          },
+          () => {
+            this.counters.freshenFailed++;
+          },
+        );
+      },
+      () => {
+        if (this.reserved.get(fn) === reservation) this.reserved.delete(fn);
+      },
     );
   }
 
@@ -362,6 +458,12 @@ export class MachineAgent {
       [liveHeaders.swappedOut]: String(round3(job.swappedOutMb)),
       [liveHeaders.swapIn]: String(round3(job.swapInMs)),
     };
+    if (result?.reuse) {
+      this.counters.reusePrediction += result.reuse.prediction;
+      this.counters.reuseCache += result.reuse.cache;
+      this.counters.reuseWait += result.reuse.wait;
+      this.counters.reuseDoNow += result.reuse.doNow;
+    }
     if (result) {
       this.counters.ok++;
       sendJson(job.res, 200, { cpuMs: round3(result.cpuMs), memMb: round3(result.memMb), ...("result" in result ? { result: result.result } : {}) }, headers);
@@ -449,6 +551,9 @@ export class MachineAgent {
 
   async stop(): Promise<void> {
     clearInterval(this.memoryPoll);
+    this.stopping = true;
+    for (const r of this.reserved.values()) clearTimeout(r.timer);
+    this.reserved.clear();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
