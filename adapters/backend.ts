@@ -55,6 +55,18 @@ export interface Outcome {
    * invocation, which it therefore skipped (`cpuMs` is less by it). Absent when freshen did nothing.
    */
   readonly freshenSavedMs?: number;
+  /**
+   * The live plane's breakdown of an invocation's time, ms, from its response headers (absent
+   * elsewhere): waited in the shard's multi-queue; waited on the machine before first CPU, a
+   * cold start included; of that, starting a function process when none was idle (0 when warm);
+   * stopped by preemption; reading swapped-out pages back. `serverExecMs` holds the plane's
+   * execution from first CPU to the end, preempted and swap-in time included.
+   */
+  readonly shardQueueMs?: number;
+  readonly machineQueueMs?: number;
+  readonly coldStartMs?: number;
+  readonly preemptedMs?: number;
+  readonly swapInMs?: number;
 }
 
 /** A periodic observation of one machine. */

@@ -5,6 +5,7 @@ import type { ReportChart } from "./charts/report-chart.ts";
 import { costSection } from "./sections/cost-section.ts";
 import { fidelitySection } from "./sections/fidelity-section.ts";
 import { lambdaSection } from "./sections/lambda-section.ts";
+import { liveBreakdownSection } from "./sections/live-breakdown-section.ts";
 import { latencyDistributionSection } from "./sections/latency-distribution-section.ts";
 import { loadSweepSection } from "./sections/load-sweep-section.ts";
 import { memorySection } from "./sections/memory-section.ts";
@@ -20,6 +21,7 @@ import type { ReportRun } from "./report-runs.ts";
 export const sectionBuilders = {
   percentiles: latencyDistributionSection,
   fidelity: fidelitySection,
+  liveBreakdown: liveBreakdownSection,
   tailOverTime: tailOverTimeSection,
   paired: pairedSection,
   freshen: freshenSection,
@@ -35,6 +37,7 @@ export type SectionName = keyof typeof sectionBuilders;
 /** Why a section that can be absent is, for the warning when it was asked for by name. */
 const absentSectionReasons: Partial<Record<SectionName, string>> = {
   fidelity: "none of these runs is a network run (a simulator sends every invocation exactly when the trace says)",
+  liveBreakdown: "none of these runs has the live plane's timing breakdown (a live: run with ok answers)",
   mu: "none of these runs is sim:faas or sim:mu",
   freshen: "no run among these had --freshen on",
   lambda: "none of these runs has an AWS Lambda REPORT line (a lambda: run against AWS or the stand-in)",

@@ -15,7 +15,8 @@ const checkTimeoutMs = 5_000;
  * timing breakdown is read from its headers into the outcome: when the shard placed it and when
  * it first got CPU (ms after the send, on the assumption that the loopback hop to the gateway
  * is negligible: the gateway measures from when it read the request), the machine, the class it
- * ran at and its preemptions.
+ * ran at and its preemptions, and the breakdown of its time (shard queue, machine queue, cold
+ * start, preempted, swap-in).
  */
 export class LiveInvoker implements Invoker {
   private readonly agent: Agent;
@@ -65,7 +66,10 @@ export class LiveInvoker implements Invoker {
 }
 
 /** The plane's headers as outcome fields; absent or malformed headers are left out. */
-export function planeBreakdown(headers: ResponseHeaders): Pick<InvokeResult, "placedAfterMs" | "startedAfterMs" | "machine" | "ranClass" | "preemptions" | "swappedOutMb" | "swapOuts"> {
+export function planeBreakdown(headers: ResponseHeaders): Pick<
+  InvokeResult,
+  "placedAfterMs" | "startedAfterMs" | "machine" | "ranClass" | "preemptions" | "swappedOutMb" | "swapOuts" | "shardQueueMs" | "machineQueueMs" | "coldStartMs" | "preemptedMs" | "swapInMs"
+> {
   const read = (name: string): number | undefined => {
     const value = headers[name];
     const text = Array.isArray(value) ? value[0] : value;
@@ -88,5 +92,15 @@ export function planeBreakdown(headers: ResponseHeaders): Pick<InvokeResult, "pl
   const swappedOut = read(liveHeaders.swappedOut);
   if (swapOuts !== undefined && Number.isInteger(swapOuts)) out.swapOuts = swapOuts;
   if (swappedOut !== undefined) out.swappedOutMb = swappedOut;
+  const shardQueue = read(liveHeaders.shardWait);
+  const machineQueue = read(liveHeaders.machineQueue);
+  const coldStart = read(liveHeaders.coldStart);
+  const preempted = read(liveHeaders.preempted);
+  const swapIn = read(liveHeaders.swapIn);
+  if (shardQueue !== undefined) out.shardQueueMs = shardQueue;
+  if (machineQueue !== undefined) out.machineQueueMs = machineQueue;
+  if (coldStart !== undefined) out.coldStartMs = coldStart;
+  if (preempted !== undefined) out.preemptedMs = preempted;
+  if (swapIn !== undefined) out.swapInMs = swapIn;
   return out;
 }

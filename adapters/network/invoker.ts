@@ -40,6 +40,15 @@ export interface InvokeResult {
   readonly preemptions?: number;
   readonly swappedOutMb?: number;
   readonly swapOuts?: number;
+  /**
+   * The live plane's breakdown, ms (Outcome has the meanings): shard queue, machine queue (cold
+   * start included), cold start, time preempted and time swapping back in.
+   */
+  readonly shardQueueMs?: number;
+  readonly machineQueueMs?: number;
+  readonly coldStartMs?: number;
+  readonly preemptedMs?: number;
+  readonly swapInMs?: number;
 }
 
 /**

@@ -211,6 +211,11 @@ class OpenLoopDriver {
       memorySizeMb: result.memorySizeMb,
       maxMemoryUsedMb: result.maxMemoryUsedMb,
       retries: result.retries,
+      shardQueueMs: result.shardQueueMs,
+      machineQueueMs: result.machineQueueMs,
+      coldStartMs: result.coldStartMs,
+      preemptedMs: result.preemptedMs,
+      swapInMs: result.swapInMs,
       error: result.error,
     });
     this.pending.settled(entry);

@@ -56,6 +56,11 @@ export const blockColumns: readonly ColumnSpec[] = [
   { name: "max_memory_used_mb", kind: "f64", nullable: true },
   { name: "retries", kind: "i16", nullable: true },
   { name: "freshen_saved_ms", kind: "f64", nullable: true },
+  { name: "shard_queue_ms", kind: "f64", nullable: true },
+  { name: "machine_queue_ms", kind: "f64", nullable: true },
+  { name: "cold_start_ms", kind: "f64", nullable: true },
+  { name: "preempted_ms", kind: "f64", nullable: true },
+  { name: "swap_in_ms", kind: "f64", nullable: true },
 ];
 
 /** `error` sits in the table between the block's columns at this index and the next. */

@@ -72,6 +72,11 @@ class BlockViews {
   readonly maxMemoryUsedMb: Float64Array;
   readonly retries: Int16Array;
   readonly freshenSavedMs: Float64Array;
+  readonly shardQueueMs: Float64Array;
+  readonly machineQueueMs: Float64Array;
+  readonly coldStartMs: Float64Array;
+  readonly preemptedMs: Float64Array;
+  readonly swapInMs: Float64Array;
   /** Validity bitmasks of the nullable columns. */
   readonly ranClassValid: Uint8Array;
   readonly parentIdValid: Uint8Array;
@@ -90,6 +95,11 @@ class BlockViews {
   readonly maxMemoryUsedMbValid: Uint8Array;
   readonly retriesValid: Uint8Array;
   readonly freshenSavedMsValid: Uint8Array;
+  readonly shardQueueMsValid: Uint8Array;
+  readonly machineQueueMsValid: Uint8Array;
+  readonly coldStartMsValid: Uint8Array;
+  readonly preemptedMsValid: Uint8Array;
+  readonly swapInMsValid: Uint8Array;
   errors: [number, string][] = [];
 
   constructor(block: BlockBuffers) {
@@ -125,6 +135,11 @@ class BlockViews {
     this.maxMemoryUsedMb = new Float64Array(data("max_memory_used_mb"));
     this.retries = new Int16Array(data("retries"));
     this.freshenSavedMs = new Float64Array(data("freshen_saved_ms"));
+    this.shardQueueMs = new Float64Array(data("shard_queue_ms"));
+    this.machineQueueMs = new Float64Array(data("machine_queue_ms"));
+    this.coldStartMs = new Float64Array(data("cold_start_ms"));
+    this.preemptedMs = new Float64Array(data("preempted_ms"));
+    this.swapInMs = new Float64Array(data("swap_in_ms"));
     this.ranClassValid = valid("ran_class");
     this.parentIdValid = valid("parent_id");
     this.placedMsValid = valid("placed_ms");
@@ -142,6 +157,11 @@ class BlockViews {
     this.maxMemoryUsedMbValid = valid("max_memory_used_mb");
     this.retriesValid = valid("retries");
     this.freshenSavedMsValid = valid("freshen_saved_ms");
+    this.shardQueueMsValid = valid("shard_queue_ms");
+    this.machineQueueMsValid = valid("machine_queue_ms");
+    this.coldStartMsValid = valid("cold_start_ms");
+    this.preemptedMsValid = valid("preempted_ms");
+    this.swapInMsValid = valid("swap_in_ms");
   }
 }
 
@@ -179,6 +199,7 @@ export class RunWriter implements OutcomeSink {
   private network = false;
   private freshened = false;
   private lambda = false;
+  private live = false;
   private nextFunctionId: number;
   private readonly newFunctions: FunctionRow[] = [];
   /** The last function seen under each `fn` name: names are unique per app, not across apps. */
@@ -311,6 +332,20 @@ export class RunWriter implements OutcomeSink {
       this.freshened = true;
       mark(v.freshenSavedMsValid, i, o.freshenSavedMs !== undefined);
       v.freshenSavedMs[i] = o.freshenSavedMs ?? 0;
+    }
+    // Only the live plane sets its breakdown; the same shortcut again.
+    if (this.live || o.shardQueueMs !== undefined || o.machineQueueMs !== undefined || o.coldStartMs !== undefined || o.preemptedMs !== undefined || o.swapInMs !== undefined) {
+      this.live = true;
+      mark(v.shardQueueMsValid, i, o.shardQueueMs !== undefined);
+      v.shardQueueMs[i] = o.shardQueueMs ?? 0;
+      mark(v.machineQueueMsValid, i, o.machineQueueMs !== undefined);
+      v.machineQueueMs[i] = o.machineQueueMs ?? 0;
+      mark(v.coldStartMsValid, i, o.coldStartMs !== undefined);
+      v.coldStartMs[i] = o.coldStartMs ?? 0;
+      mark(v.preemptedMsValid, i, o.preemptedMs !== undefined);
+      v.preemptedMs[i] = o.preemptedMs ?? 0;
+      mark(v.swapInMsValid, i, o.swapInMs !== undefined);
+      v.swapInMs[i] = o.swapInMs ?? 0;
     }
     if (o.error !== undefined) v.errors.push([i, o.error]);
     this.outcomes++;

@@ -15,7 +15,9 @@
  * Version 4 adds what AWS Lambda's REPORT line says of each invocation (its Duration goes to
  * `server_exec_ms`): Init Duration (set only on a cold start), Billed Duration, the configured
  * Memory Size and Max Memory Used, and how many times the client retried it. Appended after
- * `server_exec_ms` for the same reason.
+ * `server_exec_ms` for the same reason. It also adds the work freshen did ahead of an invocation,
+ * and the live plane's breakdown of each invocation's time (shard queue, machine queue, cold
+ * start, preempted, swap-in), appended after those.
  */
 export const schemaVersion = 4;
 
@@ -73,7 +75,16 @@ const functionsAndRowsStatements: readonly string[] = [
      retries SMALLINT,
      -- Freshen (seed 003; NULL when off or when freshen did nothing for it): the set-up and fetch
      -- work that freshen did ahead, which the invocation therefore skipped (its cpu_ms is less by it).
-     freshen_saved_ms DOUBLE
+     freshen_saved_ms DOUBLE,
+     -- The live plane (NULL elsewhere), from its response headers: time waited in the shard's
+     -- multi-queue, on the machine before first CPU (a cold start included), of that the cold
+     -- start, time stopped by preemption and time reading swapped pages back. server_exec_ms holds
+     -- the plane's execution, from first CPU to the end, preempted and swap-in time included.
+     shard_queue_ms DOUBLE,
+     machine_queue_ms DOUBLE,
+     cold_start_ms DOUBLE,
+     preempted_ms DOUBLE,
+     swap_in_ms DOUBLE
    )`,
 ];
 
@@ -84,7 +95,8 @@ export const viewStatements: readonly string[] = [
             r.mem_start_mb, r.mem_peak_mb, r.parent_id, r.status, r.arrival_ms, r.placed_ms, r.start_ms,
             r.end_ms, r.machine, r.preemptions, r.swapped_out_mb, r.swap_outs, r.cost_micro_cents, r.error,
             r.cpu_ms, r.sent_ms, r.http_status, r.server_queue_ms, r.server_exec_ms,
-            r.init_ms, r.billed_ms, r.memory_size_mb, r.max_memory_used_mb, r.retries, r.freshen_saved_ms
+            r.init_ms, r.billed_ms, r.memory_size_mb, r.max_memory_used_mb, r.retries, r.freshen_saved_ms,
+            r.shard_queue_ms, r.machine_queue_ms, r.cold_start_ms, r.preempted_ms, r.swap_in_ms
      FROM invocation_rows r JOIN functions f USING (function_id)`,
   `CREATE OR REPLACE VIEW outcomes AS
      SELECT *,

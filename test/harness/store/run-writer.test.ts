@@ -40,6 +40,12 @@ function row(i: number): [Invocation, Outcome] {
     ...(i >= 3 && i % 11 !== 0 ? { serverQueueMs: i % 23 } : {}),
     ...(i >= 3 && i % 12 !== 0 ? { serverExecMs: i % 29 } : {}),
     ...(i % 13 === 5 ? { freshenSavedMs: (i % 7) + 0.5 } : {}),
+    // The live breakdown from row 4 on (the rows before must stay NULL), each on its own pattern.
+    ...(i >= 4 && i % 3 !== 1 ? { shardQueueMs: (i % 31) + 0.125 } : {}),
+    ...(i >= 4 && i % 4 !== 1 ? { machineQueueMs: (i % 37) + 0.25 } : {}),
+    ...(i >= 4 && i % 5 !== 1 ? { coldStartMs: i % 41 } : {}),
+    ...(i >= 4 && i % 6 !== 1 ? { preemptedMs: (i % 43) * 2 } : {}),
+    ...(i >= 4 && i % 7 !== 1 ? { swapInMs: (i % 47) + 0.75 } : {}),
   };
   return [inv, outcome];
 }
@@ -61,7 +67,8 @@ describe("RunWriter (typed blocks appended on a writer thread)", () => {
         `SELECT invocation_id::DOUBLE AS id, tenant, app, fn, price_class, ran_class, work_ms, mem_start_mb, mem_peak_mb,
                 parent_id::DOUBLE AS parent_id, status::VARCHAR AS status, arrival_ms, placed_ms, start_ms, end_ms, machine,
                 preemptions, swapped_out_mb, swap_outs, cost_micro_cents, cpu_ms, error,
-                sent_ms, http_status, server_queue_ms, server_exec_ms, freshen_saved_ms
+                sent_ms, http_status, server_queue_ms, server_exec_ms, freshen_saved_ms,
+                shard_queue_ms, machine_queue_ms, cold_start_ms, preempted_ms, swap_in_ms
          FROM invocations WHERE run_id = $id ORDER BY invocation_id`,
         { id: runId },
       );
@@ -97,6 +104,11 @@ describe("RunWriter (typed blocks appended on a writer thread)", () => {
           server_queue_ms: o.serverQueueMs ?? null,
           server_exec_ms: o.serverExecMs ?? null,
           freshen_saved_ms: o.freshenSavedMs ?? null,
+          shard_queue_ms: o.shardQueueMs ?? null,
+          machine_queue_ms: o.machineQueueMs ?? null,
+          cold_start_ms: o.coldStartMs ?? null,
+          preempted_ms: o.preemptedMs ?? null,
+          swap_in_ms: o.swapInMs ?? null,
         };
         if (JSON.stringify(r) !== JSON.stringify(expected) && mismatches.length < 3) mismatches.push(`${JSON.stringify(r)} != ${JSON.stringify(expected)}`);
       });

@@ -159,7 +159,8 @@ describe("store schema migrations", () => {
     const fresh = await RunStore.open(freshPath);
     try {
       const rows = await store.query(
-        `SELECT run_id, invocation_id::INTEGER AS id, status::VARCHAR AS status, sent_ms, init_ms, billed_ms, memory_size_mb, max_memory_used_mb, retries, setup_ms
+        `SELECT run_id, invocation_id::INTEGER AS id, status::VARCHAR AS status, sent_ms, init_ms, billed_ms, memory_size_mb, max_memory_used_mb, retries, setup_ms,
+                shard_queue_ms, machine_queue_ms, cold_start_ms, preempted_ms, swap_in_ms
          FROM outcomes ORDER BY run_id, invocation_id`,
       );
       expect(rows).toEqual(
@@ -174,6 +175,11 @@ describe("store schema migrations", () => {
           max_memory_used_mb: null,
           retries: null,
           setup_ms: null,
+          shard_queue_ms: null,
+          machine_queue_ms: null,
+          cold_start_ms: null,
+          preempted_ms: null,
+          swap_in_ms: null,
         })),
       );
       const columnsOf = async (s: RunStore, view: string): Promise<string> =>
@@ -182,7 +188,7 @@ describe("store schema migrations", () => {
             .names,
         );
       const migrated = await columnsOf(store, "invocation_rows");
-      expect(migrated.split(",").slice(-7)).toEqual([
+      expect(migrated.split(",").slice(-12)).toEqual([
         "server_exec_ms DOUBLE",
         "init_ms DOUBLE",
         "billed_ms DOUBLE",
@@ -190,6 +196,11 @@ describe("store schema migrations", () => {
         "max_memory_used_mb DOUBLE",
         "retries SMALLINT",
         "freshen_saved_ms DOUBLE",
+        "shard_queue_ms DOUBLE",
+        "machine_queue_ms DOUBLE",
+        "cold_start_ms DOUBLE",
+        "preempted_ms DOUBLE",
+        "swap_in_ms DOUBLE",
       ]);
       for (const table of ["invocation_rows", "invocations", "outcomes", "runs"]) expect(await columnsOf(store, table)).toBe(await columnsOf(fresh, table));
     } finally {
