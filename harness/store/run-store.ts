@@ -18,10 +18,12 @@ export const defaultMemoryLimitMb = 96;
 /**
  * The writer thread's buffer pool while a run's rows stream in: appending needs little beyond
  * the row group being filled, and a smaller pool keeps the replay's peak RSS flat. The row group
- * holds blocks for every column, so the need grows with the columns: with schema 4's 29 a real
- * 10-function Azure sample failed to commit at 32 and 36 MB and commits at 40.
+ * holds blocks for every column, so the need grows with the columns: with 29 a real 10-function
+ * Azure sample failed to commit at 32 and 36 MB and committed at 40; with schema 4's 34 the demo
+ * failed at 38 MB. 64 leaves room for a few more columns and for the run's billing query, which
+ * the writer thread runs too.
  */
-const writerMemoryLimitMb = 40;
+const writerMemoryLimitMb = 64;
 
 export interface OpenOptions {
   /**
