@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { SeededRandom } from "../../traces/seeded-random.ts";
 import type { IdleListReport } from "../scheduling/idle-list-report.ts";
 import { XxShard } from "../scheduling/xx-shard.ts";
@@ -75,6 +75,16 @@ export class ShardServer {
     const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000, requestTimeout: 0 });
     const shard = new ShardServer(options, server);
     server.on("request", (req, res) => shard.handle(req, res));
+    if (options.machineHosts) {
+      // Off loopback, this address is one of this machine's, which the network could send to:
+      // only the gateway (this machine, so the connection comes from this address or loopback)
+      // and the machines' namespaces may connect.
+      const allowed = new Set(["127.0.0.1", options.host, ...options.machineHosts]);
+      server.on("connection", (socket: Socket) => {
+        const from = socket.remoteAddress?.replace(/^::ffff:/, "");
+        if (from === undefined || !allowed.has(from)) socket.destroy();
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port, options.host, () => resolve());

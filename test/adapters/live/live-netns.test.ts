@@ -1,18 +1,19 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { request } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
 import { clusterDown } from "../../../adapters/live/cluster-launcher.ts";
 import type { ClusterState } from "../../../adapters/live/cluster-state.ts";
 import { liveBackend } from "../../../adapters/live/live-backend.ts";
-import { deviceExists, directRouteDevice, freeSlot, netnsUnavailableReason, parsePrefix, planClusterNetwork, prefixesInUse } from "../../../adapters/live/network-namespaces.ts";
+import { checkRoutes, deviceExists, directRouteDevice, NetnsRefusedError, freeSlot, netnsUnavailableReason, parsePrefix, planClusterNetwork, prefixesInUse } from "../../../adapters/live/network-namespaces.ts";
 import { isAlive } from "../../../adapters/live/process-liveness.ts";
 import { defaultNetworkOptions } from "../../../adapters/network/network-options.ts";
 import { replay } from "../../../harness/replay/replay.ts";
 import type { Invocation, TraceSource } from "../../../traces/invocation.ts";
 import { CountingStream } from "../../support/paced-stream.ts";
-import { runCli } from "../../support/run-cli.ts";
+import { cliPath, runCli } from "../../support/run-cli.ts";
 import { invocation } from "../../support/run-invocations.ts";
 import { openTempStore } from "../../support/temp-store.ts";
 
@@ -128,6 +129,13 @@ describe.skipIf(unavailable !== undefined)(`xxbench cluster up --netns: each age
     expect(network).toEqual(planClusterNetwork(slot, 2));
     for (const m of network.machines) expect(up.stdout).toContain(`machine ${m.machine} in network namespace ${m.namespace}: ${m.namespaceAddress} via veth ${m.rootDevice} (${m.rootAddress}); shards on ${network.serviceAddress}\n`);
 
+    // The shard takes each machine only at its own namespace address.
+    const shardUrl = state.components.find((c) => c.role === "shard")!.url;
+    for (const [machine, url] of [[1, `http://${network.machines[0]!.namespaceAddress}:1/`], [0, "http://127.0.0.1:1/"], [0, "http://192.0.2.9:1/"]] as const) {
+      const answer = await request(new URL("register", shardUrl), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ machine, url, cores: 1, memoryMb: 2048 }) });
+      expect([answer.statusCode, (await answer.body.text()).trim()]).toEqual([400, "register needs machine and a loopback url (or the machine's namespace address)"]);
+    }
+
     // Routes from this (the root) namespace to each agent address go straight onto our veth, never the default route.
     for (const m of network.machines) {
       expect(directRouteDevice(execFileSync("ip", ["-4", "route", "get", m.namespaceAddress], { encoding: "utf8" }), m.namespaceAddress)).toBe(m.rootDevice);
@@ -187,5 +195,28 @@ describe.skipIf(unavailable !== undefined)(`xxbench cluster up --netns: each age
     expect(namespaces().filter((n) => network.machines.some((m) => m.namespace === n))).toEqual([]);
     expect(network.machines.filter((m) => deviceExists(m.rootDevice)).map((m) => m.rootDevice)).toEqual([]);
     expect(existsSync(join(clusterDir, "state.json"))).toBe(false);
+  });
+});
+
+describe("cluster up --netns refusals", () => {
+  it("refuses before any traffic when a namespace address would not route onto our veth (here: the namespaces were never made)", () => {
+    const plan = planClusterNetwork(250, 1);
+    expect(() => checkRoutes(plan)).toThrow(NetnsRefusedError);
+    expect(() => checkRoutes(plan)).toThrow(/^refusing to start: 10\.213\.250\.1 is not an address of this machine \(ip route get said: 10\.213\.250\.1 via /);
+  });
+
+  const setpriv = spawnSync("setpriv", ["--version"]).status === 0;
+  it.skipIf(process.getuid?.() !== 0 || !setpriv)("refuses in one line, exit 2, as a user other than root (run as nobody with setpriv)", () => {
+    // nobody cannot enter the run's private temp folder: tsx gets its own, removed below.
+    const temp = mkdtempSync(join("/tmp", "xxbench-netns-nobody-"));
+    chmodSync(temp, 0o777);
+    try {
+      const result = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, cliPath, "cluster", "up", "--netns", "--dir", join(temp, "cluster")], { encoding: "utf8", env: { ...process.env, TMPDIR: temp }, timeout: 60_000 });
+      expect(result.stderr).toBe("xxbench: --netns needs root to create network namespaces (running as uid 65534)\n");
+      expect(result.status).toBe(2);
+      expect(existsSync(join(temp, "cluster"))).toBe(false);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 });
