@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
-import { clusterDown } from "../../../adapters/live/cluster-launcher.ts";
+import { clusterDown, restartAgent } from "../../../adapters/live/cluster-launcher.ts";
 import type { ClusterState } from "../../../adapters/live/cluster-state.ts";
 import { liveBackend } from "../../../adapters/live/live-backend.ts";
 import { checkRoutes, deviceExists, directRouteDevice, NetnsRefusedError, freeSlot, netnsUnavailableReason, parsePrefix, planClusterNetwork, prefixesInUse } from "../../../adapters/live/network-namespaces.ts";
@@ -187,7 +187,23 @@ describe.skipIf(unavailable !== undefined)(`xxbench cluster up --netns: each age
       dispose();
     }
 
-    const pids = [...state.components.map((c) => c.pid), ...agents.flatMap((a) => childrenOf(a.pid))];
+    // A restarted agent goes back into its namespace.
+    const machine1 = network.machines[1]!;
+    const old = agents.find((a) => a.index === 1)!;
+    const oldChildren = childrenOf(old.pid);
+    process.kill(-old.pid, "SIGKILL");
+    for (let i = 0; i < 100 && [old.pid, ...oldChildren].some((pid) => isAlive(pid)); i++) await new Promise((r) => setTimeout(r, 50));
+    const fresh = await restartAgent(clusterDir, 1);
+    expect(fresh.namespace).toBe(machine1.namespace);
+    expect(netInode(fresh.pid)).toBe(statSync(`/run/netns/${machine1.namespace}`).ino);
+    expect(fresh.url).toMatch(new RegExp(`^http://${machine1.namespaceAddress.replaceAll(".", "\\.")}:\\d+/$`));
+    // It registered again with the shard, across its veth (2 machines at start, then this one).
+    const shardStatus = await request(new URL("status", shardUrl));
+    expect(((await shardStatus.body.json()) as { registrations: number }).registrations).toBe(3);
+    const restarted = (JSON.parse(readFileSync(join(clusterDir, "state.json"), "utf8")) as ClusterState).components;
+    expect(restarted.find((c) => c.role === "agent" && c.index === 1)!.pid).toBe(fresh.pid);
+
+    const pids = [...restarted.map((c) => c.pid), old.pid, ...oldChildren, ...restarted.filter((c) => c.role === "agent").flatMap((a) => childrenOf(a.pid))];
     const down = await runCli(["cluster", "down", "--dir", clusterDir]);
     expect(down.stderr).toBe("");
     expect(down.stdout).toBe("stopped 4 components\n");
