@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { request } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
 import { clusterDown, restartAgent } from "../../../adapters/live/cluster-launcher.ts";
-import type { ClusterState } from "../../../adapters/live/cluster-state.ts";
+import { type ClusterState, writeClusterState } from "../../../adapters/live/cluster-state.ts";
 import { liveBackend } from "../../../adapters/live/live-backend.ts";
-import { checkRoutes, deviceExists, directRouteDevice, NetnsRefusedError, freeSlot, netnsUnavailableReason, parsePrefix, planClusterNetwork, prefixesInUse } from "../../../adapters/live/network-namespaces.ts";
+import { checkRoutes, createClusterNetwork, deleteClusterNetwork, deviceExists, directRouteDevice, NetnsRefusedError, freeSlot, netnsUnavailableReason, parsePrefix, planClusterNetwork, prefixesInUse } from "../../../adapters/live/network-namespaces.ts";
 import { isAlive } from "../../../adapters/live/process-liveness.ts";
 import { defaultNetworkOptions } from "../../../adapters/network/network-options.ts";
 import { replay } from "../../../harness/replay/replay.ts";
@@ -211,6 +211,29 @@ describe.skipIf(unavailable !== undefined)(`xxbench cluster up --netns: each age
     expect(namespaces().filter((n) => network.machines.some((m) => m.namespace === n))).toEqual([]);
     expect(network.machines.filter((m) => deviceExists(m.rootDevice)).map((m) => m.rootDevice)).toEqual([]);
     expect(existsSync(join(clusterDir, "state.json"))).toBe(false);
+  });
+});
+
+describe.skipIf(unavailable !== undefined)(`network namespaces without a cluster${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
+  it("two clusters' networks take different /24s; a state file with only a network (up died before its components) is cleaned by down", async () => {
+    const a = await createClusterNetwork(1);
+    const b = await createClusterNetwork(2);
+    const dir = mkdtempSync(join(tmpdir(), "xxbench-netns-state-"));
+    try {
+      expect(b.subnet).not.toBe(a.subnet);
+      expect(namespaces()).toEqual(expect.arrayContaining([...a.machines, ...b.machines].map((m) => m.namespace)));
+      checkRoutes(a);
+      checkRoutes(b);
+      writeClusterState(dir, { gatewayUrl: "", keys: {}, components: [], config: {}, startedAt: new Date().toISOString(), network: b });
+      expect(await clusterDown(dir)).toBe(0);
+      expect(existsSync(join(dir, "state.json"))).toBe(false);
+      expect(namespaces().filter((n) => b.machines.some((m) => m.namespace === n))).toEqual([]);
+      expect(b.machines.filter((m) => deviceExists(m.rootDevice))).toEqual([]);
+    } finally {
+      expect(await deleteClusterNetwork(a)).toEqual([]);
+      await deleteClusterNetwork(b);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
