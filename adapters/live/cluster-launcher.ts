@@ -136,8 +136,13 @@ export async function clusterUp(spec: ClusterSpec): Promise<ClusterState> {
   } catch (error) {
     await stopComponents(started);
     if (network) {
-      await removeNetwork(network);
-      rmSync(stateFilePath(spec.dir), { force: true });
+      try {
+        await removeNetwork(network);
+        rmSync(stateFilePath(spec.dir), { force: true });
+      } catch (cleanup) {
+        // The state file stays, so `cluster down` can try again; the start-up error comes first.
+        throw new Error(`${error instanceof Error ? error.message : String(error)}; then ${cleanup instanceof Error ? cleanup.message : String(cleanup)}`);
+      }
     }
     throw error;
   }
