@@ -6,6 +6,7 @@ import { type ClusterState, type ComponentRecord, readClusterState, stateFilePat
 import type { LiveWorkMode } from "./function-runtime-protocol.ts";
 import type { GatewayOptions } from "./gateway.ts";
 import type { MachineAgentOptions } from "./machine-agent.ts";
+import { type ClusterNetwork, createClusterNetwork, deleteClusterNetwork } from "./network-namespaces.ts";
 import { isAlive, isOurProcess } from "./process-liveness.ts";
 import { swappingNote } from "./swapping-note.ts";
 import type { ShardServerOptions } from "./shard-server.ts";
@@ -38,6 +39,11 @@ export interface ClusterSpec {
   readonly maxWorkMs: number;
   /** A user function module (absolute path) the agents run instead of synthetic work. */
   readonly functionModule?: string;
+  /**
+   * Each machine agent in its own network namespace, joined to this one by a veth pair (root
+   * only; see network-namespaces.ts), so placement crosses a real network stack. Default: loopback.
+   */
+  readonly netns?: boolean;
 }
 
 /** A cluster already runs from this directory. */
@@ -50,6 +56,9 @@ export class ClusterRunningError extends Error {
  * machine (each registers with every shard), then the gateway. Each component is its own process
  * group (so `down` stops an agent together with its function processes) and logs to DIR/ROLE-I.log.
  * If any fails to start, the ones started are stopped and the error names the failing one.
+ * With `netns`, the namespaces are made and their routes checked first; the shards then listen on
+ * the root side of machine 0's veth (every namespace routes to it through its own pair), each
+ * agent on its namespace address, the gateway still on loopback.
  */
 export async function clusterUp(spec: ClusterSpec): Promise<ClusterState> {
   mkdirSync(spec.dir, { recursive: true });
@@ -57,12 +66,22 @@ export async function clusterUp(spec: ClusterSpec): Promise<ClusterState> {
   if (existing && existing.components.some((c) => isOurProcess(c.pid, componentMarker))) {
     throw new ClusterRunningError(`a cluster is already running from ${spec.dir} (gateway ${existing.gatewayUrl}); stop it with xxbench cluster down first`);
   }
+  // A dead cluster's namespaces (its `down` never ran) go before new ones are made.
+  if (existing?.network) await removeNetwork(existing.network);
   const started: ComponentRecord[] = [];
   const host = "127.0.0.1";
+  let network: ClusterNetwork | undefined;
   try {
+    if (spec.netns) {
+      network = await createClusterNetwork(spec.machines);
+      // Recorded before anything starts, so `cluster down` finds the namespaces whatever happens next.
+      writeClusterState(spec.dir, { gatewayUrl: "", keys: {}, components: [], config: {}, startedAt: new Date().toISOString(), network });
+    }
+    const shardHost = network?.serviceAddress ?? host;
+    const machineHosts = network?.machines.map((m) => m.namespaceAddress);
     const shards = await Promise.all(
       Array.from({ length: spec.shards }, (_, s) => {
-        const options: ShardServerOptions = { shard: s, machines: spec.machines, prices: spec.prices, k: spec.k, strict: spec.strict, idleList: spec.idleList, seed: spec.seed, host, port: 0 };
+        const options: ShardServerOptions = { shard: s, machines: spec.machines, prices: spec.prices, k: spec.k, strict: spec.strict, idleList: spec.idleList, seed: spec.seed, host: shardHost, port: 0, ...(machineHosts ? { machineHosts } : {}) };
         return launch(spec.dir, "shard", s, options, started);
       }),
     );
@@ -84,10 +103,10 @@ export async function clusterUp(spec: ClusterSpec): Promise<ClusterState> {
           idleStepShare: 0.05,
           k: spec.k,
           seed: spec.seed,
-          host,
+          host: machineHosts?.[m] ?? host,
           port: 0,
         };
-        return launch(spec.dir, "agent", m, options, started);
+        return launch(spec.dir, "agent", m, options, started, false, network?.machines[m]?.namespace);
       }),
     );
     const keys = TenantKeys.fresh(spec.tenants).keys;
@@ -110,27 +129,46 @@ export async function clusterUp(spec: ClusterSpec): Promise<ClusterState> {
       components: started,
       config: { ...spec, dir: undefined, swapping: swappingNote(spec.swapMb) },
       startedAt: new Date().toISOString(),
+      ...(network ? { network } : {}),
     };
     writeClusterState(spec.dir, state);
     return state;
   } catch (error) {
     await stopComponents(started);
+    if (network) {
+      try {
+        await removeNetwork(network);
+        rmSync(stateFilePath(spec.dir), { force: true });
+      } catch (cleanup) {
+        // The state file stays, so `cluster down` can try again; the start-up error comes first.
+        throw new Error(`${error instanceof Error ? error.message : String(error)}; then ${cleanup instanceof Error ? cleanup.message : String(cleanup)}`);
+      }
+    }
     throw error;
   }
 }
 
-async function launch(dir: string, role: ComponentRecord["role"], index: number, options: object, started: ComponentRecord[], append = false): Promise<ComponentRecord> {
+/** Deletes a cluster's namespaces (its processes stopped first); throws naming any that remain. */
+async function removeNetwork(network: ClusterNetwork): Promise<void> {
+  const left = await deleteClusterNetwork(network);
+  if (left.length > 0) throw new Error(`could not delete ${left.join(", ")} (a process may still run in it: see ip netns pids NAME)`);
+}
+
+async function launch(dir: string, role: ComponentRecord["role"], index: number, options: object, started: ComponentRecord[], append = false, namespace?: string): Promise<ComponentRecord> {
   const name = role === "gateway" ? "gateway" : `${role}-${index}`;
   const readyFile = join(dir, `${name}.ready.json`);
   const log = join(dir, `${name}.log`);
   rmSync(readyFile, { force: true });
   const fd = openSync(log, append ? "a" : "w");
-  const child = spawn(process.execPath, ["--import", tsxLoader, mainPath, role, JSON.stringify(options), readyFile], { detached: true, stdio: ["ignore", fd, fd] });
+  const command = [process.execPath, "--import", tsxLoader, mainPath, role, JSON.stringify(options), readyFile];
+  // `ip netns exec` enters the namespace and execs node in place, so the pid is the component's.
+  const [file, ...args] = namespace === undefined ? command : ["ip", "netns", "exec", namespace, ...command];
+  const child = spawn(file!, args, { detached: true, stdio: ["ignore", fd, fd] });
   closeSync(fd);
   child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name} could not be started (see ${log})`);
-  const record: ComponentRecord = { role, index, pid, url: "", log, options: options as Record<string, unknown> };
+  const record: ComponentRecord = { role, index, pid, url: "", log, options: options as Record<string, unknown>, ...(namespace !== undefined ? { namespace } : {}) };
   started.push(record);
   const deadline = performance.now() + readyTimeoutMs;
   while (!existsSync(readyFile)) {
@@ -191,18 +229,23 @@ export async function restartAgent(dir: string, machine: number): Promise<Compon
   if (!old) throw new Error(`the cluster in ${dir} has no machine ${machine}`);
   if (isOurProcess(old.pid, componentMarker)) throw new Error(`machine ${machine} still runs (pid ${old.pid})`);
   const started: ComponentRecord[] = [];
-  const fresh = await launch(dir, "agent", machine, old.options, started, true);
+  const fresh = await launch(dir, "agent", machine, old.options, started, true, old.namespace);
   const components = [...state.components];
   components[at] = fresh;
   writeClusterState(dir, { ...state, components });
   return fresh;
 }
 
-/** Stops the cluster started from `dir` and removes its state file; returns the components stopped. */
+/**
+ * Stops the cluster started from `dir`, deletes its network namespaces (if `--netns`) and removes
+ * its state file; returns the components stopped. The state file stays if a namespace could not
+ * be deleted, so `down` can be run again.
+ */
 export async function clusterDown(dir: string): Promise<number> {
   const state = readClusterState(dir);
   if (!state) return 0;
   const stopped = await stopComponents(state.components);
+  if (state.network) await removeNetwork(state.network);
   rmSync(stateFilePath(dir), { force: true });
   return stopped;
 }

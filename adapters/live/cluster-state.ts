@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ClusterNetwork } from "./network-namespaces.ts";
 
 export interface ComponentRecord {
   readonly role: "gateway" | "shard" | "agent";
@@ -10,6 +11,8 @@ export interface ComponentRecord {
   readonly log: string;
   /** The options it was started with, so it can be started again the same way (`restartAgent`). */
   readonly options: Readonly<Record<string, unknown>>;
+  /** The network namespace it runs in (`cluster up --netns` agents); absent: the root namespace. */
+  readonly namespace?: string;
 }
 
 /** What `cluster up` leaves for `cluster down`, `cluster status` and `replay --backend live:`. */
@@ -20,6 +23,8 @@ export interface ClusterState {
   readonly components: readonly ComponentRecord[];
   readonly config: Readonly<Record<string, unknown>>;
   readonly startedAt: string;
+  /** The namespaces and veth pairs `cluster up --netns` made, which `cluster down` deletes. */
+  readonly network?: ClusterNetwork;
 }
 
 export const stateFileName = "state.json";

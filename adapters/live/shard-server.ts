@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { SeededRandom } from "../../traces/seeded-random.ts";
 import type { IdleListReport } from "../scheduling/idle-list-report.ts";
 import { XxShard } from "../scheduling/xx-shard.ts";
@@ -15,6 +15,11 @@ export interface ShardServerOptions {
   readonly seed: number;
   readonly host: string;
   readonly port: number;
+  /**
+   * Per machine, the one address its URL may name when it runs in its own network namespace
+   * (`cluster up --netns`); without it, machines register loopback URLs only.
+   */
+  readonly machineHosts?: readonly string[];
 }
 
 /** What a placement request is answered with. */
@@ -70,6 +75,16 @@ export class ShardServer {
     const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000, requestTimeout: 0 });
     const shard = new ShardServer(options, server);
     server.on("request", (req, res) => shard.handle(req, res));
+    if (options.machineHosts) {
+      // Off loopback, this address is one of this machine's, which the network could send to:
+      // only the gateway (this machine, so the connection comes from this address or loopback)
+      // and the machines' namespaces may connect.
+      const allowed = new Set(["127.0.0.1", options.host, ...options.machineHosts]);
+      server.on("connection", (socket: Socket) => {
+        const from = socket.remoteAddress?.replace(/^::ffff:/, "");
+        if (from === undefined || !allowed.has(from)) socket.destroy();
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port, options.host, () => resolve());
@@ -174,12 +189,21 @@ export class ShardServer {
   private register(v: Record<string, unknown>, res: ServerResponse): void {
     const machine = this.machineOf(v.machine);
     const url = v.url;
-    if (machine === undefined || typeof url !== "string" || !/^http:\/\/(127\.0\.0\.1|\[::1\]|localhost):\d+\/$/.test(url)) return sendLine(res, 400, "register needs machine and a loopback url");
+    if (machine === undefined || typeof url !== "string" || !this.isMachineUrl(machine, url)) return sendLine(res, 400, "register needs machine and a loopback url (or the machine's namespace address)");
     this.forget(machine);
     this.urls[machine] = url;
     this.load[machine] = 0;
     this.counters.registrations++;
     sendJson(res, 200, { idleListSize: this.shard.idleList?.size ?? 0 });
+  }
+
+  /** Only URLs on this machine: loopback, or the address of the namespace made for `machine`. */
+  private isMachineUrl(machine: number, url: string): boolean {
+    const match = /^http:\/\/(127\.0\.0\.1|\[::1\]|localhost|\d+\.\d+\.\d+\.\d+):\d+\/$/.exec(url);
+    if (!match) return false;
+    const host = match[1]!;
+    const namespaceHost = this.options.machineHosts?.[machine];
+    return namespaceHost !== undefined ? host === namespaceHost : !/^\d/.test(host) || host === "127.0.0.1";
   }
 
   /** The gateway could not reach the machine: place nothing there until it registers again. */

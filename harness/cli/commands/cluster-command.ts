@@ -4,6 +4,7 @@ import type { Argv } from "yargs";
 import { ClusterRunningError, clusterDown, clusterStatus, clusterUp } from "../../../adapters/live/cluster-launcher.ts";
 import { defaultClusterDir, readClusterState } from "../../../adapters/live/cluster-state.ts";
 import { liveWorkModes, type LiveWorkMode } from "../../../adapters/live/function-runtime-protocol.ts";
+import { NetnsRefusedError, netnsUnavailableReason } from "../../../adapters/live/network-namespaces.ts";
 import { boxSwapMb } from "../../../adapters/live/swapping-note.ts";
 import { seedPrices } from "../../../traces/synthetic/synthetic-config.ts";
 import { throwIfErrors, UsageError } from "../usage-error.ts";
@@ -31,6 +32,7 @@ interface UpArgs {
   seed: number;
   "max-work-ms": number;
   "function-module"?: string;
+  netns: boolean;
 }
 
 const upCommand = {
@@ -56,7 +58,9 @@ const upCommand = {
         seed: { type: "number", default: 1, describe: "Seed for placement and idle-list choices" },
         "max-work-ms": { type: "number", default: 60_000, describe: "The gateway refuses (400) invocations with more work than this" },
         "function-module": { type: "string", describe: "An ES module exporting handler(payload, {workMs, memMb}): run for each invocation instead of synthetic work; its return value is the result" },
+        netns: { type: "boolean", default: false, describe: "Run each machine agent in its own network namespace, joined by a veth pair with addresses in a free 10.213.S.0/24 (root only; routes checked before any traffic; cluster down deletes them). Default: all on loopback" },
       })
+      .example("sudo $0 cluster up --netns --machines 2", "placement crosses a real network stack: gateway and shards in this namespace, each agent in its own")
       .example("$0 cluster up --machines 2 --cores 2", "2 machines × 2 cores, timed work, one shard"),
   handler: async (args: UpArgs) => {
     const errors: string[] = [];
@@ -80,6 +84,10 @@ const upCommand = {
     if (!(Number.isFinite(args["max-work-ms"]) && args["max-work-ms"] > 0)) errors.push(`--max-work-ms must be > 0 ms (got ${args["max-work-ms"]})`);
     const functionModule = args["function-module"] === undefined ? undefined : resolve(args["function-module"]);
     if (functionModule !== undefined && !existsSync(functionModule)) errors.push(`--function-module ${args["function-module"]} does not exist`);
+    if (args.netns) {
+      const unavailable = netnsUnavailableReason();
+      if (unavailable !== undefined) errors.push(unavailable);
+    }
     throwIfErrors(errors);
     let state;
     try {
@@ -101,15 +109,17 @@ const upCommand = {
         seed: args.seed,
         maxWorkMs: args["max-work-ms"],
         ...(functionModule !== undefined ? { functionModule } : {}),
+        netns: args.netns,
       });
     } catch (error) {
-      if (error instanceof ClusterRunningError) throw new UsageError(error.message);
+      if (error instanceof ClusterRunningError || error instanceof NetnsRefusedError) throw new UsageError(error.message);
       throw error;
     }
     const out = process.stdout;
     out.write(`gateway ${state.gatewayUrl}\n`);
     out.write(`${args.shards} shard${args.shards === 1 ? "" : "s"}, ${args.machines} machines × ${args.cores} cores × ${args["memory-mb"]} MB, work mode ${args["work-mode"]}${args["work-mode"] === "timed" ? " (emulation)" : ""}\n`);
     out.write(`swapping: ${String(state.config.swapping)}\n`);
+    for (const m of state.network?.machines ?? []) out.write(`machine ${m.machine} in network namespace ${m.namespace}: ${m.namespaceAddress} via veth ${m.rootDevice} (${m.rootAddress}); shards on ${state.network!.serviceAddress}\n`);
     for (const [tenant, key] of Object.entries(state.keys)) out.write(`key ${tenant} ${key}\n`);
     out.write(`state ${args.dir}/state.json (xxbench replay --backend live:${state.gatewayUrl} reads the keys from it; stop with xxbench cluster down)\n`);
   },
