@@ -135,7 +135,9 @@ export async function startInvokeApiStandIn(options: StandInOptions = {}): Promi
       if (cold && initMs > 0) await wait(initMs);
       const started = performance.now();
       const workMs = name === "hang" ? hangTimeoutMs : Math.max(0, payload.workMs ?? 0);
-      if (workMs > 0) await wait(workMs);
+      // Node's timers may fire up to a millisecond early: hold until the whole workMs has passed,
+      // as Lambda's Duration for a handler that sleeps workMs would never be shorter.
+      while (performance.now() - started < workMs) await wait(Math.max(1, workMs - (performance.now() - started)));
       const durationMs = performance.now() - started;
       idle.get(name)!.push(performance.now());
       const billedMs = Math.ceil(durationMs + (cold ? initMs : 0));
