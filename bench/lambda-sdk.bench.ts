@@ -7,7 +7,6 @@
  *   npx tsx bench/lambda-sdk.bench.ts                       # 2,000 sequential calls; 250 … 2,000 req/s, 2 s each
  *   XXBENCH_BENCH_SECONDS=1 XXBENCH_BENCH_RATES=250,500 npx tsx bench/lambda-sdk.bench.ts
  */
-import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
@@ -18,6 +17,7 @@ import { lambdaPayload, LambdaInvoker } from "../adapters/lambda/lambda-invoker.
 import { noRetries } from "../adapters/lambda/retry-policy.ts";
 import { defaultNetworkOptions } from "../adapters/network/network-options.ts";
 import { textTable } from "../harness/cli/text-table.ts";
+import { startChildServer, type ChildServer } from "./child-server.ts";
 import type { Invocation, InvocationBatch } from "../traces/invocation.ts";
 
 const seconds = Number(process.env.XXBENCH_BENCH_SECONDS ?? 2);
@@ -27,24 +27,7 @@ const serverScript = fileURLToPath(new URL("./lambda-stand-in-server.ts", import
 process.env["AWS_ACCESS_KEY_ID"] ??= "AKIDBENCH";
 process.env["AWS_SECRET_ACCESS_KEY"] ??= "bench-secret";
 
-async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", serverScript], { stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("the stand-in printed no URL within 30 s")), 30_000);
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const match = /^listening on (\S+)/m.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`the stand-in exited (code ${code})`)));
-  });
-  return { url, stop: async () => (child.kill("SIGTERM"), await exited) };
-}
+const startServer = (): Promise<ChildServer> => startChildServer(serverScript, "the stand-in");
 
 const inv = (id: number, arrivalMs = 0): Invocation => ({ id, arrivalMs, tenant: "t", app: "a", fn: "f", priceClass: 0, workMs: 0, memStartMb: 128, memPeakMb: 128 });
 const cpuMs = (since: NodeJS.CpuUsage): number => {

@@ -16,7 +16,6 @@
  * send includes the spinning before each send at low rates; once the driver is behind (no spin)
  * it is the cost of a request, and 10⁶ / it the rate one free core could pace.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +25,7 @@ import type { ClassSample, MachineSample, Outcome, OutcomeSink } from "../adapte
 import { httpBackend } from "../adapters/http/http-backend.ts";
 import { defaultNetworkOptions } from "../adapters/network/network-options.ts";
 import { textTable } from "../harness/cli/text-table.ts";
+import { startChildServer, type ChildServer } from "./child-server.ts";
 import { RunStore } from "../harness/store/run-store.ts";
 import type { Invocation, InvocationBatch } from "../traces/invocation.ts";
 
@@ -33,30 +33,7 @@ const seconds = Number(process.env.XXBENCH_BENCH_SECONDS ?? 2);
 const rates = (process.env.XXBENCH_BENCH_RATES ?? "2000,5000,10000,20000,30000").split(",").map(Number);
 const serverScript = fileURLToPath(new URL("./instant-http-server.ts", import.meta.url));
 
-async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", serverScript], { stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("the loopback server printed no URL within 30 s")), 30_000);
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const match = /^listening on (\S+)/m.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`the loopback server exited (code ${code})`)));
-  });
-  return {
-    url,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
+const startServer = (): Promise<ChildServer> => startChildServer(serverScript, "the loopback server");
 
 /** The server's own rate: answers per second to `depth` closed loops for `ms` after a warm-up. */
 async function serverRate(url: string, depth: number, ms: number): Promise<number> {

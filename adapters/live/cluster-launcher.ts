@@ -7,7 +7,7 @@ import type { LiveWorkMode } from "./function-runtime-protocol.ts";
 import type { GatewayOptions } from "./gateway.ts";
 import type { MachineAgentOptions } from "./machine-agent.ts";
 import { type ClusterNetwork, createClusterNetwork, deleteClusterNetwork } from "./network-namespaces.ts";
-import { isAlive, isOurProcess } from "./process-liveness.ts";
+import { isAlive, isOurProcess } from "../process-liveness.ts";
 import { swappingNote } from "./swapping-note.ts";
 import type { ShardServerOptions } from "./shard-server.ts";
 import { TenantKeys } from "./tenant-keys.ts";

@@ -1,6 +1,9 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cliPath } from "./run-cli.ts";
+import { isAlive } from "../../adapters/process-liveness.ts";
+
+export { isAlive };
 
 export interface ReferenceServerStart {
   readonly workers?: number;
@@ -97,12 +100,3 @@ export function childrenOf(pid: number, marker: string): number[] {
   });
 }
 
-/** True while the process exists and is not a zombie (PID 1 here reaps zombies only after seconds). */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}

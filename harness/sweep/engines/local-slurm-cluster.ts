@@ -1,3 +1,4 @@
+import { isAlive } from "../../../adapters/process-liveness.ts";
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -55,23 +56,13 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-/** Alive and not a zombie: PID 1 on these machines reaps orphans late, so `kill -0` says nothing. */
-export function processAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
-
 /** Processes started by this cluster: the daemons, their slurmstepd and job processes all carry its SLURM_CONF. */
 function clusterProcesses(conf: string): number[] {
   const pids: number[] = [];
   for (const p of readdirSync("/proc")) {
     if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
     try {
-      if (readFileSync(`/proc/${p}/environ`, "utf8").split("\0").includes(`SLURM_CONF=${conf}`) && processAlive(Number(p))) pids.push(Number(p));
+      if (readFileSync(`/proc/${p}/environ`, "utf8").split("\0").includes(`SLURM_CONF=${conf}`) && isAlive(Number(p))) pids.push(Number(p));
     } catch {
       // Ended while we looked, or not ours to read.
     }
@@ -109,7 +100,7 @@ export async function startLocalSlurm(dir: string, options: LocalSlurmOptions = 
     daemonPids,
     stop: async () => {
       await run(["stop", dir], { ...env, SLURM_CONF: conf }).catch(() => undefined);
-      for (const p of daemonPids) if (processAlive(p)) process.kill(p, "SIGKILL");
+      for (const p of daemonPids) if (isAlive(p)) process.kill(p, "SIGKILL");
       // slurmstepd and job processes of a cancelled task end a moment after the daemons.
       for (let i = 0; i < 100 && clusterProcesses(conf).length > 0; i++) await sleep(100);
       for (const p of clusterProcesses(conf)) process.kill(p, "SIGKILL");

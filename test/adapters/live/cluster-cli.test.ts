@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { clusterDown } from "../../../adapters/live/cluster-launcher.ts";
 import type { ClusterState } from "../../../adapters/live/cluster-state.ts";
-import { isAlive } from "../../../adapters/live/process-liveness.ts";
+import { isAlive } from "../../../adapters/process-liveness.ts";
 import { runCli } from "../../support/run-cli.ts";
 
 describe("xxbench cluster up / status / down and replay --backend sim:xx --backend live:URL, through the real executable", () => {

@@ -8,7 +8,7 @@ import { clusterDown, restartAgent } from "../../../adapters/live/cluster-launch
 import { type ClusterState, writeClusterState } from "../../../adapters/live/cluster-state.ts";
 import { liveBackend } from "../../../adapters/live/live-backend.ts";
 import { checkRoutes, createClusterNetwork, deleteClusterNetwork, deviceExists, directRouteDevice, NetnsRefusedError, freeSlot, netnsUnavailableReason, parsePrefix, planClusterNetwork, prefixesInUse } from "../../../adapters/live/network-namespaces.ts";
-import { isAlive } from "../../../adapters/live/process-liveness.ts";
+import { isAlive } from "../../../adapters/process-liveness.ts";
 import { defaultNetworkOptions } from "../../../adapters/network/network-options.ts";
 import { replay } from "../../../harness/replay/replay.ts";
 import type { Invocation, TraceSource } from "../../../traces/invocation.ts";

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { restartAgent } from "../../../adapters/live/cluster-launcher.ts";
 import { liveBackend } from "../../../adapters/live/live-backend.ts";
 import { liveHeaders } from "../../../adapters/live/live-headers.ts";
-import { isAlive } from "../../../adapters/live/process-liveness.ts";
+import { isAlive } from "../../../adapters/process-liveness.ts";
 import { defaultNetworkOptions } from "../../../adapters/network/network-options.ts";
 import { replay } from "../../../harness/replay/replay.ts";
 import type { Invocation, TraceSource } from "../../../traces/invocation.ts";

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localSlurmUnavailable, processAlive, startLocalSlurm, type LocalSlurmCluster } from "../../../harness/sweep/engines/local-slurm-cluster.ts";
+import { isAlive } from "../../../adapters/process-liveness.ts";
+import { localSlurmUnavailable, startLocalSlurm, type LocalSlurmCluster } from "../../../harness/sweep/engines/local-slurm-cluster.ts";
 import { RunStore } from "../../../harness/store/run-store.ts";
 import { runCliInProcess } from "../../support/run-cli-in-process.ts";
 import { useTempDirs } from "../../support/temp-dir.ts";
@@ -68,7 +69,7 @@ describe.skipIf(unavailable !== null)("xxbench sweep --engine slurm on a private
     const pids = cluster?.daemonPids ?? [];
     await cluster?.stop();
     rmSync(root, { recursive: true, force: true });
-    expect(pids.filter(processAlive)).toEqual([]);
+    expect(pids.filter(isAlive)).toEqual([]);
   });
 
   it("runs the grid as one array job with the local engine's exact rows; a failing cell is stored as failed until resume reruns it alone", async () => {
