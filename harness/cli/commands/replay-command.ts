@@ -1,3 +1,5 @@
+import type { Backend } from "../../../adapters/backend.ts";
+import type { TraceSource } from "../../../traces/invocation.ts";
 import type { Argv } from "yargs";
 import { createBackend, knownBackends, refuseInapplicableOptions } from "../../backends/backend-registry.ts";
 import { replay } from "../../replay/replay.ts";
@@ -68,16 +70,30 @@ export async function runReplay(args: ReplayArgs): Promise<void> {
   const interrupt = abortOnInterrupt();
   try {
     // An unreachable target is one line before any run is stored.
-    for (const backend of backends) await backend.preflight?.(interrupt.signal);
-  } catch (error) {
+    for (const backend of backends) {
+      await backend.preflight?.(interrupt.signal).catch((error: unknown) => {
+        throw new UsageError(error instanceof Error ? error.message : String(error));
+      });
+    }
+    // Known before anything is sent or stored: what a wall-clock replay will do, and for how long.
+    if (networkIds.length > 0) {
+      plan = await planSends(trace);
+      if (!args.quiet) process.stderr.write(`xxbench: ${formatSendPlan(plan, networkIds)}\n`);
+    }
+    await replayInto(args, trace, backends, network.maxLatenessMs, interrupt.signal, finishers);
+  } finally {
     interrupt.dispose();
-    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  // Known before anything is sent or stored: what a wall-clock replay will do, and for how long.
-  if (networkIds.length > 0) {
-    plan = await planSends(trace);
-    if (!args.quiet) process.stderr.write(`xxbench: ${formatSendPlan(plan, networkIds)}\n`);
-  }
+}
+
+async function replayInto(
+  args: ReplayArgs,
+  trace: TraceSource,
+  backends: readonly Backend[],
+  maxLatenessMs: number,
+  signal: AbortSignal,
+  finishers: readonly (() => void)[],
+): Promise<void> {
   const store = await RunStore.open(args.db);
   try {
     const runs = await replay({
@@ -85,9 +101,9 @@ export async function runReplay(args: ReplayArgs): Promise<void> {
       trace,
       backends,
       seed: args.seed,
-      signal: interrupt.signal,
+      signal,
       command: process.argv.slice(2),
-      maxLatenessMs: network.maxLatenessMs,
+      maxLatenessMs,
       ...(args.label !== undefined ? { label: args.label } : {}),
       ...(args.quiet ? {} : { onProgress: stderrProgress() }),
     }).finally(() => finishers.forEach((finish) => finish()));
@@ -95,7 +111,6 @@ export async function runReplay(args: ReplayArgs): Promise<void> {
     if (!args.quiet) await printBatchSummary(store, runs.map((r) => r.runId));
     process.stdout.write(`stored runs ${runs.map((r) => r.runId).join(", ")} in ${args.db}\n`);
   } finally {
-    interrupt.dispose();
     store.close();
   }
 }
