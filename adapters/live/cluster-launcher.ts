@@ -222,18 +222,37 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * place on it again. Refuses while the recorded agent still runs.
  */
 export async function restartAgent(dir: string, machine: number): Promise<ComponentRecord> {
+  return restart(dir, "agent", machine, (options) => options);
+}
+
+/**
+ * Starts shard `shard` of the cluster in `dir` again after it died, with its recorded options on
+ * the very host:port it had, so the gateway and the agents reach it at the URL they know. It
+ * starts knowing no machine: each agent re-registers (with its function count and idle-list
+ * entry) when the shard answers its next report "unknown machine", and a quiet agent's heartbeat
+ * is such a report (machine-agent.ts), so the shard relearns every live machine within about a
+ * heartbeat. Refuses while the recorded shard still runs.
+ */
+export async function restartShard(dir: string, shard: number): Promise<ComponentRecord> {
+  return restart(dir, "shard", shard, (options, old) => ({ ...options, port: Number(new URL(old.url).port) }));
+}
+
+async function restart(dir: string, role: "agent" | "shard", index: number, optionsFor: (options: Readonly<Record<string, unknown>>, old: ComponentRecord) => Record<string, unknown>): Promise<ComponentRecord> {
+  const name = role === "agent" ? "machine" : "shard";
   const state = readClusterState(dir);
   if (!state) throw new Error(`no cluster state in ${dir}`);
-  const at = state.components.findIndex((c) => c.role === "agent" && c.index === machine);
+  const at = state.components.findIndex((c) => c.role === role && c.index === index);
   const old = state.components[at];
-  if (!old) throw new Error(`the cluster in ${dir} has no machine ${machine}`);
-  if (isOurProcess(old.pid, componentMarker)) throw new Error(`machine ${machine} still runs (pid ${old.pid})`);
+  if (!old) throw new Error(`the cluster in ${dir} has no ${name} ${index}`);
+  if (isOurProcess(old.pid, componentMarker)) throw new Error(`${name} ${index} still runs (pid ${old.pid})`);
   const started: ComponentRecord[] = [];
-  const fresh = await launch(dir, "agent", machine, old.options, started, true, old.namespace);
+  const fresh = await launch(dir, role, index, optionsFor(old.options, old), started, true, old.namespace);
+  // The record keeps the options it was first started with (port 0 for a shard: `cluster up`'s choice).
+  const record: ComponentRecord = { ...fresh, options: old.options, restarts: (old.restarts ?? 0) + 1 };
   const components = [...state.components];
-  components[at] = fresh;
+  components[at] = record;
   writeClusterState(dir, { ...state, components });
-  return fresh;
+  return record;
 }
 
 /**

@@ -9,10 +9,12 @@ export interface ComponentRecord {
   readonly pid: number;
   readonly url: string;
   readonly log: string;
-  /** The options it was started with, so it can be started again the same way (`restartAgent`). */
+  /** The options it was started with, so it can be started again the same way (`restartAgent`, `restartShard`). */
   readonly options: Readonly<Record<string, unknown>>;
   /** The network namespace it runs in (`cluster up --netns` agents); absent: the root namespace. */
   readonly namespace?: string;
+  /** Times it was started again after it died (`restartAgent`, `restartShard`); absent: never. */
+  readonly restarts?: number;
 }
 
 /** What `cluster up` leaves for `cluster down`, `cluster status` and `replay --backend live:`. */

@@ -5,7 +5,7 @@ import { connectionErrorText } from "../network/connection-error.ts";
 import { ClassTokens } from "./class-token.ts";
 import { isAmount, parseJsonObject, readBody, sendJson, sendLine, tooLarge } from "./http-exchange.ts";
 import { liveHeaders } from "./live-headers.ts";
-import type { PlacementAnswer } from "./shard-server.ts";
+import { noMachineHeader, type PlacementAnswer } from "./shard-server.ts";
 import { bearerKey, TenantKeys } from "./tenant-keys.ts";
 import { Upstream, type UpstreamAnswer } from "./upstream.ts";
 
@@ -47,7 +47,7 @@ type Leg<T> = { ok: true; value: T } | { ok: false; status: number; line: string
  *
  * A machine that refuses the connection has not started the invocation: the gateway tells the
  * shard it is down and places it once more. A machine that fails mid-run fails the invocation
- * (502 naming the machine), never silently.
+ * (502 naming the machine), never silently. A shard that is down is routed around (`place`).
  */
 export class Gateway {
   private readonly keys: TenantKeys;
@@ -60,7 +60,8 @@ export class Gateway {
   private nextUid = 0;
   private nextShard = 0;
   private readonly t0 = Date.now() - performance.now();
-  readonly counters = { ok: 0, refused: 0, failed: 0, throttled: 0, retried: 0 };
+  /** `retried`: placed again after a machine refused the connection; `shardRetries`: another shard asked because one placed nothing. */
+  readonly counters = { ok: 0, refused: 0, failed: 0, throttled: 0, retried: 0, shardRetries: 0 };
   url = "";
 
   private constructor(
@@ -209,20 +210,36 @@ export class Gateway {
     }
   }
 
+  /**
+   * Asks the shards in turn (round robin) for a placement. A shard that gives no answer (down,
+   * or it died holding the request) or knows no machine that is up (just restarted) placed
+   * nothing, so the next shard is asked, each at most once: the gateway routes around a shard
+   * that is down. When none places it, the first shard's failure is the answer.
+   */
   private async place(cls: number, uid: number): Promise<Leg<PlacementAnswer>> {
-    const s = this.nextShard;
-    this.nextShard = (s + 1) % this.shards.length;
-    const shard = this.shards[s]!;
-    let answer: UpstreamAnswer;
-    try {
-      answer = await shard.post("/place", { cls, uid });
-    } catch (error) {
-      return { ok: false, status: 502, line: `shard ${s} did not answer: ${connectionErrorText(error)}` };
+    const first = this.nextShard;
+    this.nextShard = (first + 1) % this.shards.length;
+    let failure: Leg<PlacementAnswer> | undefined;
+    for (let i = 0; i < this.shards.length; i++) {
+      const s = (first + i) % this.shards.length;
+      if (i > 0) this.counters.shardRetries++;
+      let answer: UpstreamAnswer;
+      try {
+        answer = await this.shards[s]!.post("/place", { cls, uid });
+      } catch (error) {
+        failure ??= { ok: false, status: 502, line: `shard ${s} did not answer: ${connectionErrorText(error)}` };
+        continue;
+      }
+      if (answer.status === 503 && answer.headers[noMachineHeader] !== undefined) {
+        failure ??= { ok: false, status: 503, line: `shard ${s}: ${answer.body.trim()}` };
+        continue;
+      }
+      if (answer.status !== 200) return { ok: false, status: answer.status === 503 ? 503 : 502, line: `shard ${s}: ${answer.body.trim()}` };
+      const parsed = parseJsonObject(answer.body);
+      if (!parsed.ok) return { ok: false, status: 502, line: `shard ${s} answered ${parsed.reason}` };
+      return { ok: true, value: parsed.value as unknown as PlacementAnswer };
     }
-    if (answer.status !== 200) return { ok: false, status: answer.status === 503 ? 503 : 502, line: `shard ${s}: ${answer.body.trim()}` };
-    const parsed = parseJsonObject(answer.body);
-    if (!parsed.ok) return { ok: false, status: 502, line: `shard ${s} answered ${parsed.reason}` };
-    return { ok: true, value: parsed.value as unknown as PlacementAnswer };
+    return failure!;
   }
 
   /** Runs the invocation on `url`; status -1: the machine refused the connection (it never started). */

@@ -12,7 +12,8 @@ import { killedStatus, liveHeaders } from "./live-headers.ts";
 import { residentMb, swappedMb } from "./resident-memory.ts";
 
 const pageOutScript = fileURLToPath(new URL("./page-out.py", import.meta.url));
-import { Upstream } from "./upstream.ts";
+import { Upstream, type UpstreamAnswer } from "./upstream.ts";
+import type { IdleListReport } from "../scheduling/idle-list-report.ts";
 
 export interface MachineAgentOptions {
   readonly machine: number;
@@ -48,6 +49,14 @@ export interface MachineAgentOptions {
  * follow.
  */
 const memoryPollMs = 50;
+
+/**
+ * A shard that heard nothing from this agent for this long is sent a heartbeat (a report of the
+ * function count): a shard that restarted while the machine was quiet answers it "unknown
+ * machine", and the agent registers again, so it is relearnt within about this long. One small
+ * request per shard per second at most, and none while reports flow.
+ */
+export const heartbeatMs = 1000;
 
 /** Functions one machine holds at most (running, stopped or waiting); one more is refused 503. */
 const maxFunctions = 4096;
@@ -124,6 +133,13 @@ export class MachineAgent {
   private pageOutPendingMb = 0;
   private readonly memoryPoll: NodeJS.Timeout;
   private lastReportedFunctions = -1;
+  /** Per shard: when the agent last sent it anything (heartbeats fill the silences). */
+  private readonly lastSentAt: number[];
+  /** Per shard: the idle-list entry the agent last wrote there (null: not listed), which a re-registration restores. */
+  private readonly idleEntries: ({ freeMb: number; functions: number } | null)[];
+  /** Per shard: a re-registration is on its way. */
+  private readonly registering: boolean[];
+  private readonly heartbeat: NodeJS.Timeout;
   /** Predicted function → the process freshened for its next invocation. */
   private readonly reserved = new Map<string, Reservation>();
   private stopping = false;
@@ -151,6 +167,8 @@ export class MachineAgent {
     reuseCache: 0,
     reuseWait: 0,
     reuseDoNow: 0,
+    /** Times a shard was registered with again after it answered "unknown machine" (it restarted). */
+    reregistrations: 0,
   };
   url = "";
 
@@ -173,6 +191,10 @@ export class MachineAgent {
     this.memoryPoll = setInterval(() => {
       if (this.machine.functions > 0) this.scheduleReport();
     }, memoryPollMs);
+    this.lastSentAt = options.shards.map(() => performance.now());
+    this.idleEntries = options.shards.map(() => null);
+    this.registering = options.shards.map(() => false);
+    this.heartbeat = setInterval(() => this.beat(), heartbeatMs / 2);
   }
 
   static async start(options: MachineAgentOptions): Promise<MachineAgent> {
@@ -189,13 +211,13 @@ export class MachineAgent {
     return agent;
   }
 
-  /** Registers with every shard (so one that restarted, or this agent restarted, is listed again). */
+  /** Registers with every shard at start-up, retrying until `deadlineMs` (a shard may still be starting). */
   async register(deadlineMs: number): Promise<void> {
     await Promise.all(
-      this.shards.map(async (shard) => {
+      this.shards.map(async (shard, s) => {
         for (;;) {
           try {
-            const answer = await shard.post("/register", { machine: this.options.machine, url: this.url, cores: this.options.cores, memoryMb: this.options.memoryMb });
+            const answer = await this.registerWith(s);
             if (answer.status === 200) return;
             throw new Error(`HTTP ${answer.status}: ${answer.body.trim()}`);
           } catch (error) {
@@ -206,6 +228,57 @@ export class MachineAgent {
       }),
     );
     this.scheduleReport();
+  }
+
+  /**
+   * Registers with shard `s`, carrying the machine's function count and its entry on that shard's
+   * idle list, so a shard that restarted knows the machine as it is now. Sent on the shard's
+   * ordered connection, so it is applied after every report sent before it and before every one after.
+   */
+  private registerWith(s: number): Promise<UpstreamAnswer> {
+    this.lastSentAt[s] = performance.now();
+    return this.shards[s]!.post("/register", { machine: this.options.machine, url: this.url, cores: this.options.cores, memoryMb: this.options.memoryMb, functions: this.machine.functions, idle: this.idleEntries[s] ?? null });
+  }
+
+  /** Shard `s` does not know this machine (it restarted) or refused a report out of step: register again, once at a time. */
+  private reregister(s: number): void {
+    if (this.registering[s] || this.stopping) return;
+    this.registering[s] = true;
+    this.registerWith(s).then(
+      (answer) => {
+        this.registering[s] = false;
+        if (answer.status !== 200) globalThis.process.stderr.write(`machine ${this.options.machine}: shard ${s} refused to register it again: HTTP ${answer.status} ${answer.body.trim()}\n`);
+        else this.counters.reregistrations++;
+      },
+      () => {
+        // Down again: the next heartbeat finds out when it is back.
+        this.registering[s] = false;
+      },
+    );
+  }
+
+  /** A report to shard `s`; an answer "unknown machine" (404) or "out of step" (409) makes the agent register again. */
+  private sendReport(s: number, message: { machine: number; functions: number; idle: IdleListReport | null }): void {
+    this.lastSentAt[s] = performance.now();
+    this.shards[s]!.post("/report", message).then(
+      (answer) => {
+        if (answer.status === 404 || answer.status === 409) return this.reregister(s);
+        const parsed = answer.status === 200 ? parseJsonObject(answer.body) : undefined;
+        const size = parsed?.ok ? parsed.value.idleListSize : undefined;
+        if (typeof size === "number") this.listSizes[s] = size;
+      },
+      () => {
+        // The shard is down: once it is back, the next report or heartbeat is answered 404 and the agent registers again.
+      },
+    );
+  }
+
+  /** Heartbeats: the function count to every shard not sent anything for heartbeatMs. */
+  private beat(): void {
+    const now = performance.now();
+    for (let s = 0; s < this.shards.length; s++) {
+      if (now - this.lastSentAt[s]! >= heartbeatMs && !this.registering[s]) this.sendReport(s, { machine: this.options.machine, functions: this.machine.functions, idle: null });
+    }
   }
 
   status(): Record<string, number> {
@@ -533,24 +606,14 @@ export class MachineAgent {
       if (report === null && functions === this.lastReportedFunctions) return;
       this.lastReportedFunctions = functions;
       const idle = report ? { ...report } : null;
-      this.shards.forEach((shard, s) => {
-        const message = { machine: this.options.machine, functions, idle: idle && idle.shard === s ? idle : null };
-        shard.post("/report", message).then(
-          (answer) => {
-            const parsed = answer.status === 200 ? parseJsonObject(answer.body) : undefined;
-            const size = parsed?.ok ? parsed.value.idleListSize : undefined;
-            if (typeof size === "number") this.listSizes[s] = size;
-          },
-          () => {
-            // A shard that is down learns the machine's state when the agent re-registers with it.
-          },
-        );
-      });
+      if (idle) this.idleEntries[idle.shard] = idle.kind === "leave" ? null : { freeMb: idle.freeMb, functions: idle.functions };
+      this.shards.forEach((_, s) => this.sendReport(s, { machine: this.options.machine, functions, idle: idle && idle.shard === s ? idle : null }));
     });
   }
 
   async stop(): Promise<void> {
     clearInterval(this.memoryPoll);
+    clearInterval(this.heartbeat);
     this.stopping = true;
     for (const r of this.reserved.values()) clearTimeout(r.timer);
     this.reserved.clear();

@@ -39,6 +39,13 @@ interface Waiting {
   readonly at: number;
 }
 
+/**
+ * On a 503 that means "this shard knows no machine that is up" (not its overload 503): the
+ * gateway may try another shard, since nothing was placed. A shard just restarted answers so
+ * until the agents have re-registered.
+ */
+export const noMachineHeader = "x-xx-shard-no-machine";
+
 const round3 = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 /**
@@ -55,6 +62,8 @@ export class ShardServer {
   private readonly rng: SeededRandom;
   private readonly urls: (string | undefined)[];
   private readonly load: Float64Array;
+  /** Placements made on each machine by this shard (this incarnation). */
+  private readonly placedOn: Float64Array;
   private readonly waiting = new Map<number, Waiting>();
   private nextFn = 0;
   private drainScheduled = false;
@@ -69,6 +78,7 @@ export class ShardServer {
     this.rng = SeededRandom.forPurpose(options.seed + options.shard, "live-placement");
     this.urls = new Array(options.machines).fill(undefined);
     this.load = new Float64Array(options.machines).fill(Infinity);
+    this.placedOn = new Float64Array(options.machines);
   }
 
   static async start(options: ShardServerOptions): Promise<ShardServer> {
@@ -97,7 +107,7 @@ export class ShardServer {
     return {
       shard: this.options.shard,
       queued: this.shard.queued,
-      machines: this.urls.map((url, m) => ({ machine: m, up: url !== undefined, load: Number.isFinite(this.load[m]!) ? this.load[m] : null, idleListed: this.shard.idleList?.has(m) ?? false })),
+      machines: this.urls.map((url, m) => ({ machine: m, up: url !== undefined, load: Number.isFinite(this.load[m]!) ? this.load[m] : null, placed: this.placedOn[m], idleListed: this.shard.idleList?.has(m) ?? false })),
       idleListSize: this.shard.idleList?.size ?? 0,
       ...this.counters,
     };
@@ -157,10 +167,11 @@ export class ShardServer {
         const url = this.urls[machine];
         if (url === undefined || !Number.isFinite(this.load[machine]!)) {
           this.counters.refused++;
-          sendLine(w.res, 503, `shard ${this.options.shard}: no machine is up`);
+          sendLine(w.res, 503, `shard ${this.options.shard}: no machine is up`, { [noMachineHeader]: "1" });
           continue;
         }
         this.load[machine]!++;
+        this.placedOn[machine]!++;
         this.counters.placed++;
         const answer: PlacementAnswer = { machine, url, waitMs: round3(now - w.at) };
         sendJson(w.res, 200, answer);
@@ -172,14 +183,17 @@ export class ShardServer {
     const machine = this.machineOf(v.machine);
     if (machine === undefined || !isAmount(v.functions)) return sendLine(res, 400, "a report needs machine and functions");
     this.counters.reports++;
-    if (this.urls[machine] !== undefined) this.load[machine] = v.functions;
+    // This shard restarted (or was told the machine is down) since the agent registered: its
+    // deltas mean nothing here. The agent answers 404 by registering again with its whole state.
+    if (this.urls[machine] === undefined) return sendLine(res, 404, `machine ${machine} is unknown to shard ${this.options.shard}: register`);
+    this.load[machine] = v.functions;
     const idle = v.idle as IdleListReport | null | undefined;
     if (idle && this.shard.idleList) {
       try {
         if (idle.machine !== machine || idle.shard !== this.options.shard) throw new Error("the report is for another machine or shard");
         this.shard.receive(idle);
       } catch (error) {
-        // A report out of step with the list (e.g. from before this shard restarted) is refused, not fatal.
+        // A report out of step with the list is refused, not fatal; the agent then registers again.
         return sendLine(res, 409, `idle-list report refused: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
@@ -190,9 +204,16 @@ export class ShardServer {
     const machine = this.machineOf(v.machine);
     const url = v.url;
     if (machine === undefined || typeof url !== "string" || !this.isMachineUrl(machine, url)) return sendLine(res, 400, "register needs machine and a loopback url (or the machine's namespace address)");
+    // An agent that registers again (this shard restarted) brings its state, so the shard's load
+    // and idle list are right at once rather than at its next change.
+    const functions = v.functions ?? 0;
+    if (!isAmount(functions)) return sendLine(res, 400, "register's functions must be a count ≥ 0");
+    const entry = v.idle as { freeMb?: unknown; functions?: unknown } | null | undefined;
+    if (entry != null && !(typeof entry === "object" && isAmount(entry.freeMb) && isAmount(entry.functions))) return sendLine(res, 400, "register's idle must be null or an entry {freeMb, functions}");
     this.forget(machine);
     this.urls[machine] = url;
-    this.load[machine] = 0;
+    this.load[machine] = functions;
+    if (entry != null && this.shard.idleList) this.shard.receive({ kind: "join", machine, shard: this.options.shard, freeMb: entry.freeMb as number, functions: entry.functions as number });
     this.counters.registrations++;
     sendJson(res, 200, { idleListSize: this.shard.idleList?.size ?? 0 });
   }

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Argv } from "yargs";
-import { ClusterRunningError, clusterDown, clusterStatus, clusterUp } from "../../../adapters/live/cluster-launcher.ts";
+import { ClusterRunningError, clusterDown, clusterStatus, clusterUp, restartAgent, restartShard } from "../../../adapters/live/cluster-launcher.ts";
 import { defaultClusterDir, readClusterState } from "../../../adapters/live/cluster-state.ts";
 import { liveWorkModes, type LiveWorkMode } from "../../../adapters/live/function-runtime-protocol.ts";
 import { NetnsRefusedError, netnsUnavailableReason } from "../../../adapters/live/network-namespaces.ts";
@@ -150,17 +150,56 @@ const statusCommand = {
       if (s && c.record.role === "agent") detail = `running ${s.running}/${s.cores}, waiting ${s.waiting}, resident ${s.residentMb} MB, processes ${s.processes}, ok ${s.ok}, failed ${s.failed}, preemptions ${s.preemptions}`;
       if (s && c.record.role === "shard") {
         const machines = (s.machines as { machine: number; up: boolean; load: number | null; idleListed: boolean }[]).map((m) => `m${m.machine}:${m.up ? `load ${m.load}${m.idleListed ? " idle" : ""}` : "down"}`);
-        detail = `queued ${s.queued}, placed ${s.placed}, idle list ${s.idleListSize} [${machines.join(" ")}]`;
+        detail = `queued ${s.queued}, placed ${s.placed}, registrations ${s.registrations}, idle list ${s.idleListSize} [${machines.join(" ")}]`;
       }
-      if (s && c.record.role === "gateway") detail = `ok ${s.ok}, refused ${s.refused}, failed ${s.failed}, retried ${s.retried}`;
+      if (s && c.record.role === "gateway") detail = `ok ${s.ok}, refused ${s.refused}, failed ${s.failed}, retried ${s.retried}, routed around a shard ${s.shardRetries}`;
+      if (c.record.restarts) detail += ` (restarted ${c.record.restarts}×)`;
       process.stdout.write(`${name.padEnd(10)} pid ${String(c.record.pid).padEnd(8)} ${c.record.url.padEnd(26)} ${detail}\n`);
     }
   },
 };
 
+interface RestartArgs {
+  dir: string;
+  shard?: number;
+  machine?: number;
+}
+
+const restartCommand = {
+  command: "restart",
+  describe: "Start a shard or machine agent that died again, with its recorded options (a shard on its old port, so the gateway and agents reach it as before)",
+  builder: (y: Argv) =>
+    y
+      .options({
+        ...dirOption,
+        shard: { type: "number", describe: "The shard to start again" },
+        machine: { type: "number", describe: "The machine agent to start again" },
+      })
+      .example("$0 cluster restart --shard 0", "the agents re-register with it within about a second (their heartbeat)"),
+  handler: async (args: RestartArgs) => {
+    if ((args.shard === undefined) === (args.machine === undefined)) throw new UsageError("name one component: --shard S or --machine M");
+    const state = readClusterState(args.dir);
+    if (!state) throw new UsageError(`no cluster state in ${args.dir} (start one with xxbench cluster up)`);
+    const role = args.shard !== undefined ? "shard" : "agent";
+    const index = (args.shard ?? args.machine)!;
+    const flag = role === "shard" ? "--shard" : "--machine";
+    const count = state.components.filter((c) => c.role === role).length;
+    if (!(Number.isInteger(index) && index >= 0 && index < count)) throw new UsageError(`${flag} must be an integer in 0..${count - 1} (got ${index})`);
+    let record;
+    try {
+      record = role === "shard" ? await restartShard(args.dir, index) : await restartAgent(args.dir, index);
+    } catch (error) {
+      // Still running: the operator's mistake, said in one line.
+      if (error instanceof Error && / still runs /.test(error.message)) throw new UsageError(`${error.message}; stop it first`);
+      throw error;
+    }
+    process.stdout.write(`${role === "shard" ? "shard" : "machine"} ${index} started again: pid ${record.pid}, ${record.url}\n`);
+  },
+};
+
 export const clusterCommand = {
   command: "cluster",
-  describe: "The live XX control plane on loopback (cluster up, down, status)",
-  builder: (y: Argv) => y.command(upCommand).command(downCommand).command(statusCommand).demandCommand(1, "name a cluster command: up, down, status"),
+  describe: "The live XX control plane on loopback (cluster up, down, status, restart)",
+  builder: (y: Argv) => y.command(upCommand).command(downCommand).command(statusCommand).command(restartCommand).demandCommand(1, "name a cluster command: up, down, status, restart"),
   handler: () => {},
 };

@@ -39,13 +39,32 @@ describe("xxbench cluster up / status / down and replay --backend sim:xx --backe
     expect(status.stdout.match(/^agent \d +pid \d+ .*running 0\/2, waiting 0/gm)).toHaveLength(2);
     expect(status.stdout).toMatch(/^gateway +pid \d+ .*ok 60, refused 0, failed 0/m);
 
+    // A shard killed and started again on its port: the agents' heartbeats bring both machines back to it.
+    const shard = state.components.find((c) => c.role === "shard")!;
+    const running = await runCli(["cluster", "restart", "--dir", clusterDir, "--shard", "0"]);
+    expect([running.code, running.stderr]).toEqual([2, `xxbench: shard 0 still runs (pid ${shard.pid}); stop it first\n`]);
+    process.kill(-shard.pid, "SIGKILL");
+    while (isAlive(shard.pid)) await new Promise((r) => setTimeout(r, 10));
+    const down = await runCli(["cluster", "status", "--dir", clusterDir]);
+    expect(down.stdout).toMatch(new RegExp(`^shard 0 +pid ${shard.pid} .*not running$`, "m"));
+    const restart = await runCli(["cluster", "restart", "--dir", clusterDir, "--shard", "0"]);
+    expect(restart.stderr).toBe("");
+    const fresh = (JSON.parse(readFileSync(join(clusterDir, "state.json"), "utf8")) as ClusterState).components.find((c) => c.role === "shard")!;
+    expect(restart.stdout).toBe(`shard 0 started again: pid ${fresh.pid}, ${shard.url}\n`);
+    let shardLine = "";
+    for (let tries = 0; tries < 20 && !/m0:load 0 m1:load 0/.test(shardLine); tries++) {
+      await new Promise((r) => setTimeout(r, 250));
+      shardLine = (await runCli(["cluster", "status", "--dir", clusterDir])).stdout.split("\n").find((l) => l.startsWith("shard 0")) ?? "";
+    }
+    expect(shardLine).toMatch(new RegExp(`^shard 0 +pid ${fresh.pid} +${shard.url.replace(/[.]/g, "\\.")} +queued 0, placed 0, registrations 2, idle list 0 \\[m0:load 0 m1:load 0\\] \\(restarted 1×\\)$`));
+
     const again = await runCli(["cluster", "up", "--dir", clusterDir]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/^xxbench: a cluster is already running from .*; stop it with xxbench cluster down first\n$/);
 
-    const down = await runCli(["cluster", "down", "--dir", clusterDir]);
-    expect(down.stdout).toBe("stopped 4 components\n");
-    expect(state.components.filter((c) => isAlive(c.pid))).toEqual([]);
+    const stopped = await runCli(["cluster", "down", "--dir", clusterDir]);
+    expect(stopped.stdout).toBe("stopped 4 components\n");
+    expect([...state.components, fresh].filter((c) => isAlive(c.pid))).toEqual([]);
     expect(existsSync(join(clusterDir, "state.json"))).toBe(false);
   });
 
@@ -53,6 +72,8 @@ describe("xxbench cluster up / status / down and replay --backend sim:xx --backe
     [["cluster", "up", "--machines", "0"], /^xxbench: --machines must be an integer in 1\.\.64 \(got 0\)\n$/],
     [["cluster", "up", "--work-mode", "sleep"], /^xxbench: --work-mode must be timed or cpu \(got sleep\)\n$/],
     [["cluster", "status", "--dir", join(tmpdir(), "no-such-cluster")], /^xxbench: no cluster state in .* \(start one with xxbench cluster up\)\n$/],
+    [["cluster", "restart", "--dir", join(tmpdir(), "no-such-cluster")], /^xxbench: name one component: --shard S or --machine M\n$/],
+    [["cluster", "restart", "--shard", "0", "--dir", join(tmpdir(), "no-such-cluster")], /^xxbench: no cluster state in .* \(start one with xxbench cluster up\)\n$/],
     [["replay", "--invocations", "5", "--backend", "live:http://127.0.0.1:9/", "--cluster-dir", join(tmpdir(), "no-such-cluster")], /^xxbench: backend live:http:\/\/127\.0\.0\.1:9\/: no cluster state in .* to read tenant keys from/],
     [["replay", "--invocations", "5", "--backend", "live:http://10.0.0.1:9/"], /^xxbench: backend live:http:\/\/10\.0\.0\.1:9\/: the live plane runs on loopback only \(got host 10\.0\.0\.1\)\n$/],
   ])("refuses %j in one line, exit 2", async (args, line) => {

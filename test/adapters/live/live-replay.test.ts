@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
+import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { restartAgent } from "../../../adapters/live/cluster-launcher.ts";
+import { restartAgent, restartShard } from "../../../adapters/live/cluster-launcher.ts";
+import type { ComponentRecord } from "../../../adapters/live/cluster-state.ts";
+import { heartbeatMs } from "../../../adapters/live/machine-agent.ts";
 import { liveBackend } from "../../../adapters/live/live-backend.ts";
 import { liveHeaders } from "../../../adapters/live/live-headers.ts";
 import { isAlive } from "../../../adapters/process-liveness.ts";
@@ -36,6 +39,33 @@ function childrenOf(pid: number): number[] {
     return [];
   }
 }
+
+interface ShardStatus {
+  readonly machines: readonly { machine: number; up: boolean; placed: number; idleListed: boolean }[];
+  readonly idleListSize: number;
+  readonly registrations: number;
+  readonly placed: number;
+}
+
+/** A component's GET /status. */
+async function statusOf<T>(url: string): Promise<T> {
+  const response = await request(new URL("status", url));
+  return (await response.body.json()) as T;
+}
+
+const shardStatus = (url: string): Promise<ShardStatus> => statusOf<ShardStatus>(url);
+
+/** Polls the shard's /status until `done` holds (5 s at most); returns the last status. */
+async function shardStatusWhen(url: string, done: (s: ShardStatus) => boolean): Promise<ShardStatus> {
+  const deadline = performance.now() + 5_000;
+  for (;;) {
+    const status = await shardStatus(url);
+    if (done(status) || performance.now() > deadline) return status;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe("the live plane driven by replay --backend live: (real processes on loopback)", () => {
   let cluster: TestCluster | undefined;
@@ -147,19 +177,96 @@ describe("the live plane driven by replay --backend live: (real processes on loo
       expect(o.ok + o.failed).toBe(50);
       expect([o.killed, o.throttled, o.timeout, o.dropped]).toEqual([0, 0, 0, 0]);
       const [r] = (await store.query(
-        `SELECT count(DISTINCT invocation_id)::INTEGER AS ids,
+        `WITH failed AS (SELECT min(arrival_ms) AS first, max(arrival_ms) AS last FROM invocations WHERE run_id = $run AND status = 'failed')
+         SELECT count(DISTINCT invocation_id)::INTEGER AS ids,
                 count(*) FILTER (WHERE status = 'failed' AND error LIKE '%shard 0 did not answer%')::INTEGER AS failed_at_shard,
-                count(*) FILTER (WHERE status = 'failed' AND arrival_ms < 500)::INTEGER AS failed_before_kill
-         FROM invocations WHERE run_id = $run`,
+                count(*) FILTER (WHERE status = 'ok' AND arrival_ms BETWEEN failed.first AND failed.last)::INTEGER AS ok_among_failed,
+                count(*) FILTER (WHERE status = 'ok' AND arrival_ms < failed.first)::INTEGER AS ok_before
+         FROM invocations, failed WHERE run_id = $run`,
         { run: run!.runId },
-      )) as [{ ids: number; failed_at_shard: number; failed_before_kill: number }];
+      )) as [{ ids: number; failed_at_shard: number; ok_among_failed: number; ok_before: number }];
       expect(r.ids).toBe(50);
       expect(r.failed_at_shard).toBe(o.failed);
       expect(o.failed).toBeGreaterThan(10);
-      expect(r.failed_before_kill).toBe(0);
+      // Those sent before the kill were placed and ran; from the kill on, every one failed (no shard to route to).
+      expect(r.ok_among_failed).toBe(0);
+      expect(r.ok_before).toBeGreaterThan(0);
+      expect(r.ok_before + o.failed).toBe(50);
     } finally {
       dispose();
     }
+  });
+
+  it("a shard killed mid-replay and restarted on its port: the gateway routes around it, none is lost; restarted, it relearns every machine and places on each", async () => {
+    cluster = await startTestCluster({ machines: 2, cores: 2, shards: 2 });
+    const victim = cluster.state.components.find((c) => c.role === "shard" && c.index === 1)!;
+    const { store, dispose } = await openTempStore();
+    try {
+      const backend = liveBackend(cluster.state.gatewayUrl, { network: { ...defaultNetworkOptions, timeoutMs: 10_000 }, clusterDir: cluster.dir }, prices);
+      let restarted: Promise<ComponentRecord> | undefined;
+      const dir = cluster.dir;
+      const killer = setTimeout(() => {
+        process.kill(-victim.pid, "SIGKILL");
+        restarted = (async () => {
+          while (isAlive(victim.pid)) await sleep(10);
+          return restartShard(dir, 1);
+        })();
+      }, 500);
+      // 100 invocations over 2.5 s, 100 ms each, alternating shards: the kill lands among them.
+      const [run] = await replay({ store, trace: traceOf(alternating(100, 25, 100)), backends: [backend], seed: 1, signal: new AbortController().signal, maxLatenessMs: 1000 });
+      clearTimeout(killer);
+      const fresh = await restarted!;
+      expect(fresh.pid).not.toBe(victim.pid);
+      expect(fresh.url).toBe(victim.url);
+      expect(fresh.restarts).toBe(1);
+      // Placement requests the dead shard held, and those sent while it was down, went to shard 0.
+      expect(run!.summary.outcomes).toEqual({ ok: 100, killed: 0, throttled: 0, failed: 0, timeout: 0, dropped: 0 });
+      const [r] = (await store.query(`SELECT count(DISTINCT invocation_id)::INTEGER AS ids, count(*)::INTEGER AS n FROM invocations WHERE run_id = $run`, { run: run!.runId })) as [{ ids: number; n: number }];
+      expect([r.ids, r.n]).toEqual([100, 100]);
+      const gateway = await statusOf<{ shardRetries: number }>(cluster.state.gatewayUrl);
+      expect(gateway.shardRetries).toBeGreaterThan(0);
+
+      // Restarted, it knows no machine until each agent registers again (on its next report or heartbeat).
+      const relearnt = await shardStatusWhen(fresh.url, (s) => s.machines.every((m) => m.up));
+      expect(relearnt.machines.map((m) => m.up)).toEqual([true, true]);
+      const key = cluster.state.keys["tenant-0"]!;
+      const answers = await Promise.all(Array.from({ length: 8 }, () => callGateway(cluster!.state, { key, body: JSON.stringify({ workMs: 200 }) })));
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+      const after = await shardStatus(fresh.url);
+      // Round robin gives the restarted shard half of them at least; it spreads them over both machines.
+      expect(after.placed).toBeGreaterThanOrEqual(4);
+      expect(after.machines.map((m) => m.placed > 0)).toEqual([true, true]);
+    } finally {
+      dispose();
+    }
+  });
+
+  it("a shard restarted while every machine is quiet relearns them by their heartbeat, each idle-list entry included, within two heartbeats", async () => {
+    cluster = await startTestCluster({ machines: 2, cores: 1, idleList: true });
+    const victim = cluster.state.components.find((c) => c.role === "shard")!;
+    const before = await shardStatus(victim.url);
+    expect([before.machines.map((m) => m.up), before.idleListSize]).toEqual([[true, true], 2]);
+    process.kill(-victim.pid, "SIGKILL");
+    while (isAlive(victim.pid)) await sleep(10);
+    const key = cluster.state.keys["tenant-0"]!;
+    // Its only shard down: the invocation fails naming it, never hangs or vanishes.
+    const whileDown = await callGateway(cluster.state, { key, body: JSON.stringify({ workMs: 1 }) });
+    expect([whileDown.status, whileDown.body]).toEqual([502, expect.stringMatching(/^shard 0 did not answer: /)]);
+
+    const fresh = await restartShard(cluster.dir, 0);
+    const readyAt = performance.now();
+    const relearnt = await shardStatusWhen(fresh.url, (s) => s.machines.every((m) => m.up) && s.idleListSize === 2);
+    const tookMs = performance.now() - readyAt;
+    // Nothing runs, so only heartbeats reach the shard; each is answered "unknown machine", and the agent registers with its entry.
+    expect(relearnt.machines.map((m) => [m.up, m.idleListed])).toEqual([
+      [true, true],
+      [true, true],
+    ]);
+    expect(relearnt.idleListSize).toBe(2);
+    expect(relearnt.registrations).toBe(2);
+    expect(tookMs).toBeLessThan(2 * heartbeatMs);
+    const answers = await Promise.all([0, 1].map(() => callGateway(cluster!.state, { key, body: JSON.stringify({ workMs: 1 }) })));
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
   });
 
   it("a killed machine agent: its work is placed elsewhere (retried once if it was refused); restarted, it re-registers and is placed on again", async () => {
