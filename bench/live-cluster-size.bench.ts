@@ -92,7 +92,6 @@ class LatencySink implements OutcomeSink {
       return;
     }
     this.lateness.push(outcome.sentMs - inv.arrivalMs);
-    if (process.env.XXBENCH_LIVE_DEBUG && outcome.sentMs - inv.arrivalMs > 1) process.stderr.write(`late ${(outcome.sentMs - inv.arrivalMs).toFixed(1)} ms at ${inv.arrivalMs.toFixed(0)}\n`);
     this.overhead.push(outcome.endMs - outcome.sentMs - inv.workMs);
     this.machineQueue.push(outcome.machineQueueMs ?? 0);
     this.plane.push(outcome.endMs - outcome.sentMs - inv.workMs - (outcome.machineQueueMs ?? 0));
