@@ -85,7 +85,8 @@ process.stdout.write("\nlambda: backend through the official SDK (one core, the 
 execFileSync(process.execPath, ["--import", "tsx", here("lambda-sdk.bench.ts")], { stdio: "inherit" });
 
 process.stdout.write("\nLive XX plane: the largest emulated cluster (machines × cores, timed work) one box drives at ρ = 0.9 with p99 send lateness < 1 ms (the plane on CPU 0, the load generator on CPU 1):\n");
-execFileSync(process.execPath, ["--single-threaded-gc", "--min-semi-space-size=16", "--max-semi-space-size=64", "--import", "tsx", here("live-cluster-size.bench.ts")], { stdio: "inherit" });
+// It starts itself again with the V8 flags it measures under (its GC settings).
+execFileSync(process.execPath, ["--import", "tsx", here("live-cluster-size.bench.ts")], { stdio: "inherit" });
 
 process.stdout.write("\nSweep engines: a 16-cell grid through local workers and a private one-node SLURM cluster (needs root and slurm-wlm):\n");
 execFileSync(process.execPath, ["--import", "tsx", here("sweep-engines.bench.ts")], { stdio: "inherit" });
