@@ -241,7 +241,7 @@ describe("the live plane driven by replay --backend live: (real processes on loo
     }
   });
 
-  it("a shard restarted while every machine is quiet relearns them by their heartbeat, each idle-list entry included, within two heartbeats", async () => {
+  it("a shard restarted while every machine is quiet relearns them by their heartbeat, each idle-list entry included, within a few heartbeats", async () => {
     cluster = await startTestCluster({ machines: 2, cores: 1, idleList: true });
     const victim = cluster.state.components.find((c) => c.role === "shard")!;
     const before = await shardStatus(victim.url);
@@ -264,7 +264,7 @@ describe("the live plane driven by replay --backend live: (real processes on loo
     ]);
     expect(relearnt.idleListSize).toBe(2);
     expect(relearnt.registrations).toBe(2);
-    expect(tookMs).toBeLessThan(2 * heartbeatMs);
+    expect(tookMs).toBeLessThan(3 * heartbeatMs);
     const answers = await Promise.all([0, 1].map(() => callGateway(cluster!.state, { key, body: JSON.stringify({ workMs: 1 }) })));
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
   });
