@@ -42,13 +42,17 @@ export class FunctionProcess {
     return this.child.pid ?? -1;
   }
 
-  /** Starts the work; resolves when the process reports it done (after `finish`, in timed mode). */
-  run(mode: LiveWorkMode, workMs: number, memMb: number, payload?: unknown): Promise<WorkResult> {
+  /**
+   * Starts the work; resolves when the process reports it done (after `finish`, in timed mode).
+   * `caller`: whose invocation it is (the handler sees only that tenant's freshen cache) and the
+   * function it invokes.
+   */
+  run(mode: LiveWorkMode, workMs: number, memMb: number, payload?: unknown, caller: { tenant: string; fn?: string } = { tenant: "" }): Promise<WorkResult> {
     if (this.pending) return Promise.reject(new Error(`function process ${this.pid} is busy`));
     const job = this.nextJob++;
     return new Promise((resolve, reject) => {
       this.pending = { job, resolve, reject };
-      this.send({ kind: "run", job, mode, workMs, memMb, ...(payload !== undefined ? { payload } : {}) });
+      this.send({ kind: "run", job, mode, workMs, memMb, tenant: caller.tenant, ...(caller.fn !== undefined ? { fn: caller.fn } : {}), ...(payload !== undefined ? { payload } : {}) });
     });
   }
 
@@ -65,12 +69,12 @@ export class FunctionProcess {
     pending.resolve(result);
   }
 
-  /** Runs the module's freshen for `fn` (seed 003); resolves with what it cost once it is done. */
-  freshen(fn: string): Promise<FreshenSpent> {
+  /** Runs the module's freshen for `tenant`'s `fn` (seed 003); resolves with what it cost once it is done. */
+  freshen(fn: string, tenant: string): Promise<FreshenSpent> {
     const job = this.nextJob++;
     return new Promise((resolve, reject) => {
       this.freshening.set(job, { resolve, reject });
-      this.send({ kind: "freshen", job, fn });
+      this.send({ kind: "freshen", job, fn, tenant });
     });
   }
 

@@ -12,11 +12,12 @@ export type LiveWorkMode = (typeof liveWorkModes)[number];
 
 /**
  * A user function instead of synthetic work: an ES module exporting `handler(payload, context)`
- * (or a default export), called with the invocation's JSON `payload` and `{ workMs, memMb }`;
+ * (or a default export), called with the invocation's JSON `payload` and `{ workMs, memMb,
+ * function }` (`function`: the payload's `fn`, else the invocation's, e.g. a replayed trace's);
  * what it returns (JSON) is the invocation's result. Its work is whatever it does, so `mode` is
  * ignored and the agent's clock does not end it.
  */
-export type FunctionHandler = (payload: unknown, context: { workMs: number; memMb: number } & FreshenHelpers) => unknown;
+export type FunctionHandler = (payload: unknown, context: { workMs: number; memMb: number; function?: string } & FreshenHelpers) => unknown;
 
 /**
  * A module may also export `freshen(context)` (seed 003): run by the platform in the function
@@ -42,13 +43,17 @@ export function invokedFunction(payload: unknown): string | undefined {
 
 /** Agent → function process. */
 export type ToFunction =
-  | { kind: "run"; job: number; mode: LiveWorkMode; workMs: number; memMb: number; payload?: unknown }
+  /**
+   * `tenant`: whose call it is; the handler's fetch / warm helpers see that tenant's freshen cache
+   * only. `fn`: the function invoked (the payload's `fn`, or the invocation's), as `context.function`.
+   */
+  | { kind: "run"; job: number; mode: LiveWorkMode; workMs: number; memMb: number; tenant: string; fn?: string; payload?: unknown }
   /** `timed` only: the agent's clock says the work is done; release memory and answer `done`. */
   | { kind: "finish"; job: number }
   /** Read one byte of every held page, so memory swapped out comes back in now; answer `touched`. */
   | { kind: "touch" }
   /** Run the module's `freshen` for `fn`; answer `freshened` (or `freshen-failed`). A `run` may arrive meanwhile. */
-  | { kind: "freshen"; job: number; fn: string };
+  | { kind: "freshen"; job: number; fn: string; tenant: string };
 
 /** Function process → agent. */
 export type FromFunction =

@@ -50,8 +50,17 @@ if (modulePath !== undefined) {
   }
 }
 
-/** Runtime-scoped: what freshen fetched or warmed stays here for the handler calls this process runs. */
-const cache = new FreshenCache();
+/**
+ * Runtime-scoped: what freshen fetched or warmed stays here for the handler calls this process
+ * runs, one cache per tenant: a pooled process serves every tenant in turn, and one tenant's
+ * prefetched data or connections must never reach another's handler.
+ */
+const caches = new Map<string, FreshenCache>();
+const cacheOf = (tenant: string): FreshenCache => {
+  let cache = caches.get(tenant);
+  if (cache === undefined) caches.set(tenant, (cache = new FreshenCache()));
+  return cache;
+};
 
 process.on("message", (message: ToFunction) => {
   if (message.kind === "freshen") {
@@ -63,7 +72,7 @@ process.on("message", (message: ToFunction) => {
       return { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - t0 };
     };
     Promise.resolve()
-      .then(() => hook?.({ function: message.fn, ...cache.helpers(true, emptyTally()) }))
+      .then(() => hook?.({ function: message.fn, ...cacheOf(message.tenant).helpers(true, emptyTally()) }))
       .then(
         () => send({ kind: "freshened", job: message.job, ...spent() }),
         (error: unknown) => send({ kind: "freshen-failed", job: message.job, ...spent(), error: error instanceof Error ? error.message : String(error) }),
@@ -76,7 +85,7 @@ process.on("message", (message: ToFunction) => {
       const run = handler;
       const reuse = emptyTally();
       Promise.resolve()
-        .then(() => run(message.payload ?? null, { workMs: message.workMs, memMb: message.memMb, ...cache.helpers(false, reuse) }))
+        .then(() => run(message.payload ?? null, { workMs: message.workMs, memMb: message.memMb, ...(message.fn !== undefined ? { function: message.fn } : {}), ...cacheOf(message.tenant).helpers(false, reuse) }))
         .then(
           (result) => {
             const used = process.cpuUsage(start);

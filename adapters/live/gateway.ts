@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { throttled, XxAdmission } from "../scheduling/xx-admission.ts";
 import { connectionErrorText } from "../network/connection-error.ts";
 import { ClassTokens } from "./class-token.ts";
+import { invokedFunction } from "./function-runtime-protocol.ts";
 import { isAmount, parseJsonObject, readBody, sendJson, sendLine, tooLarge } from "./http-exchange.ts";
 import { liveHeaders } from "./live-headers.ts";
 import { noMachineHeader, type PlacementAnswer } from "./shard-server.ts";
@@ -27,6 +28,8 @@ export interface GatewayOptions {
 
 /** Invocation requests are a few hundred bytes. */
 export const maxInvokeBodyBytes = 16 * 1024;
+/** A function's name as an invocation gives it (`fn`), at most this long. */
+const maxFunctionName = 256;
 /** Client invocation ids the gateway remembers per tenant for trace-style inheritance (`parentId`). */
 const rememberedIds = 1 << 20;
 
@@ -124,7 +127,7 @@ export class Gateway {
     const parsed = parseJsonObject(body);
     if (!parsed.ok) return refuse(400, parsed.reason);
     const v = parsed.value;
-    const { id, priceClass, workMs, memPeakMb, parentId, payload } = v;
+    const { id, priceClass, workMs, memStartMb, memPeakMb, parentId, payload, fn } = v;
     if (v.tenant !== undefined && v.tenant !== tenant) return refuse(403, `this key is tenant ${JSON.stringify(tenant)}'s; it cannot invoke for tenant ${JSON.stringify(v.tenant)}`);
     if (id !== undefined && !Number.isInteger(id)) return refuse(400, "id must be an integer");
     if (parentId !== undefined && !Number.isInteger(parentId)) return refuse(400, "parentId must be an integer");
@@ -135,6 +138,11 @@ export class Gateway {
     const peak = memPeakMb ?? 0;
     if (!isAmount(peak)) return refuse(400, "memPeakMb must be a number of MB ≥ 0");
     if (peak * this.options.memScale > this.options.maxMemMb) return refuse(400, `memPeakMb ${peak} × mem-scale ${this.options.memScale} is above this plane's limit of ${this.options.maxMemMb} MB`);
+    const start = memStartMb ?? peak;
+    if (!isAmount(start)) return refuse(400, "memStartMb must be a number of MB ≥ 0");
+    if (fn !== undefined && !(typeof fn === "string" && fn.length <= maxFunctionName)) return refuse(400, `fn must be a function name of at most ${maxFunctionName} characters`);
+    // The function a module's chain and freshen know it by: its payload's `fn`, else the invocation's.
+    const invoked = invokedFunction(payload) ?? (fn as string | undefined);
 
     const nowWall = this.t0 + receivedAt;
     let ownClass = cls as number;
@@ -155,14 +163,17 @@ export class Gateway {
     const memMb = peak * this.options.memScale;
     let retries = 0;
     for (;;) {
-      const placed = await this.place(ranClass, uid);
+      const placed = await this.place(ranClass, uid, tenant, invoked);
       if (!placed.ok) {
         this.counters.failed++;
         return sendLine(res, placed.status, placed.line);
       }
       const placedAt = performance.now();
       const { machine, url, waitMs } = placed.value;
-      const ran = await this.run(url, machine, { uid, cls: ranClass, workMs, memMb, ...(payload !== undefined ? { payload } : {}) });
+      // The tenant goes with the work: the agent runs freshen for this tenant's chain only and bills it to
+      // this tenant, at the trace's memory of this call (the agent's memMb is the scaled, real one).
+      const work = { uid, cls: ranClass, workMs, memMb, tenant, traceMemStartMb: start, traceMemPeakMb: peak, ...(invoked !== undefined ? { fn: invoked } : {}), ...(payload !== undefined ? { payload } : {}) };
+      const ran = await this.run(url, machine, work);
       if (!ran.ok && ran.status === -1 && retries === 0) {
         // Refused before it started: the machine is down. Place it once more elsewhere.
         retries++;
@@ -214,9 +225,10 @@ export class Gateway {
    * Asks the shards in turn (round robin) for a placement. A shard that gives no answer (down,
    * or it died holding the request) or knows no machine that is up (just restarted) placed
    * nothing, so the next shard is asked, each at most once: the gateway routes around a shard
-   * that is down. When none places it, the first shard's failure is the answer.
+   * that is down. When none places it, the first shard's failure is the answer. `tenant` and `fn`
+   * let the shard place a predicted call where its freshened process waits.
    */
-  private async place(cls: number, uid: number): Promise<Leg<PlacementAnswer>> {
+  private async place(cls: number, uid: number, tenant: string, fn: string | undefined): Promise<Leg<PlacementAnswer>> {
     const first = this.nextShard;
     this.nextShard = (first + 1) % this.shards.length;
     let failure: Leg<PlacementAnswer> | undefined;
@@ -225,7 +237,7 @@ export class Gateway {
       if (i > 0) this.counters.shardRetries++;
       let answer: UpstreamAnswer;
       try {
-        answer = await this.shards[s]!.post("/place", { cls, uid });
+        answer = await this.shards[s]!.post("/place", { cls, uid, tenant, ...(fn !== undefined ? { fn } : {}) });
       } catch (error) {
         failure ??= { ok: false, status: 502, line: `shard ${s} did not answer: ${connectionErrorText(error)}` };
         continue;

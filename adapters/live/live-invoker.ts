@@ -40,7 +40,7 @@ export class LiveInvoker implements Invoker {
   async invoke(inv: Invocation, signal: AbortSignal): Promise<InvokeResult> {
     const key = this.keys[inv.tenant];
     if (key === undefined) return { status: "failed", error: `no API key for tenant ${inv.tenant} in the cluster state` };
-    const body = JSON.stringify({ id: inv.id, fn: inv.fn, tenant: inv.tenant, priceClass: inv.priceClass, workMs: inv.workMs, memPeakMb: inv.memPeakMb, ...(inv.parentId !== undefined ? { parentId: inv.parentId } : {}) });
+    const body = JSON.stringify({ id: inv.id, fn: inv.fn, tenant: inv.tenant, priceClass: inv.priceClass, workMs: inv.workMs, memStartMb: inv.memStartMb, memPeakMb: inv.memPeakMb, ...(inv.parentId !== undefined ? { parentId: inv.parentId } : {}) });
     try {
       const response = await this.agent.request({
         origin: this.origin,

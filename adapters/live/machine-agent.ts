@@ -6,6 +6,7 @@ import { SeededRandom } from "../../traces/seeded-random.ts";
 import { XxDispatcher } from "../scheduling/xx-dispatcher.ts";
 import { runsOnFreeCore, waits, XxMachine } from "../scheduling/xx-machine.ts";
 import { FunctionProcessPool, type FunctionProcess, type WorkResult } from "./function-process-pool.ts";
+import { FreshenLog } from "./freshen-log.ts";
 import { invokedFunction, type LiveWorkMode } from "./function-runtime-protocol.ts";
 import { isAmount, parseJsonObject, readBody, sendJson, sendLine, tooLarge } from "./http-exchange.ts";
 import { killedStatus, liveHeaders } from "./live-headers.ts";
@@ -69,7 +70,10 @@ const maxBodyBytes = 16 * 1024;
  */
 export const freshenHoldMs = 2000;
 
-/** A function process freshened for the next invocation of one function. */
+/** Freshen records one `GET /freshen-jobs` answer carries at most. */
+const freshenPageLimit = 5000;
+
+/** A function process freshened for the next invocation of one function of one tenant. */
 interface Reservation {
   /** Undefined while the pool is still handing one over. */
   process: FunctionProcess | undefined;
@@ -82,8 +86,13 @@ interface Job {
   readonly workMs: number;
   readonly memMb: number;
   readonly payload: unknown;
-  /** The function its payload names (`fn`), for the module's chain and freshen. */
+  /** The function its payload names (`fn`), or the invocation's own `fn`: for the module's chain and freshen. */
   readonly fn: string | undefined;
+  /** The tenant the gateway authenticated ("" when called directly): freshen and its bill are this tenant's only. */
+  readonly tenant: string;
+  /** The trace's memory of the invocation, MB (0 when not given): what freshen for its chain is billed at. */
+  readonly traceMemStartMb: number;
+  readonly traceMemPeakMb: number;
   readonly receivedAt: number;
   readonly res: ServerResponse;
   process: FunctionProcess | undefined;
@@ -104,6 +113,8 @@ interface Job {
 }
 
 const round3 = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+const holdKey = (tenant: string, fn: string): string => `${tenant}\0${fn}`;
 
 /**
  * A machine agent (seed 000 §3.2's dispatcher + machine scheduler, one per machine): it owns C
@@ -140,8 +151,10 @@ export class MachineAgent {
   /** Per shard: a re-registration is on its way. */
   private readonly registering: boolean[];
   private readonly heartbeat: NodeJS.Timeout;
-  /** Predicted function → the process freshened for its next invocation. */
+  /** `${tenant}\0${predicted function}` → the process freshened for that tenant's next invocation of it. */
   private readonly reserved = new Map<string, Reservation>();
+  /** Every freshen run's cost, by tenant and class, for the `live:` backend to bill (freshen-log.ts). */
+  private readonly freshenLog = new FreshenLog();
   private stopping = false;
   /**
    * `freshen*`: seed 003's freshen on this machine. Its CPU and wall time are billed whether the
@@ -299,9 +312,10 @@ export class MachineAgent {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method === "GET" && req.url === "/status") return sendJson(res, 200, this.status());
+    if (req.method === "GET" && req.url?.startsWith("/freshen-jobs")) return this.freshenJobs(req.url, res);
     if (req.method !== "POST" || req.url !== "/run") {
       req.resume();
-      return sendLine(res, 404, `no ${req.method} ${req.url} here (POST /run, GET /status)`);
+      return sendLine(res, 404, `no ${req.method} ${req.url} here (POST /run, GET /status, GET /freshen-jobs?after=SEQ&limit=N)`);
     }
     const receivedAt = performance.now();
     readBody(req, maxBodyBytes).then(
@@ -316,10 +330,14 @@ export class MachineAgent {
   private admit(body: string, receivedAt: number, res: ServerResponse): void {
     const parsed = parseJsonObject(body);
     if (!parsed.ok) return sendLine(res, 400, parsed.reason);
-    const { cls, workMs, memMb, payload } = parsed.value;
+    const { cls, workMs, memMb, payload, tenant, fn, traceMemStartMb, traceMemPeakMb } = parsed.value;
     if (!(Number.isInteger(cls) && (cls as number) >= 0 && (cls as number) < this.options.classes)) return sendLine(res, 400, `cls must be a class in 0..${this.options.classes - 1}`);
     if (!isAmount(workMs)) return sendLine(res, 400, "workMs must be a number of ms ≥ 0");
     if (!isAmount(memMb)) return sendLine(res, 400, "memMb must be a number of MB ≥ 0");
+    if (tenant !== undefined && typeof tenant !== "string") return sendLine(res, 400, "tenant must be a string");
+    if (fn !== undefined && typeof fn !== "string") return sendLine(res, 400, "fn must be a string");
+    if (traceMemStartMb !== undefined && !isAmount(traceMemStartMb)) return sendLine(res, 400, "traceMemStartMb must be a number of MB ≥ 0");
+    if (traceMemPeakMb !== undefined && !isAmount(traceMemPeakMb)) return sendLine(res, 400, "traceMemPeakMb must be a number of MB ≥ 0");
     const slot = this.freeSlots.pop();
     if (slot === undefined) {
       this.counters.refused++;
@@ -330,7 +348,10 @@ export class MachineAgent {
       workMs,
       memMb,
       payload,
-      fn: invokedFunction(payload),
+      fn: invokedFunction(payload) ?? fn,
+      tenant: tenant ?? "",
+      traceMemStartMb: traceMemStartMb ?? 0,
+      traceMemPeakMb: traceMemPeakMb ?? traceMemStartMb ?? 0,
       receivedAt,
       res,
       process: undefined,
@@ -410,13 +431,16 @@ export class MachineAgent {
     job.startedAt = now;
     job.runningSince = now;
     // The chain says this call makes others: freshen them now, where they will run (seed 003 §2).
-    if (job.fn !== undefined) for (const next of this.pool.chain[job.fn] ?? []) this.freshenFor(next);
-    const reservation = job.fn === undefined ? undefined : this.reserved.get(job.fn);
+    if (job.fn !== undefined) for (const next of this.pool.chain[job.fn] ?? []) this.freshenFor(job, next);
+    // Only the same tenant's call is handed the process freshened for its function.
+    const reservedKey = job.fn === undefined ? undefined : holdKey(job.tenant, job.fn);
+    const reservation = reservedKey === undefined ? undefined : this.reserved.get(reservedKey);
     let handedOver: Promise<{ process: FunctionProcess; coldMs: number }>;
     if (reservation?.process !== undefined && !reservation.process.exited) {
-      this.reserved.delete(job.fn!);
+      this.reserved.delete(reservedKey!);
       clearTimeout(reservation.timer);
       this.counters.freshenUsed++;
+      this.hintShards(job.tenant, job.fn!, 0);
       handedOver = Promise.resolve({ process: reservation.process, coldMs: 0 });
     } else handedOver = this.pool.acquire();
     handedOver.then(
@@ -428,7 +452,7 @@ export class MachineAgent {
         const ready = performance.now();
         if (job.runningSince !== undefined) job.runningSince = ready;
         job.startedAt = ready;
-        process.run(this.options.workMode, job.workMs, job.memMb, job.payload).then(
+        process.run(this.options.workMode, job.workMs, job.memMb, job.payload, { tenant: job.tenant, ...(job.fn !== undefined ? { fn: job.fn } : {}) }).then(
           (result) => this.end(job, result, undefined),
           (error: unknown) => this.end(job, undefined, error instanceof Error ? error.message : String(error)),
         );
@@ -441,29 +465,43 @@ export class MachineAgent {
   }
 
   /**
-   * Runs the module's freshen for `fn` in a pooled process and keeps that process for `fn`'s next
-   * invocation on this machine, which may arrive while freshen still runs (its fetches then wait,
-   * FrFetch's `running` case). One reservation per function: a second prediction while one is held
-   * is already served by it.
+   * Runs the module's freshen for `fn` in a pooled process and keeps that process for the next
+   * invocation of `fn` by the same tenant on this machine, which may arrive while freshen still
+   * runs (its fetches then wait, FrFetch's `running` case). The shards are told of the hold, so
+   * they place that call here (held-process-preference.ts). One reservation per tenant and
+   * function: a second prediction while one is held is already served by it. What freshen costs
+   * is recorded for `by`'s tenant at `by`'s class, whether or not the call comes.
    */
-  private freshenFor(fn: string): void {
-    if (this.stopping || this.reserved.has(fn)) return;
+  private freshenFor(by: Job, fn: string): void {
+    const key = holdKey(by.tenant, fn);
+    if (this.stopping || this.reserved.has(key)) return;
     const reservation: Reservation = { process: undefined, timer: undefined };
-    this.reserved.set(fn, reservation);
+    this.reserved.set(key, reservation);
+    const cls = this.table.cls[by.slot]!;
+    const log = this.freshenLog;
+    log.running++;
     this.pool.acquire().then(
       ({ process }) => {
-        if (this.stopping || this.reserved.get(fn) !== reservation) return this.pool.release(process);
+        if (this.stopping || this.reserved.get(key) !== reservation) {
+          log.running--;
+          return this.pool.release(process);
+        }
         reservation.process = process;
         this.counters.freshens++;
+        this.hintShards(by.tenant, fn, freshenHoldMs);
         reservation.timer = setTimeout(() => {
-          if (this.reserved.get(fn) !== reservation) return;
-          this.reserved.delete(fn);
+          if (this.reserved.get(key) !== reservation) return;
+          this.reserved.delete(key);
           this.counters.freshenUnused++;
-          // Its cache stays in the process: a later call handed it may still find results within their TTL.
+          this.hintShards(by.tenant, fn, 0);
+          // Its cache stays in the process, under the tenant's name: a later call of the same
+          // tenant handed it may still find results within their TTL; no other tenant's can.
           this.pool.release(process);
         }, freshenHoldMs);
-        process.freshen(fn).then(
+        process.freshen(fn, by.tenant).then(
           (spent) => {
+            log.running--;
+            log.record({ tenant: by.tenant, priceClass: cls, fn, cpuMs: spent.cpuMs, wallMs: spent.wallMs, memStartMb: by.traceMemStartMb, memPeakMb: by.traceMemPeakMb });
             this.counters.freshenCpuMs = round3(this.counters.freshenCpuMs + spent.cpuMs);
             this.counters.freshenWallMs = round3(this.counters.freshenWallMs + spent.wallMs);
             if (spent.error === undefined) return;
@@ -472,14 +510,36 @@ export class MachineAgent {
             globalThis.process.stderr.write(`machine ${this.options.machine}: freshen for ${JSON.stringify(fn)} failed: ${spent.error}\n`);
           },
           () => {
+            // The process died mid-freshen: no cost was reported to bill.
+            log.running--;
             this.counters.freshenFailed++;
           },
         );
       },
       () => {
-        if (this.reserved.get(fn) === reservation) this.reserved.delete(fn);
+        log.running--;
+        if (this.reserved.get(key) === reservation) this.reserved.delete(key);
       },
     );
+  }
+
+  /** Tells every shard this machine holds (holdMs > 0) or no longer holds (0) a process freshened for the tenant's `fn`. */
+  private hintShards(tenant: string, fn: string, holdMs: number): void {
+    if (this.stopping) return;
+    const hint = { machine: this.options.machine, tenant, fn, holdMs, cores: this.options.cores };
+    for (const shard of this.shards)
+      shard.post("/hint", hint).catch(() => {
+        // A shard that is down places by its own rule: the call may run elsewhere, freshen billed as unused.
+      });
+  }
+
+  private freshenJobs(url: string, res: ServerResponse): void {
+    const query = new URL(url, "http://agent/").searchParams;
+    const after = Number(query.get("after") ?? "0");
+    const limit = Number(query.get("limit") ?? String(freshenPageLimit));
+    if (!Number.isInteger(after) || after < 0) return sendLine(res, 400, "after must be a sequence number ≥ 0");
+    if (!Number.isInteger(limit) || limit < 0 || limit > freshenPageLimit) return sendLine(res, 400, `limit must be a count in 0..${freshenPageLimit}`);
+    sendJson(res, 200, this.freshenLog.page(after, limit));
   }
 
   /** Timed mode: ends the work once workMs has accrued while running. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { SeededRandom } from "../../traces/seeded-random.ts";
+import { noPreference, preferHeldMachine, type FreshenHold } from "../scheduling/freshen/held-process-preference.ts";
 import type { IdleListReport } from "../scheduling/idle-list-report.ts";
 import { XxShard } from "../scheduling/xx-shard.ts";
 import { isAmount, parseJsonObject, readBody, sendJson, sendLine, tooLarge } from "./http-exchange.ts";
@@ -37,6 +38,8 @@ const maxQueued = 100_000;
 interface Waiting {
   readonly res: ServerResponse;
   readonly at: number;
+  /** `${tenant}\0${fn}` when the call names its function: the key of a freshen hold for it. */
+  readonly holdKey: string | undefined;
 }
 
 /**
@@ -45,6 +48,11 @@ interface Waiting {
  * until the agents have re-registered.
  */
 export const noMachineHeader = "x-xx-shard-no-machine";
+
+/** Freshen holds a shard keeps at once, at most; past it, expired ones are dropped, then new ones ignored. */
+const maxHolds = 100_000;
+/** A hold longer than this is refused: the agents hold a freshened process for 2 s. */
+const maxHoldMs = 60_000;
 
 const round3 = (ms: number): number => Math.round(ms * 1000) / 1000;
 
@@ -65,9 +73,12 @@ export class ShardServer {
   /** Placements made on each machine by this shard (this incarnation). */
   private readonly placedOn: Float64Array;
   private readonly waiting = new Map<number, Waiting>();
+  /** Machine agents' freshened processes (their `/hint`s), by `${tenant}\0${fn}`. */
+  private readonly holds = new Map<string, FreshenHold>();
   private nextFn = 0;
   private drainScheduled = false;
-  readonly counters = { placed: 0, refused: 0, reports: 0, registrations: 0 };
+  /** `heldPlacements`: calls placed on the machine holding their freshened process. */
+  readonly counters = { placed: 0, refused: 0, reports: 0, registrations: 0, hints: 0, heldPlacements: 0 };
   url = "";
 
   private constructor(
@@ -109,6 +120,7 @@ export class ShardServer {
       queued: this.shard.queued,
       machines: this.urls.map((url, m) => ({ machine: m, up: url !== undefined, load: Number.isFinite(this.load[m]!) ? this.load[m] : null, placed: this.placedOn[m], idleListed: this.shard.idleList?.has(m) ?? false })),
       idleListSize: this.shard.idleList?.size ?? 0,
+      holds: this.holds.size,
       ...this.counters,
     };
   }
@@ -116,9 +128,9 @@ export class ShardServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method === "GET" && req.url === "/status") return sendJson(res, 200, this.status());
     const route = req.method === "POST" ? req.url : undefined;
-    if (route !== "/place" && route !== "/report" && route !== "/register" && route !== "/machine-down") {
+    if (route !== "/place" && route !== "/report" && route !== "/register" && route !== "/machine-down" && route !== "/hint") {
       req.resume();
-      return sendLine(res, 404, `no ${req.method} ${req.url} here (POST /place, /report, /register, /machine-down; GET /status)`);
+      return sendLine(res, 404, `no ${req.method} ${req.url} here (POST /place, /report, /register, /machine-down, /hint; GET /status)`);
     }
     const at = performance.now();
     readBody(req, maxBodyBytes).then(
@@ -130,6 +142,7 @@ export class ShardServer {
         if (route === "/place") return this.place(v, at, res);
         if (route === "/report") return this.report(v, res);
         if (route === "/register") return this.register(v, res);
+        if (route === "/hint") return this.hint(v, at, res);
         return this.machineDown(v, res);
       },
       () => sendLine(res, 400, "the request body could not be read"),
@@ -147,8 +160,9 @@ export class ShardServer {
       this.counters.refused++;
       return sendLine(res, 503, `shard ${this.options.shard}: ${maxQueued} placements waiting`);
     }
+    const named = typeof v.tenant === "string" && typeof v.fn === "string";
     const fn = this.nextFn++;
-    this.waiting.set(fn, { res, at });
+    this.waiting.set(fn, { res, at, holdKey: named ? `${v.tenant as string}\0${v.fn as string}` : undefined });
     this.shard.enqueue(fn, cls as number, at);
     this.scheduleDrain();
   }
@@ -163,7 +177,7 @@ export class ShardServer {
       for (let fn = this.shard.takeNext(now); fn >= 0; fn = this.shard.takeNext(now)) {
         const w = this.waiting.get(fn)!;
         this.waiting.delete(fn);
-        const machine = this.shard.chooseMachine(this.load, this.rng);
+        const machine = this.holdingMachine(w.holdKey, now) ?? this.shard.chooseMachine(this.load, this.rng);
         const url = this.urls[machine];
         if (url === undefined || !Number.isFinite(this.load[machine]!)) {
           this.counters.refused++;
@@ -177,6 +191,38 @@ export class ShardServer {
         sendJson(w.res, 200, answer);
       }
     });
+  }
+
+  /** The machine holding a freshened process for this call, while the hold is good (the hold is then spent). */
+  private holdingMachine(key: string | undefined, now: number): number | undefined {
+    const hold = key === undefined ? undefined : this.holds.get(key);
+    if (hold === undefined) return undefined;
+    const machine = preferHeldMachine(hold, now, { up: this.urls[hold.machine] !== undefined, load: this.load[hold.machine]! });
+    // One freshened process serves one call: used or not usable, the hold is done with here.
+    this.holds.delete(key!);
+    if (machine === noPreference) return undefined;
+    this.counters.heldPlacements++;
+    return machine;
+  }
+
+  /**
+   * A machine agent holds (holdMs > 0) or no longer holds (0) a process freshened for a tenant's
+   * function. Times are relative, so the agent's and this shard's clocks need not agree.
+   */
+  private hint(v: Record<string, unknown>, at: number, res: ServerResponse): void {
+    const machine = this.machineOf(v.machine);
+    const { tenant, fn, holdMs, cores } = v;
+    if (machine === undefined || typeof tenant !== "string" || typeof fn !== "string" || !isAmount(holdMs) || holdMs > maxHoldMs || !(Number.isInteger(cores) && (cores as number) > 0))
+      return sendLine(res, 400, `a hint needs machine, tenant, fn, holdMs (0..${maxHoldMs}) and cores`);
+    this.counters.hints++;
+    const key = `${tenant}\0${fn}`;
+    if (holdMs === 0) {
+      if (this.holds.get(key)?.machine === machine) this.holds.delete(key);
+      return sendJson(res, 200, {});
+    }
+    if (this.holds.size >= maxHolds && !this.holds.has(key)) for (const [k, h] of this.holds) if (!(at < h.untilMs)) this.holds.delete(k);
+    if (this.holds.size < maxHolds || this.holds.has(key)) this.holds.set(key, { machine, untilMs: at + holdMs, cores: cores as number });
+    sendJson(res, 200, {});
   }
 
   private report(v: Record<string, unknown>, res: ServerResponse): void {

@@ -34,8 +34,8 @@ describe("freshen on the live plane (seed 003): a chain's next function prefetch
   let cluster: TestCluster;
   let key: string;
 
-  const invoke = async (payload: Record<string, unknown>): Promise<{ status: number; execMs: number; result: unknown }> => {
-    const answer = await callGateway(cluster.state, { key, body: JSON.stringify({ workMs: 0, payload }) });
+  const invoke = async (payload: Record<string, unknown>, as = key): Promise<{ status: number; execMs: number; result: unknown }> => {
+    const answer = await callGateway(cluster.state, { key: as, body: JSON.stringify({ workMs: 0, payload }) });
     return { status: answer.status, execMs: Number(answer.headers[liveHeaders.exec]), result: answer.status === 200 ? (JSON.parse(answer.body) as { result: unknown }).result : answer.body };
   };
   const agentStatus = async (): Promise<Record<string, number>> => {
@@ -86,5 +86,18 @@ describe("freshen on the live plane (seed 003): a chain's next function prefetch
     expect(g).toMatchObject({ status: 200, result: { sum: 45 } });
     expect(g.execMs).toBeGreaterThanOrEqual(fetchMs);
     expect(await agentStatus()).toMatchObject({ reusePrediction: 1, reuseCache: 0, reuseDoNow: 2 });
+  });
+
+  it("what a process fetched for one tenant is never another tenant's: the same pooled process, a cache per tenant", async () => {
+    // The last test's g left its fresh copy in the process it gave back, which the pool hands out
+    // next (last in, first out). tenant-1's g gets that process and still fetches for itself.
+    const other = await invoke({ fn: "g", n: 1 }, cluster.state.keys["tenant-1"]!);
+    expect(other).toMatchObject({ status: 200, result: { sum: 41 } });
+    expect(other.execMs).toBeGreaterThanOrEqual(fetchMs - 1);
+    // tenant-0's copy in that process is still fresh and still its own.
+    const own = await invoke({ fn: "g", n: 3 });
+    expect(own).toMatchObject({ status: 200, result: { sum: 43 } });
+    expect(own.execMs).toBeLessThan(100);
+    expect(await agentStatus()).toMatchObject({ reusePrediction: 1, reuseCache: 1, reuseDoNow: 3 });
   });
 });
