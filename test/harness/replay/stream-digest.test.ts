@@ -106,6 +106,32 @@ describe("StreamDigest (SHA-256 over every field of every invocation, in order)"
     const long: Invocation[] = [recurring[0]!, { ...base, id: 1, app: "a".repeat(300_000) }, recurring[5]!];
     expect(digestOf([long]).hex()).toBe(reference(long));
   });
+
+  it("hashed on a thread of its own, the digest is the same, however the stream is cut and whenever it is read", () => {
+    const base = stream[0]!;
+    const many = Array.from({ length: 23_000 }, (_, i): Invocation => ({ ...base, id: i, arrivalMs: i / 3, fn: `f${i % 37}`, workMs: (i * 7) % 101 }));
+    const long: Invocation[] = [base, { ...base, id: 1, app: "a".repeat(300_000) }, { ...base, id: 2, fn: "g", trigger: "http" }];
+    for (const batches of [[stream], stream.map((inv) => [inv]), [many.slice(0, 5000), many.slice(5000, 5001), many.slice(5001)], [long]]) {
+      const threaded = new StreamDigest({ offThread: true });
+      try {
+        const inThread = digestOf([]);
+        for (const [b, batch] of batches.entries()) {
+          threaded.update(batch);
+          inThread.update(batch);
+          if (b === 0) expect(threaded.hex()).toBe(inThread.hex());
+        }
+        expect(threaded.hex()).toBe(inThread.hex());
+        expect(threaded.count).toBe(inThread.count);
+        expect(threaded.lastArrivalMs).toBe(inThread.lastArrivalMs);
+      } finally {
+        threaded.close();
+      }
+    }
+    const pinned = new StreamDigest({ offThread: true });
+    pinned.update(stream);
+    expect(pinned.hex()).toBe(PINNED);
+    pinned.close();
+  });
 });
 
 /**
