@@ -45,8 +45,12 @@ export class InThreadSha256Pair implements Sha256Pair {
   close(): void {}
 }
 
-/** Buffers in flight between the threads; while the hashing thread works on one, the caller fills the next. */
-const slotCount = 4;
+/**
+ * Buffers in flight between the threads; while the hashing thread works on one, the caller fills
+ * the next. Hashing a slot takes ~0.2 ms, but on a shared machine the thread may wait tens of ms
+ * for a core: 16 slots (65,536 invocations, 8 MB) let the simulator run on meanwhile.
+ */
+const slotCount = 16;
 /** How long the caller waits for the hashing thread before it gives up on it. */
 const stalledAfterMs = 60_000;
 

@@ -109,7 +109,8 @@ describe("StreamDigest (SHA-256 over every field of every invocation, in order)"
 
   it("hashed on a thread of its own, the digest is the same, however the stream is cut and whenever it is read", () => {
     const base = stream[0]!;
-    const many = Array.from({ length: 23_000 }, (_, i): Invocation => ({ ...base, id: i, arrivalMs: i / 3, fn: `f${i % 37}`, workMs: (i * 7) % 101 }));
+    // 20 chunks of 4,096: every one of the 16 slots is filled, and some twice.
+    const many = Array.from({ length: 80_000 }, (_, i): Invocation => ({ ...base, id: i, arrivalMs: i / 3, fn: `f${i % 37}`, workMs: (i * 7) % 101 }));
     const long: Invocation[] = [base, { ...base, id: 1, app: "a".repeat(300_000) }, { ...base, id: 2, fn: "g", trigger: "http" }];
     for (const batches of [[stream], stream.map((inv) => [inv]), [many.slice(0, 5000), many.slice(5000, 5001), many.slice(5001)], [long]]) {
       const threaded = new StreamDigest({ offThread: true });
