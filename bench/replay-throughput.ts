@@ -1,9 +1,18 @@
 // A whole sim:xx replay (generate + simulate + store) or the simulator alone, in this process,
 // so its peak RSS is the replay's own, store included.
 // Usage: node --import tsx bench/replay-throughput.ts <replay|sim> <invocations>
-// Prints one JSON line: invocations/s, store rows/s for the replay, and peak RSS (VmHWM).
+// Prints one JSON line: invocations/s, the time and replay-thread CPU of each phase, peak RSS
+// (VmHWM) and the load average before and after.
+//
+// Phases of a replay: `open` (RunStore.open), `start` (the run's row, the store lent to the writer
+// thread), `stream` (backend.run: the trace generated, simulated, digested and its rows handed to
+// the writer thread, which appends them meanwhile), `close` (the writer thread appends what is
+// left, bills the run and closes the file; the store reopens it), `finish` (the run marked complete,
+// the store closed). `stream` is the rate a long replay settles to; the others are the fixed cost
+// of a run, except the rows still queued at the stream's end and the billing query in `close`,
+// which grow with the run: bench/run.ts therefore also compares a run 10× as long.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { OutcomeSink } from "../adapters/backend.ts";
 import { SimBackend } from "../adapters/sim/sim-backend.ts";
@@ -34,36 +43,79 @@ function threadCpuSeconds(): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Wall seconds and replay-thread CPU seconds of each phase, in the order they ran. */
+const phases: Record<string, { seconds: number; threadCpuSeconds: number }> = {};
+let phaseWall = performance.now();
+let phaseCpu = threadCpuSeconds();
+function endPhase(name: string): void {
+  const wall = performance.now();
+  const cpu = threadCpuSeconds();
+  phases[name] = { seconds: (wall - phaseWall) / 1000, threadCpuSeconds: cpu - phaseCpu };
+  phaseWall = wall;
+  phaseCpu = cpu;
+}
+
+const loadBefore = loadavg();
 const dir = mkdtempSync(join(tmpdir(), "xxbench-replay-bench-"));
 try {
   const cpuBefore = process.cpuUsage();
   const threadCpuBefore = threadCpuSeconds();
   const started = performance.now();
+  phaseWall = started;
+  phaseCpu = threadCpuBefore;
   if (mode === "sim") {
     let outcomes = 0;
     const countingSink: OutcomeSink = { outcome: () => void outcomes++, sample: () => undefined, classSample: () => undefined };
     await new SimBackend("xx", sim, trace.prices).run(trace.open(), countingSink, new AbortController().signal);
     if (outcomes !== invocations) throw new Error(`${outcomes} outcomes for ${invocations} invocations`);
+    endPhase("stream");
   } else {
     const store = await RunStore.open(join(dir, "bench.duckdb"));
+    endPhase("open");
+    // The phases are read off the calls replay() makes, wrapped here so replay.ts stays as it is.
+    const backend = new SimBackend("xx", sim, trace.prices);
+    const run = backend.run.bind(backend);
+    backend.run = async (stream, sink, signal) => {
+      endPhase("start");
+      const summary = await run(stream, sink, signal);
+      endPhase("stream");
+      return summary;
+    };
+    const openRunWriter = store.openRunWriter.bind(store);
+    store.openRunWriter = async (runId) => {
+      const writer = await openRunWriter(runId);
+      const close = writer.close.bind(writer);
+      writer.close = async (statements) => {
+        await close(statements);
+        if (phases.close === undefined) endPhase("close");
+      };
+      return writer;
+    };
     try {
-      await replay({ store, trace, backends: [new SimBackend("xx", sim, trace.prices)], seed: 1, signal: new AbortController().signal });
+      await replay({ store, trace, backends: [backend], seed: 1, signal: new AbortController().signal });
     } finally {
       store.close();
     }
+    endPhase("finish");
   }
   const seconds = (performance.now() - started) / 1000;
   const threadCpu = threadCpuSeconds() - threadCpuBefore;
   const cpu = process.cpuUsage(cpuBefore);
+  const stream = phases.stream!;
   process.stdout.write(
     JSON.stringify({
       mode,
       invocations,
       seconds,
       perSecond: invocations / seconds,
+      /** The stream phase alone: the rate with the run's fixed start and close left out. */
+      streamPerSecond: invocations / stream.seconds,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       replayThreadCpuSeconds: threadCpu,
+      phases,
       peakRssMb: peakRssMb(),
+      loadBefore,
+      loadAfter: loadavg(),
     }),
   );
 } finally {

@@ -30,6 +30,9 @@ export interface ReplayedRun {
   readonly degraded?: string;
 }
 
+/** Streams expected to be at least this long are digested off the replay thread (StreamDigest's offThread). */
+const offThreadDigestFrom = 100_000;
+
 /** The run was stopped by the user (Ctrl-C): stored as `interrupted`. */
 export class ReplayInterruptedError extends Error {}
 
@@ -63,11 +66,14 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     });
     batchId ??= runId;
     const started = performance.now();
-    const digest = new StreamDigest();
+    // A long simulated stream is hashed on a thread of its own, off the simulator's; a network
+    // run is paced by the clock, and a short stream is not worth a thread.
+    const digest = new StreamDigest({ offThread: backend.pacing !== "wall-clock" && (trace.expectedInvocations ?? Number.POSITIVE_INFINITY) >= offThreadDigestFrom });
     let writer: RunWriter;
     try {
       writer = await store.openRunWriter(runId);
     } catch (error) {
+      digest.close();
       await store.endRunUnfinished(runId, "failed", error instanceof Error ? error.message : String(error), performance.now() - started);
       throw error;
     }
@@ -114,6 +120,7 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
         throw new ReplayInterruptedError(`${runLabel} interrupted after ${summary.invocations} invocations; stored as interrupted`);
       }
     } catch (error) {
+      digest.close();
       if (error instanceof ReplayInterruptedError) throw error;
       // Keep the rows written so far; if the writer itself failed, the run still ends unfinished.
       await writer.close().catch(() => undefined);
@@ -129,6 +136,7 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     const wallMs = performance.now() - started;
     report(true);
     const hex = digest.hex();
+    digest.close();
     const streamInfo = { digest: hex, invocations: digest.count, lastArrivalMs: digest.lastArrivalMs };
     await store.registerTrace(hex, trace.kind, trace.spec, digest.count, digest.lastArrivalMs);
     const degraded = degradedReason(summary, request.maxLatenessMs);

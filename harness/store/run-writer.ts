@@ -12,7 +12,7 @@ import { outcomeStatuses } from "./schema.ts";
  * (16 × 16,384 rows, about 26 MB), enough for the simulator to run ahead while the writer
  * thread starts (≈ 0.3 s) instead of waiting for it.
  */
-const blockCount = 16;
+export const blockCount = 16;
 /** Samples held before they go to the writer thread (they are few: one per machine per interval). */
 const samplesPerMessage = 4096;
 
@@ -101,6 +101,8 @@ class BlockViews {
   readonly preemptedMsValid: Uint8Array;
   readonly swapInMsValid: Uint8Array;
   errors: [number, string][] = [];
+  private readonly usuallyPresent: readonly Uint8Array[];
+  private readonly usuallyAbsent: readonly Uint8Array[];
 
   constructor(block: BlockBuffers) {
     const at = (name: string): number => blockColumns.findIndex((c) => c.name === name);
@@ -162,13 +164,32 @@ class BlockViews {
     this.coldStartMsValid = valid("cold_start_ms");
     this.preemptedMsValid = valid("preempted_ms");
     this.swapInMsValid = valid("swap_in_ms");
+    this.usuallyPresent = [this.ranClassValid, this.placedMsValid, this.startMsValid, this.endMsValid, this.machineValid, this.cpuMsValid];
+    this.usuallyAbsent = blockColumns.flatMap((c, k) => {
+      const bits = block.validity[k];
+      return bits && !this.usuallyPresent.some((p) => p.buffer === bits) ? [new Uint8Array(bits)] : [];
+    });
+  }
+
+  /**
+   * Readies the block to be filled again: every row present in the columns rows usually have,
+   * NULL in the rest (parent, and the network, Lambda, freshen and live fields). Called only
+   * while the block is the replay thread's (the writer thread has appended its last use).
+   */
+  reset(): void {
+    for (const bits of this.usuallyPresent) bits.fill(0xff);
+    for (const bits of this.usuallyAbsent) bits.fill(0);
   }
 }
 
-/** Sets or clears row `i`'s bit in a validity bitmask. */
-function mark(bits: Uint8Array, i: number, present: boolean): void {
-  if (present) bits[i >> 3]! |= 1 << (i & 7);
-  else bits[i >> 3]! &= ~(1 << (i & 7));
+/** Marks row `i` present in a validity bitmask. */
+function set(bits: Uint8Array, i: number): void {
+  bits[i >> 3]! |= 1 << (i & 7);
+}
+
+/** Marks row `i` NULL in a validity bitmask. */
+function clear(bits: Uint8Array, i: number): void {
+  bits[i >> 3]! &= ~(1 << (i & 7));
 }
 
 /** The store's side of a writer: the file the thread opens while the store has lent it. */
@@ -216,6 +237,7 @@ export class RunWriter implements OutcomeSink {
     private readonly threadDone: Promise<FromRowWriter>,
   ) {
     this.views = init.blocks.map((b) => new BlockViews(b));
+    this.views[0]!.reset();
     this.state = new Int32Array(init.state);
     this.failure = new Uint8Array(init.failure);
     this.nextFunctionId = target.nextFunctionId;
@@ -271,80 +293,88 @@ export class RunWriter implements OutcomeSink {
   outcome(inv: Invocation, o: Outcome): void {
     const v = this.views[this.current]!;
     const i = this.rows;
-    v.invocationId[2 * i] = inv.id >>> 0;
-    v.invocationId[2 * i + 1] = Math.floor(inv.id / 4294967296);
+    const id = inv.id;
+    v.invocationId[2 * i] = id >>> 0;
+    v.invocationId[2 * i + 1] = id < 4294967296 ? 0 : Math.floor(id / 4294967296);
     v.functionId[i] = this.functionId(inv);
     v.priceClass[i] = inv.priceClass;
-    mark(v.ranClassValid, i, o.ranClass !== undefined);
+    // Validity bits start each block set for the columns that are usually present and clear for
+    // the rest (BlockViews.reset), so a row touches a bit only where it differs from the usual.
+    if (o.ranClass === undefined) clear(v.ranClassValid, i);
     v.ranClass[i] = o.ranClass ?? 0;
     v.workMs[i] = inv.workMs;
     v.memStartMb[i] = inv.memStartMb;
     v.memPeakMb[i] = inv.memPeakMb;
     const parent = inv.parentId;
-    mark(v.parentIdValid, i, parent !== undefined);
-    v.parentId[2 * i] = parent === undefined ? 0 : parent >>> 0;
-    v.parentId[2 * i + 1] = parent === undefined ? 0 : Math.floor(parent / 4294967296);
-    v.status[i] = statusIndex[o.status];
+    if (parent !== undefined) {
+      set(v.parentIdValid, i);
+      v.parentId[2 * i] = parent >>> 0;
+      v.parentId[2 * i + 1] = Math.floor(parent / 4294967296);
+    } else {
+      v.parentId[2 * i] = 0;
+      v.parentId[2 * i + 1] = 0;
+    }
+    v.status[i] = o.status === "ok" ? 0 : statusIndex[o.status];
     v.arrivalMs[i] = inv.arrivalMs;
-    mark(v.placedMsValid, i, o.placedMs !== undefined);
+    if (o.placedMs === undefined) clear(v.placedMsValid, i);
     v.placedMs[i] = o.placedMs ?? 0;
-    mark(v.startMsValid, i, o.startMs !== undefined);
+    if (o.startMs === undefined) clear(v.startMsValid, i);
     v.startMs[i] = o.startMs ?? 0;
-    mark(v.endMsValid, i, o.endMs !== undefined);
+    if (o.endMs === undefined) clear(v.endMsValid, i);
     v.endMs[i] = o.endMs ?? 0;
-    mark(v.machineValid, i, o.machine !== undefined);
+    if (o.machine === undefined) clear(v.machineValid, i);
     v.machine[i] = o.machine ?? 0;
     v.preemptions[i] = o.preemptions;
     v.swappedOutMb[i] = o.swappedOutMb;
     v.swapOuts[i] = o.swapOuts ?? 0;
     v.costMicroCents[i] = o.costMicroCents;
-    mark(v.cpuMsValid, i, o.cpuMs !== undefined);
+    if (o.cpuMs === undefined) clear(v.cpuMsValid, i);
     v.cpuMs[i] = o.cpuMs ?? 0;
-    // Simulators never set the network fields, and fresh blocks read as NULL there: they skip
-    // four marks a row. Once a run has set one, every later row marks all four.
+    // Simulators never set the network fields, which start each block NULL: they skip four
+    // checks a row. Once a run has set one, every later row checks all four.
     if (this.network || o.sentMs !== undefined || o.httpStatus !== undefined || o.serverQueueMs !== undefined || o.serverExecMs !== undefined) {
       this.network = true;
-      mark(v.sentMsValid, i, o.sentMs !== undefined);
+      if (o.sentMs !== undefined) set(v.sentMsValid, i);
       v.sentMs[i] = o.sentMs ?? 0;
-      mark(v.httpStatusValid, i, o.httpStatus !== undefined);
+      if (o.httpStatus !== undefined) set(v.httpStatusValid, i);
       v.httpStatus[i] = o.httpStatus ?? 0;
-      mark(v.serverQueueMsValid, i, o.serverQueueMs !== undefined);
+      if (o.serverQueueMs !== undefined) set(v.serverQueueMsValid, i);
       v.serverQueueMs[i] = o.serverQueueMs ?? 0;
-      mark(v.serverExecMsValid, i, o.serverExecMs !== undefined);
+      if (o.serverExecMs !== undefined) set(v.serverExecMsValid, i);
       v.serverExecMs[i] = o.serverExecMs ?? 0;
     }
     // Only Lambda sets these; the same shortcut as the network fields.
     if (this.lambda || o.retries !== undefined || o.billedMs !== undefined || o.initMs !== undefined || o.memorySizeMb !== undefined || o.maxMemoryUsedMb !== undefined) {
       this.lambda = true;
-      mark(v.initMsValid, i, o.initMs !== undefined);
+      if (o.initMs !== undefined) set(v.initMsValid, i);
       v.initMs[i] = o.initMs ?? 0;
-      mark(v.billedMsValid, i, o.billedMs !== undefined);
+      if (o.billedMs !== undefined) set(v.billedMsValid, i);
       v.billedMs[i] = o.billedMs ?? 0;
-      mark(v.memorySizeMbValid, i, o.memorySizeMb !== undefined);
+      if (o.memorySizeMb !== undefined) set(v.memorySizeMbValid, i);
       v.memorySizeMb[i] = o.memorySizeMb ?? 0;
-      mark(v.maxMemoryUsedMbValid, i, o.maxMemoryUsedMb !== undefined);
+      if (o.maxMemoryUsedMb !== undefined) set(v.maxMemoryUsedMbValid, i);
       v.maxMemoryUsedMb[i] = o.maxMemoryUsedMb ?? 0;
-      mark(v.retriesValid, i, o.retries !== undefined);
+      if (o.retries !== undefined) set(v.retriesValid, i);
       v.retries[i] = o.retries ?? 0;
     }
-    // Only freshen sets it; marked from the first row that has it, as the network fields are.
+    // Only freshen sets it; checked from the first row that has it, as the network fields are.
     if (this.freshened || o.freshenSavedMs !== undefined) {
       this.freshened = true;
-      mark(v.freshenSavedMsValid, i, o.freshenSavedMs !== undefined);
+      if (o.freshenSavedMs !== undefined) set(v.freshenSavedMsValid, i);
       v.freshenSavedMs[i] = o.freshenSavedMs ?? 0;
     }
     // Only the live plane sets its breakdown; the same shortcut again.
     if (this.live || o.shardQueueMs !== undefined || o.machineQueueMs !== undefined || o.coldStartMs !== undefined || o.preemptedMs !== undefined || o.swapInMs !== undefined) {
       this.live = true;
-      mark(v.shardQueueMsValid, i, o.shardQueueMs !== undefined);
+      if (o.shardQueueMs !== undefined) set(v.shardQueueMsValid, i);
       v.shardQueueMs[i] = o.shardQueueMs ?? 0;
-      mark(v.machineQueueMsValid, i, o.machineQueueMs !== undefined);
+      if (o.machineQueueMs !== undefined) set(v.machineQueueMsValid, i);
       v.machineQueueMs[i] = o.machineQueueMs ?? 0;
-      mark(v.coldStartMsValid, i, o.coldStartMs !== undefined);
+      if (o.coldStartMs !== undefined) set(v.coldStartMsValid, i);
       v.coldStartMs[i] = o.coldStartMs ?? 0;
-      mark(v.preemptedMsValid, i, o.preemptedMs !== undefined);
+      if (o.preemptedMs !== undefined) set(v.preemptedMsValid, i);
       v.preemptedMs[i] = o.preemptedMs ?? 0;
-      mark(v.swapInMsValid, i, o.swapInMs !== undefined);
+      if (o.swapInMs !== undefined) set(v.swapInMsValid, i);
       v.swapInMs[i] = o.swapInMs ?? 0;
     }
     if (o.error !== undefined) v.errors.push([i, o.error]);
@@ -367,6 +397,7 @@ export class RunWriter implements OutcomeSink {
       Atomics.wait(this.state, this.current, 1, 100);
       this.throwIfThreadFailed();
     }
+    this.views[this.current]!.reset();
   }
 
   private throwIfThreadFailed(): void {

@@ -5,6 +5,7 @@ import { emptyOutcomeCounts } from "../../../adapters/backend.ts";
 import { SimBackend } from "../../../adapters/sim/sim-backend.ts";
 import { simDefaults } from "../../../adapters/sim/sim-config.ts";
 import { replay } from "../../../harness/replay/replay.ts";
+import { StreamDigest } from "../../../harness/replay/stream-digest.ts";
 import { RunStore } from "../../../harness/store/run-store.ts";
 import type { InvocationBatch, TraceSource } from "../../../traces/invocation.ts";
 import { bimodalWeights, syntheticDefaults } from "../../../traces/synthetic/synthetic-config.ts";
@@ -114,6 +115,21 @@ describe("replay into the store", () => {
     const samples = await store.query(`SELECT count(DISTINCT machine)::INTEGER AS m FROM machine_samples WHERE run_id = 1`);
     expect(samples[0]!.m).toBe(10);
     store.close();
+  });
+
+  it("stores the same stream digest for a long stream, hashed off the replay thread, as the replay thread computes", async () => {
+    const store = await RunStore.open(join(tempDir(), "l.duckdb"));
+    try {
+      // Over the 100,000 from which a simulated stream is hashed on a thread of its own.
+      const source = trace(2, 150_000);
+      const [run] = await replay({ store, trace: source, backends: [new SimBackend("xx", sim, source.prices)], seed: 2, signal: new AbortController().signal });
+      const inThread = new StreamDigest();
+      for await (const batch of source.open()) inThread.update(batch);
+      expect(run!.digest).toBe(inThread.hex());
+      expect(await store.query(`SELECT status, stream_digest, invocations::INTEGER AS n FROM runs`)).toEqual([{ status: "complete", stream_digest: inThread.hex(), n: 150_000 }]);
+    } finally {
+      store.close();
+    }
   });
 
   it("marks a run whose (stand-in, failing) backend throws as failed, with the error, and keeps the rows written so far", async () => {

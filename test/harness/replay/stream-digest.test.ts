@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { StreamDigest } from "../../../harness/replay/stream-digest.ts";
 import type { Invocation } from "../../../traces/invocation.ts";
@@ -80,6 +81,57 @@ describe("StreamDigest (SHA-256 over every field of every invocation, in order)"
     expect(digestOf([big]).hex()).toBe(digestOf([big]).hex());
     expect(digestOf([last]).hex()).not.toBe(digestOf([big]).hex());
     expect(digestOf([big]).count).toBe(5000);
+  });
+
+  it("hashes each invocation's own names when one fn name recurs under other tenants, apps and triggers", () => {
+    // Written out independently: the names stream is every record's bytes, one after another.
+    const reference = (invs: readonly Invocation[]): string => {
+      const numbers = new Float64Array(invs.flatMap((inv) => [inv.id, inv.arrivalMs, inv.priceClass, inv.workMs, inv.memStartMb, inv.memPeakMb, inv.parentId ?? -1, 0]));
+      const names = invs.map((inv) => `${inv.tenant}\u0000${inv.app}\u0000${inv.fn}\u0000${inv.trigger ?? ""}\u0001`).join("");
+      const part = (data: Uint8Array | string): Buffer => createHash("sha256").update(data).digest();
+      return createHash("sha256").update(part(new Uint8Array(numbers.buffer))).update(part(names)).digest("hex");
+    };
+    const base = stream[0]!;
+    const recurring: Invocation[] = [
+      { ...base, id: 0, fn: "f" },
+      { ...base, id: 1, fn: "f", app: "other-app" },
+      { ...base, id: 2, fn: "f", tenant: "other-tenant" },
+      { ...base, id: 3, fn: "f", trigger: "http" },
+      { ...base, id: 4, fn: "f", tenant: "ténant-ü" },
+      { ...base, id: 5, fn: "f" },
+    ];
+    expect(digestOf([recurring]).hex()).toBe(reference(recurring));
+    expect(digestOf(recurring.map((inv) => [inv])).hex()).toBe(reference(recurring));
+    // A names record longer than the digest's buffer, amid short ones.
+    const long: Invocation[] = [recurring[0]!, { ...base, id: 1, app: "a".repeat(300_000) }, recurring[5]!];
+    expect(digestOf([long]).hex()).toBe(reference(long));
+  });
+
+  it("hashed on a thread of its own, the digest is the same, however the stream is cut and whenever it is read", () => {
+    const base = stream[0]!;
+    // 20 chunks of 4,096: every one of the 16 slots is filled, and some twice.
+    const many = Array.from({ length: 80_000 }, (_, i): Invocation => ({ ...base, id: i, arrivalMs: i / 3, fn: `f${i % 37}`, workMs: (i * 7) % 101 }));
+    const long: Invocation[] = [base, { ...base, id: 1, app: "a".repeat(300_000) }, { ...base, id: 2, fn: "g", trigger: "http" }];
+    for (const batches of [[stream], stream.map((inv) => [inv]), [many.slice(0, 5000), many.slice(5000, 5001), many.slice(5001)], [long]]) {
+      const threaded = new StreamDigest({ offThread: true });
+      try {
+        const inThread = digestOf([]);
+        for (const [b, batch] of batches.entries()) {
+          threaded.update(batch);
+          inThread.update(batch);
+          if (b === 0) expect(threaded.hex()).toBe(inThread.hex());
+        }
+        expect(threaded.hex()).toBe(inThread.hex());
+        expect(threaded.count).toBe(inThread.count);
+        expect(threaded.lastArrivalMs).toBe(inThread.lastArrivalMs);
+      } finally {
+        threaded.close();
+      }
+    }
+    const pinned = new StreamDigest({ offThread: true });
+    pinned.update(stream);
+    expect(pinned.hex()).toBe(PINNED);
+    pinned.close();
   });
 });
 

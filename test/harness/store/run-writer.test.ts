@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Outcome, OutcomeStatus } from "../../../adapters/backend.ts";
+import { blockRows } from "../../../harness/store/outcome-block.ts";
 import { RunStore } from "../../../harness/store/run-store.ts";
+import { blockCount } from "../../../harness/store/run-writer.ts";
 import type { Invocation } from "../../../traces/invocation.ts";
 import { useTempDirs } from "../../support/temp-dir.ts";
 
@@ -144,6 +146,42 @@ describe("RunWriter (typed blocks appended on a writer thread)", () => {
         `SELECT count(DISTINCT function_id)::INTEGER AS n FROM invocation_rows WHERE invocation_id < 10 GROUP BY invocation_id ORDER BY invocation_id LIMIT 1`,
       );
       expect(same).toEqual([{ n: 1 }]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("a block filled a second time keeps nothing of its first use: NULL and present flip between the two", async () => {
+    const db = join(tempDir(), "r.duckdb");
+    // Every block once with one pattern of absent values, then the first ones again with the opposite.
+    const firstUse = blockCount * blockRows;
+    const n = firstUse + 2 * blockRows + 100;
+    const store = await RunStore.open(db);
+    try {
+      const runId = await store.beginRun({ backend: "test:hand-made", traceKind: "test", seed: 1, config: {}, manifest: {} });
+      const writer = await store.openRunWriter(runId);
+      for (let i = 0; i < n; i++) {
+        const again = i >= firstUse;
+        const inv: Invocation = { id: i, arrivalMs: i, tenant: "t", app: "a", fn: "f", priceClass: 1, workMs: 1, memStartMb: 1, memPeakMb: 1, ...(again ? {} : { parentId: i }) };
+        const present = { placedMs: i, startMs: i, endMs: i + 1, machine: 2, ranClass: 1, cpuMs: 1, sentMs: i, freshenSavedMs: 0.5, swapInMs: 0.25, billedMs: 3 };
+        const o: Outcome = { status: "ok", preemptions: 0, swappedOutMb: 0, costMicroCents: 1, ...(again ? present : {}) };
+        writer.outcome(inv, o);
+      }
+      await writer.close();
+      const counts = await store.query(
+        `SELECT invocation_id >= ${firstUse} AS again, count(*)::INTEGER AS n, count(parent_id)::INTEGER AS parent, count(placed_ms)::INTEGER AS placed,
+                count(start_ms)::INTEGER AS started, count(end_ms)::INTEGER AS ended, count(machine)::INTEGER AS machine,
+                count(ran_class)::INTEGER AS ran_class, count(cpu_ms)::INTEGER AS cpu, count(sent_ms)::INTEGER AS sent,
+                count(freshen_saved_ms)::INTEGER AS freshen, count(swap_in_ms)::INTEGER AS swap_in, count(billed_ms)::INTEGER AS billed
+         FROM invocation_rows WHERE run_id = $id GROUP BY ALL ORDER BY again`,
+        { id: runId },
+      );
+      const none = { parent: 0, placed: 0, started: 0, ended: 0, machine: 0, ran_class: 0, cpu: 0, sent: 0, freshen: 0, swap_in: 0, billed: 0 };
+      const reused = n - firstUse;
+      expect(counts).toEqual([
+        { again: false, n: firstUse, ...none, parent: firstUse },
+        { again: true, n: reused, ...Object.fromEntries(Object.keys(none).map((k) => [k, reused])), parent: 0 },
+      ]);
     } finally {
       store.close();
     }
