@@ -1,12 +1,31 @@
 import type { Invocation } from "../../traces/invocation.ts";
+import type { WriteReceipt } from "./invoker.ts";
 
-/** One sent request awaiting its outcome. `controller` is released once it is settled. */
-export interface InFlight {
-  readonly inv: Invocation;
-  /** `performance.now()` when it was handed to the transport, and when it times out. */
-  readonly sentAt: number;
-  readonly deadline: number;
-  controller: AbortController | undefined;
+/**
+ * One sent request awaiting its outcome. `controller` is released once it is settled. It is also
+ * the request's write receipt: `sentAt` starts as the moment the driver handed the request to the
+ * transport and moves to when the transport says it wrote it (the first time it says so).
+ */
+export class InFlight implements WriteReceipt {
+  /** `performance.now()` when the request left (see above). */
+  sentAt: number;
+  private writeReported = false;
+
+  constructor(
+    readonly inv: Invocation,
+    handedAt: number,
+    /** `performance.now()` when it times out, counted from when it was handed over. */
+    readonly deadline: number,
+    public controller: AbortController | undefined,
+  ) {
+    this.sentAt = handedAt;
+  }
+
+  written(atMs: number): void {
+    if (this.writeReported || this.controller === undefined) return;
+    this.writeReported = true;
+    if (atMs > this.sentAt) this.sentAt = atMs;
+  }
 }
 
 /**

@@ -51,6 +51,11 @@ export interface InvokeResult {
   readonly swapInMs?: number;
 }
 
+/** Where a transport says when it actually wrote a request (see `Invoker.invoke`). */
+export interface WriteReceipt {
+  written(atMs: number): void;
+}
+
 /**
  * The one thing a network backend provides to the shared open-loop driver: a way to send one
  * invocation. HTTP, the live control plane and Lambda each implement it; pacing, the in-flight
@@ -66,8 +71,12 @@ export interface Invoker {
    * Sends one invocation and resolves when its answer is fully received. Never rejects: every
    * failure is a result. The driver aborts `signal` when it has given the request up (timeout,
    * interrupted drain); the transport should then free the connection and may resolve anyhow.
+   *
+   * A transport that writes the request later than this call (undici writes on a later turn of
+   * the event loop) calls `receipt.written(performance.now())` as it hands the bytes to the
+   * socket: that is the send time the driver's lateness and the row's `sentMs` are measured from.
    */
-  invoke(invocation: Invocation, signal: AbortSignal): Promise<InvokeResult>;
+  invoke(invocation: Invocation, signal: AbortSignal, receipt?: WriteReceipt): Promise<InvokeResult>;
   /** Closes connections; called once after the run's last answer. */
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import type { Outcome, OutcomeSink, RunSummary } from "../backend.ts";
 import { emptyOutcomeCounts } from "../backend.ts";
 import type { CostFunction } from "../billing/compile-cost.ts";
 import { FidelityLedger } from "./fidelity-ledger.ts";
-import { InFlightQueue, type InFlight } from "./in-flight-queue.ts";
+import { InFlight, InFlightQueue } from "./in-flight-queue.ts";
 import type { InvokeResult, Invoker } from "./invoker.ts";
 import type { NetworkOptions } from "./network-options.ts";
 import { paceDecision } from "./pace-decision.ts";
@@ -67,6 +67,8 @@ class OpenLoopDriver {
   private readonly ledger = new FidelityLedger();
   private readonly outcomes = emptyOutcomeCounts();
   private t0 = 0;
+  /** Requests handed to the transport (the ledger counts them as their outcomes come). */
+  private handedOver = 0;
   private inFlight = 0;
   private inFlightPeak = 0;
   private completed = 0;
@@ -162,13 +164,13 @@ class OpenLoopDriver {
 
   private send(inv: Invocation, now: number): void {
     const controller = new AbortController();
-    const entry: InFlight = { inv, sentAt: now, deadline: now + this.options.timeoutMs, controller };
-    this.ledger.recordSent(inv.arrivalMs, now - this.t0);
+    const entry = new InFlight(inv, now, now + this.options.timeoutMs, controller);
+    this.handedOver++;
     this.inFlight++;
     if (this.inFlight > this.inFlightPeak) this.inFlightPeak = this.inFlight;
     this.pending.push(entry);
     if (this.sweepTimer === undefined) this.armSweep();
-    this.invoker.invoke(inv, controller.signal).then(
+    this.invoker.invoke(inv, controller.signal, entry).then(
       (result) => this.settle(entry, result, performance.now()),
       (error: unknown) => this.settle(entry, { status: "failed", error: `the invoker threw: ${error instanceof Error ? error.message : String(error)}` }, performance.now()),
     );
@@ -184,6 +186,8 @@ class OpenLoopDriver {
   private settle(entry: InFlight, result: InvokeResult, at: number): void {
     if (entry.controller === undefined) return;
     entry.controller = undefined;
+    // Lateness is recorded here, not at the hand-over: only now is the write time known for sure.
+    this.ledger.recordSent(entry.inv.arrivalMs, entry.sentAt - this.t0);
     this.inFlight--;
     this.completed++;
     this.outcomes[result.status]++;
@@ -301,7 +305,7 @@ class OpenLoopDriver {
   private reportProgress(intervalMs: number): void {
     const listener = this.options.onProgress;
     if (!listener) return;
-    const sent = this.ledger.sent;
+    const sent = this.handedOver;
     listener({
       sent,
       inFlight: this.inFlight,
