@@ -45,9 +45,12 @@ const maxBurst = 64;
  * an interrupted run's drain ends); one that finds `maxInFlight` requests waiting is `dropped`.
  * The sink must not block: the store's RunWriter hands rows to a worker thread.
  *
- * `sentMs` is when the driver handed the request to the transport; a new connection's set-up
- * (keep-alive pools open one when every idle one is busy) is part of the response time, not of
- * the lateness, since it is the target's network the user is measuring.
+ * `sentMs`, and the lateness the ledger keeps, is when the transport wrote the request (its
+ * WriteReceipt), or when the driver handed it over for a transport that does not say. A new
+ * connection's set-up (a keep-alive pool opens one when every idle one is busy) is part of the
+ * response time, not of the lateness, since it is the target's network the user is measuring;
+ * the plain-http client reports the write as it queues the bytes on the opening socket (undici,
+ * for https, reports it after the connection is up).
  *
  * Ctrl-C (the signal) stops sending at once, waits up to `drainS` for the answers in flight,
  * gives up the rest, and returns the summary normally; invocations read but never reached get no
