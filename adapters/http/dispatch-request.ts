@@ -18,6 +18,7 @@ export type ClassifyResponse = (statusCode: number, headers: ResponseHeaders, bo
 export function dispatchRequest(dispatcher: Dispatcher, request: Dispatcher.DispatchOptions, signal: AbortSignal, classify: ClassifyResponse, receipt?: WriteReceipt): Promise<InvokeResult> {
   return new Promise((resolve) => {
     const reader = new ResponseReader(resolve, signal, classify, receipt);
+    receipt?.onAbandon(() => reader.handleEvent());
     try {
       dispatcher.dispatch(request, reader);
     } catch (error) {
@@ -37,6 +38,7 @@ class ResponseReader implements Dispatcher.DispatchHandler {
   private chunks: Buffer[] = [];
   private bytes = 0;
   private done = false;
+  private abandoned = false;
 
   constructor(
     private readonly resolve: (result: InvokeResult) => void,
@@ -53,12 +55,13 @@ class ResponseReader implements Dispatcher.DispatchHandler {
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.receipt?.written(performance.now());
     this.controller = controller;
-    if (this.signal.aborted) controller.abort(new Error("aborted by the driver"));
-    else this.signal.addEventListener("abort", this, { once: true });
+    if (this.signal.aborted || this.abandoned) controller.abort(new Error("aborted by the driver"));
+    else if (this.receipt === undefined) this.signal.addEventListener("abort", this, { once: true });
   }
 
   /** The driver gave the request up (timeout, drain): free the connection. */
   handleEvent(): void {
+    this.abandoned = true;
     if (!this.done) this.controller?.abort(new Error("aborted by the driver"));
   }
 
@@ -87,6 +90,6 @@ class ResponseReader implements Dispatcher.DispatchHandler {
   fail(error: unknown): void {
     if (this.done) return;
     this.done = true;
-    this.resolve(this.signal.aborted ? { status: "timeout", error: "aborted by the driver" } : { status: "failed", error: connectionErrorText(error) });
+    this.resolve(this.signal.aborted || this.abandoned ? { status: "timeout", error: "aborted by the driver" } : { status: "failed", error: connectionErrorText(error) });
   }
 }

@@ -32,6 +32,7 @@ export interface HttpRoutes {
  * driver owns the per-request timeout and aborts the request's signal when it passes.
  */
 export class HttpInvoker implements Invoker {
+  readonly abandonsByReceipt = true;
   private agent: Agent | undefined;
   /** Per origin: its pool, or null for an https origin (undici's). */
   private readonly pools = new Map<string, Http1Pool | null>();

@@ -12,8 +12,8 @@ const maxBodyBytes = 64 * 1024;
 /**
  * Sends one request on `pool` and resolves with what `classify` makes of the answer; never
  * rejects. Tells `receipt` when the request is written. A connection error is `failed` with its
- * reason; `signal` aborting (the driver gave the request up) closes its connection and resolves
- * `timeout`.
+ * reason; the driver giving the request up (`receipt.onAbandon`, or `signal` aborting when there
+ * is no receipt) closes its connection and resolves `timeout`.
  */
 export function exchangeRequest(pool: Http1Pool, request: HttpRequest, signal: AbortSignal, classify: ClassifyResponse, receipt?: WriteReceipt): Promise<InvokeResult> {
   return new Promise((resolve) => {
@@ -24,13 +24,15 @@ export function exchangeRequest(pool: Http1Pool, request: HttpRequest, signal: A
       resolve({ status: "failed", error: error instanceof Error ? error.message : String(error) });
       return;
     }
-    const reader = new AnswerReader(resolve, signal, classify, receipt);
+    const reader = new AnswerReader(resolve, classify, receipt);
     if (signal.aborted) {
-      reader.error(new Error("aborted by the driver"));
+      reader.handleEvent();
       return;
     }
     reader.handle = pool.request(bytes, reader);
-    if (!reader.finished) signal.addEventListener("abort", reader, { once: true });
+    if (reader.finished) return;
+    if (receipt) receipt.onAbandon(() => reader.handleEvent());
+    else signal.addEventListener("abort", reader, { once: true });
   });
 }
 
@@ -42,10 +44,10 @@ class AnswerReader implements Exchange {
   private headers: ResponseHeaders = {};
   private chunks: Buffer[] = [];
   private bytes = 0;
+  private abandoned = false;
 
   constructor(
     private readonly resolve: (result: InvokeResult) => void,
-    private readonly signal: AbortSignal,
     private readonly classify: ClassifyResponse,
     private readonly receipt: WriteReceipt | undefined,
   ) {}
@@ -57,6 +59,7 @@ class AnswerReader implements Exchange {
   /** The driver gave the request up (timeout, drain): free the connection. */
   handleEvent(): void {
     if (this.finished) return;
+    this.abandoned = true;
     this.handle?.abort();
     this.error(new Error("aborted by the driver"));
   }
@@ -82,6 +85,6 @@ class AnswerReader implements Exchange {
   error(error: Error): void {
     if (this.finished) return;
     this.finished = true;
-    this.resolve(this.signal.aborted ? { status: "timeout", error: "aborted by the driver" } : { status: "failed", error: connectionErrorText(error) });
+    this.resolve(this.abandoned ? { status: "timeout", error: "aborted by the driver" } : { status: "failed", error: connectionErrorText(error) });
   }
 }

@@ -51,9 +51,15 @@ export interface InvokeResult {
   readonly swapInMs?: number;
 }
 
-/** Where a transport says when it actually wrote a request (see `Invoker.invoke`). */
+/** The driver's handle on one request, given to the transport (see `Invoker.invoke`). */
 export interface WriteReceipt {
+  /** The transport wrote the request at `atMs` (`performance.now()`); later reports are ignored. */
   written(atMs: number): void;
+  /**
+   * For a transport with `abandonsByReceipt`: `listener` runs once if the driver gives the request
+   * up (timeout, interrupted drain), in place of the signal aborting.
+   */
+  onAbandon(listener: () => void): void;
 }
 
 /**
@@ -77,6 +83,12 @@ export interface Invoker {
    * socket: that is the send time the driver's lateness and the row's `sentMs` are measured from.
    */
   invoke(invocation: Invocation, signal: AbortSignal, receipt?: WriteReceipt): Promise<InvokeResult>;
+  /**
+   * True when the transport hears of a given-up request through `receipt.onAbandon` and never
+   * reads `signal`: the driver then passes one signal that never aborts instead of making an
+   * AbortController per request (about 3 µs of a 15 µs request on loopback).
+   */
+  readonly abandonsByReceipt?: boolean;
   /** Closes connections; called once after the run's last answer. */
   close(): Promise<void>;
 }

@@ -35,6 +35,9 @@ export interface OpenLoopDriverOptions extends NetworkOptions {
   readonly spinMarginMs?: number;
 }
 
+/** The signal of every request to a transport that hears of give-ups through its receipt. */
+const neverAborted = new AbortController().signal;
+
 /** Sends in a row before the driver yields once to the event loop so answers get read. */
 const maxBurst = 64;
 
@@ -166,14 +169,14 @@ class OpenLoopDriver {
   }
 
   private send(inv: Invocation, now: number): void {
-    const controller = new AbortController();
+    const controller = this.invoker.abandonsByReceipt ? undefined : new AbortController();
     const entry = new InFlight(inv, now, now + this.options.timeoutMs, controller);
     this.handedOver++;
     this.inFlight++;
     if (this.inFlight > this.inFlightPeak) this.inFlightPeak = this.inFlight;
     this.pending.push(entry);
     if (this.sweepTimer === undefined) this.armSweep();
-    this.invoker.invoke(inv, controller.signal, entry).then(
+    this.invoker.invoke(inv, controller?.signal ?? neverAborted, entry).then(
       (result) => this.settle(entry, result, performance.now()),
       (error: unknown) => this.settle(entry, { status: "failed", error: `the invoker threw: ${error instanceof Error ? error.message : String(error)}` }, performance.now()),
     );
@@ -187,8 +190,8 @@ class OpenLoopDriver {
 
   /** Records the outcome of a sent request, once: a late answer after a timeout is ignored. */
   private settle(entry: InFlight, result: InvokeResult, at: number): void {
-    if (entry.controller === undefined) return;
-    entry.controller = undefined;
+    if (entry.settled) return;
+    entry.settled = true;
     // Lateness is recorded here, not at the hand-over: only now is the write time known for sure.
     this.ledger.recordSent(entry.inv.arrivalMs, entry.sentAt - this.t0);
     this.inFlight--;
@@ -252,10 +255,9 @@ class OpenLoopDriver {
     for (;;) {
       const head = this.pending.oldest();
       if (head === undefined || head.deadline > now) break;
-      const controller = head.controller!;
       this.timedOut++;
       this.settle(head, { status: "timeout", error: `no answer within --timeout-ms ${this.options.timeoutMs}` }, now);
-      controller.abort();
+      head.abandon();
     }
     this.armSweep();
   }
@@ -286,11 +288,10 @@ class OpenLoopDriver {
   private abandonAll(why: string): void {
     const now = performance.now();
     for (const entry of this.pending.unsettled()) {
-      const controller = entry.controller;
-      if (controller === undefined) continue;
+      if (entry.settled) continue;
       this.abandoned++;
       this.settle(entry, { status: "timeout", error: why }, now);
-      controller.abort();
+      entry.abandon();
     }
   }
 

@@ -80,7 +80,7 @@ function post(url: URL, body: string | undefined = '{"id":1}', extra: Partial<Ht
 }
 
 function send(p: Http1Pool, request: HttpRequest, signal = new AbortController().signal, written?: number[]): Promise<InvokeResult> {
-  return exchangeRequest(p, request, signal, classifyResponse, written ? { written: (at) => written.push(at) } : undefined);
+  return exchangeRequest(p, request, signal, classifyResponse, written ? { written: (at) => written.push(at), onAbandon: () => undefined } : undefined);
 }
 
 describe("Http1Pool: the driver's own HTTP/1.1 client, against real servers on loopback", () => {
@@ -178,6 +178,23 @@ describe("Http1Pool: the driver's own HTTP/1.1 client, against real servers on l
     const slow = send(p, post(s.url, "{}", { path: "/slow" }), controller.signal);
     await new Promise((r) => setTimeout(r, 30));
     controller.abort();
+    expect(await slow).toEqual({ status: "timeout", error: "aborted by the driver" });
+    expect((await send(p, post(s.url))).status).toBe("ok");
+    expect(s.connections).toBe(2);
+  });
+
+  it("a request given up through its receipt (the driver's way) resolves timeout and its connection is closed", async () => {
+    const s = await httpServer((req, res) => {
+      if (req.url !== "/slow") res.end("ok");
+    });
+    const p = pool(s.url);
+    let abandon: (() => void) | undefined;
+    const written: number[] = [];
+    const never = new AbortController().signal;
+    const slow = exchangeRequest(p, post(s.url, "{}", { path: "/slow" }), never, classifyResponse, { written: (at) => written.push(at), onAbandon: (listener) => (abandon = listener) });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(written).toHaveLength(1);
+    abandon!();
     expect(await slow).toEqual({ status: "timeout", error: "aborted by the driver" });
     expect((await send(p, post(s.url))).status).toBe("ok");
     expect(s.connections).toBe(2);

@@ -3,11 +3,11 @@ import { InFlight, InFlightQueue } from "../../../adapters/network/in-flight-que
 import { invocation } from "../../support/run-invocations.ts";
 
 function entry(id: number): InFlight {
-  return new InFlight(invocation({ id, arrivalMs: id, workMs: 1 }), id, id + 100, new AbortController());
+  return new InFlight(invocation({ id, arrivalMs: id, workMs: 1 }), id, id + 100);
 }
 
 function settle(queue: InFlightQueue, e: InFlight): void {
-  e.controller = undefined;
+  e.settled = true;
   queue.settled(e);
 }
 
