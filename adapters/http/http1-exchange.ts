@@ -32,7 +32,7 @@ export function exchangeRequest(pool: Http1Pool, request: HttpRequest, signal: A
     reader.handle = pool.request(bytes, reader);
     if (reader.finished) return;
     if (receipt) receipt.onAbandon(() => reader.handleEvent());
-    else signal.addEventListener("abort", reader, { once: true });
+    else reader.listenTo(signal);
   });
 }
 
@@ -45,12 +45,19 @@ class AnswerReader implements Exchange {
   private chunks: Buffer[] = [];
   private bytes = 0;
   private abandoned = false;
+  /** The caller's signal, when it has no receipt: the listener leaves it once answered (it may be shared). */
+  private signal: AbortSignal | undefined;
 
   constructor(
     private readonly resolve: (result: InvokeResult) => void,
     private readonly classify: ClassifyResponse,
     private readonly receipt: WriteReceipt | undefined,
   ) {}
+
+  listenTo(signal: AbortSignal): void {
+    this.signal = signal;
+    signal.addEventListener("abort", this, { once: true });
+  }
 
   written(atMs: number): void {
     this.receipt?.written(atMs);
@@ -78,6 +85,7 @@ class AnswerReader implements Exchange {
   end(): void {
     if (this.finished) return;
     this.finished = true;
+    this.signal?.removeEventListener("abort", this);
     const body = this.chunks.length === 0 ? "" : this.chunks.length === 1 ? this.chunks[0]!.toString("utf8") : Buffer.concat(this.chunks).toString("utf8");
     this.resolve(this.classify(this.statusCode, this.headers, body));
   }
@@ -85,6 +93,7 @@ class AnswerReader implements Exchange {
   error(error: Error): void {
     if (this.finished) return;
     this.finished = true;
+    this.signal?.removeEventListener("abort", this);
     this.resolve(this.abandoned ? { status: "timeout", error: "aborted by the driver" } : { status: "failed", error: connectionErrorText(error) });
   }
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -198,6 +199,14 @@ describe("Http1Pool: the driver's own HTTP/1.1 client, against real servers on l
     expect(await slow).toEqual({ status: "timeout", error: "aborted by the driver" });
     expect((await send(p, post(s.url))).status).toBe("ok");
     expect(s.connections).toBe(2);
+  });
+
+  it("requests sharing one signal leave no listener on it once answered", async () => {
+    const s = await httpServer((_req, res) => res.end("ok"));
+    const p = pool(s.url);
+    const shared = new AbortController();
+    for (let i = 0; i < 3; i++) expect((await send(p, post(s.url), shared.signal)).status).toBe("ok");
+    expect(getEventListeners(shared.signal, "abort")).toHaveLength(0);
   });
 
   it("a request aborted while waiting for a connection is never sent", async () => {
