@@ -47,11 +47,11 @@ async function serverRate(url: string, depth: number, ms: number): Promise<numbe
   const origin = new URL(url);
   const pool = new Http1Pool(origin, { maxConnections: depth, idleMs: 60_000 });
   const request = { origin: origin.origin, path: "/", method: "POST" as const, headers: { "content-type": "application/json" }, body: "{}" };
-  const signal = new AbortController().signal;
   let counting = false;
   let done = 0;
   let stop = false;
   const loop = async (): Promise<void> => {
+    const signal = new AbortController().signal;
     while (!stop) {
       const result = await exchangeRequest(pool, request, signal, classifyResponse);
       if (result.status !== "ok") throw new Error(`the server's closed loop got ${result.status}: ${result.error}`);
