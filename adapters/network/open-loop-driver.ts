@@ -80,6 +80,8 @@ class OpenLoopDriver {
   private completed = 0;
   private errors = 0;
   private readonly pending = new InFlightQueue();
+  /** While the pacing loop runs: what `sendDue` sends from. */
+  private pacing: { readonly reader: ReadAhead; readonly signal: AbortSignal } | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private whenIdle: (() => void) | undefined;
   private timedOut = 0;
@@ -132,6 +134,15 @@ class OpenLoopDriver {
 
   /** The pacing loop: returns at the stream's end or at once when the signal is aborted. */
   private async pace(reader: ReadAhead, signal: AbortSignal): Promise<void> {
+    this.pacing = { reader, signal };
+    try {
+      await this.paceLoop(reader, signal);
+    } finally {
+      this.pacing = undefined;
+    }
+  }
+
+  private async paceLoop(reader: ReadAhead, signal: AbortSignal): Promise<void> {
     const { maxInFlight } = this.options;
     const spinMarginMs = this.options.spinMarginMs ?? 1.5;
     let burst = 0;
@@ -165,6 +176,27 @@ class OpenLoopDriver {
           await sleep(decision.ms, undefined, { signal }).catch(() => undefined);
           break;
       }
+    }
+  }
+
+  /**
+   * Sends (or drops) what is already due, at most `maxBurst`, without yielding: called as each
+   * answer is recorded. Node reads every socket that is ready in one go, so a burst of answers
+   * (the target stalled, then answered together) would otherwise hold the sends due meanwhile
+   * until all are processed; this way sends interleave with answers one for one.
+   */
+  private sendDue(): void {
+    const pacing = this.pacing;
+    if (pacing === undefined || pacing.signal.aborted || this.sinkFailure) return;
+    const { maxInFlight } = this.options;
+    for (let n = 0; n < maxBurst; n++) {
+      const inv = pacing.reader.peek();
+      if (inv === undefined) return;
+      const now = performance.now();
+      if (this.t0 + inv.arrivalMs > now) return;
+      pacing.reader.advance();
+      if (this.inFlight < maxInFlight) this.send(inv, now);
+      else this.drop(inv, now);
     }
   }
 
@@ -230,6 +262,7 @@ class OpenLoopDriver {
     });
     this.pending.settled(entry);
     if (this.inFlight === 0) this.whenIdle?.();
+    this.sendDue();
   }
 
   private record(inv: Invocation, outcome: { -readonly [K in keyof Outcome]: Outcome[K] }): void {
