@@ -13,7 +13,7 @@
  * server's backlog (in-flight growth, drops), not the pacing. On a shared 2-core machine the load
  * average is printed with each step, and how long the driver's thread sat runnable waiting for a
  * CPU (schedstat run delay): lateness the scheduler caused, which no pacing can remove. CPU µs per
- * send includes the spinning before each send at low rates; once the driver is behind (no spin)
+ * send is per request sent (drops cost next to nothing) and includes the spinning before each send at low rates; once the driver is behind (no spin)
  * it is the cost of a request, and 10⁶ / it the rate one free core could pace. The last lines give
  * the driver/server rate ratios, which compare across machines where the rates do not.
  */
@@ -142,7 +142,7 @@ try {
       sink.ok() === f.sent ? "all" : String(sink.ok()),
       summary.counters.inFlightPeak!,
       `${Math.round(((used.user + used.system) / 1e6 / wallS) * 100)} %`,
-      ((used.user + used.system) / Math.max(1, f.sent + f.dropped)).toFixed(1),
+      ((used.user + used.system) / Math.max(1, f.sent)).toFixed(1),
       `${Math.round(waited)} ms of ${Math.round(wallS * 1000)}`,
       loadavg()[0]!.toFixed(2),
     ]);
