@@ -6,7 +6,7 @@ import { RequestTemplate } from "./request-template.ts";
 export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type HttpMethod = (typeof httpMethods)[number];
 
-/** One request, ready for undici. */
+/** One request, ready to send (http1-request-bytes.ts, or undici for https). */
 export interface HttpRequest {
   readonly origin: string;
   readonly path: string;

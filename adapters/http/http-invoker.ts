@@ -1,13 +1,21 @@
 import { Agent } from "undici";
 import type { Invocation } from "../../traces/invocation.ts";
-import type { InvokeResult, Invoker } from "../network/invoker.ts";
+import type { InvokeResult, Invoker, WriteReceipt } from "../network/invoker.ts";
 import { checkReachable } from "../network/reachable.ts";
 import { dispatchRequest } from "./dispatch-request.ts";
 import type { HttpRoute } from "./function-map.ts";
 import { classifyResponse } from "./http-response.ts";
+import { exchangeRequest } from "./http1-exchange.ts";
+import { Http1Pool } from "./http1-pool.ts";
 
 /** How long the pre-flight check waits for a TCP connection. */
 const checkTimeoutMs = 5_000;
+
+/**
+ * A keep-alive connection idle this long is not reused: under the 5 s Node's servers close theirs
+ * at, so a request is rarely written on a connection the server is closing (undici's default too).
+ */
+const idleMs = 4_000;
 
 /** What the invoker needs from a function map (or the single default route). */
 export interface HttpRoutes {
@@ -16,31 +24,49 @@ export interface HttpRoutes {
 }
 
 /**
- * Sends each invocation as one HTTP request over undici's keep-alive pools (one per origin, up to
- * `maxInFlight` connections each, no pipelining, so a slow answer never holds up another request).
- * undici's own header and body timeouts are off: the driver owns the per-request timeout and
- * aborts the request's signal when it passes.
+ * Sends each invocation as one HTTP request over keep-alive connections (up to `maxInFlight` per
+ * origin, no pipelining, so a slow answer never holds up another request). Plain-http origins go
+ * through the project's own HTTP/1.1 client (http1-pool.ts: it writes each request in the
+ * driver's own turn of the event loop, so the send time the driver records is the real one);
+ * https origins through undici, whose TLS this project does not redo. No transport timeouts: the
+ * driver owns the per-request timeout and aborts the request's signal when it passes.
  */
 export class HttpInvoker implements Invoker {
-  private readonly agent: Agent;
+  readonly abandonsByReceipt = true;
+  private agent: Agent | undefined;
+  /** Per origin: its pool, or null for an https origin (undici's). */
+  private readonly pools = new Map<string, Http1Pool | null>();
 
   constructor(
     private readonly routes: HttpRoutes,
-    maxInFlight: number,
-  ) {
-    this.agent = new Agent({ connections: maxInFlight, pipelining: 1, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 60_000, connectTimeout: 10_000 });
-  }
+    private readonly maxInFlight: number,
+  ) {}
 
   async check(signal: AbortSignal): Promise<void> {
     for (const origin of this.routes.origins()) await checkReachable(origin, checkTimeoutMs, signal);
   }
 
-  invoke(inv: Invocation, signal: AbortSignal): Promise<InvokeResult> {
-    return dispatchRequest(this.agent, this.routes.route(inv.fn).request(inv), signal, classifyResponse);
+  invoke(inv: Invocation, signal: AbortSignal, receipt?: WriteReceipt): Promise<InvokeResult> {
+    const request = this.routes.route(inv.fn).request(inv);
+    let pool = this.pools.get(request.origin);
+    if (pool === undefined) pool = this.plainPool(request.origin);
+    if (pool !== null) return exchangeRequest(pool, request, signal, classifyResponse, receipt);
+    this.agent ??= new Agent({ connections: this.maxInFlight, pipelining: 1, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 60_000, connectTimeout: 10_000 });
+    return dispatchRequest(this.agent, request, signal, classifyResponse, receipt);
   }
 
   async close(): Promise<void> {
-    await this.agent.destroy();
+    for (const pool of this.pools.values()) pool?.close();
+    this.pools.clear();
+    await this.agent?.destroy();
+  }
+
+  /** The connection pool of a plain-http origin, made on its first request; null for https. */
+  private plainPool(origin: string): Http1Pool | null {
+    const url = new URL(origin);
+    const pool = url.protocol === "http:" ? new Http1Pool(url, { maxConnections: this.maxInFlight, idleMs }) : null;
+    this.pools.set(origin, pool);
+    return pool;
   }
 }
 

@@ -1,12 +1,46 @@
 import type { Invocation } from "../../traces/invocation.ts";
+import type { WriteReceipt } from "./invoker.ts";
 
-/** One sent request awaiting its outcome. `controller` is released once it is settled. */
-export interface InFlight {
-  readonly inv: Invocation;
-  /** `performance.now()` when it was handed to the transport, and when it times out. */
-  readonly sentAt: number;
-  readonly deadline: number;
-  controller: AbortController | undefined;
+/**
+ * One sent request awaiting its outcome, and the transport's receipt for it: `sentAt` starts as
+ * the moment the driver handed the request over and moves to when the transport says it wrote it
+ * (the first time it says so). Once `settled`, it is only waiting to leave the queue.
+ */
+export class InFlight implements WriteReceipt {
+  /** `performance.now()` when the request left (see above). */
+  sentAt: number;
+  settled = false;
+  private writeReported = false;
+  private abandonListener: (() => void) | undefined;
+
+  constructor(
+    readonly inv: Invocation,
+    handedAt: number,
+    /** `performance.now()` when it times out, counted from when it was handed over. */
+    readonly deadline: number,
+    /** For a transport that listens on a signal; absent when it listens through `onAbandon`. */
+    private readonly controller?: AbortController,
+  ) {
+    this.sentAt = handedAt;
+  }
+
+  written(atMs: number): void {
+    if (this.writeReported || this.settled) return;
+    this.writeReported = true;
+    if (atMs > this.sentAt) this.sentAt = atMs;
+  }
+
+  onAbandon(listener: () => void): void {
+    this.abandonListener = listener;
+  }
+
+  /** Tells the transport the driver gave the request up, so it frees the connection. */
+  abandon(): void {
+    this.controller?.abort();
+    const listener = this.abandonListener;
+    this.abandonListener = undefined;
+    listener?.();
+  }
 }
 
 /**
@@ -25,7 +59,7 @@ export class InFlightQueue {
 
   /** The oldest request not yet settled, after dropping the settled ones before it. */
   oldest(): InFlight | undefined {
-    while (this.head < this.entries.length && this.entries[this.head]!.controller === undefined) this.head++;
+    while (this.head < this.entries.length && this.entries[this.head]!.settled) this.head++;
     if (this.head === this.entries.length) {
       this.entries.length = 0;
       this.head = 0;
@@ -43,6 +77,6 @@ export class InFlightQueue {
 
   /** The unsettled requests, as a copy: settling them while iterating compacts the queue. */
   unsettled(): InFlight[] {
-    return this.entries.slice(this.head).filter((entry) => entry.controller !== undefined);
+    return this.entries.slice(this.head).filter((entry) => !entry.settled);
   }
 }

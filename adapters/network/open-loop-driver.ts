@@ -4,7 +4,7 @@ import type { Outcome, OutcomeSink, RunSummary } from "../backend.ts";
 import { emptyOutcomeCounts } from "../backend.ts";
 import type { CostFunction } from "../billing/compile-cost.ts";
 import { FidelityLedger } from "./fidelity-ledger.ts";
-import { InFlightQueue, type InFlight } from "./in-flight-queue.ts";
+import { InFlight, InFlightQueue } from "./in-flight-queue.ts";
 import type { InvokeResult, Invoker } from "./invoker.ts";
 import type { NetworkOptions } from "./network-options.ts";
 import { paceDecision } from "./pace-decision.ts";
@@ -35,6 +35,9 @@ export interface OpenLoopDriverOptions extends NetworkOptions {
   readonly spinMarginMs?: number;
 }
 
+/** The signal of every request to a transport that hears of give-ups through its receipt. */
+const neverAborted = new AbortController().signal;
+
 /** Sends in a row before the driver yields once to the event loop so answers get read. */
 const maxBurst = 64;
 
@@ -45,9 +48,12 @@ const maxBurst = 64;
  * an interrupted run's drain ends); one that finds `maxInFlight` requests waiting is `dropped`.
  * The sink must not block: the store's RunWriter hands rows to a worker thread.
  *
- * `sentMs` is when the driver handed the request to the transport; a new connection's set-up
- * (keep-alive pools open one when every idle one is busy) is part of the response time, not of
- * the lateness, since it is the target's network the user is measuring.
+ * `sentMs`, and the lateness the ledger keeps, is when the transport wrote the request (its
+ * WriteReceipt), or when the driver handed it over for a transport that does not say. A new
+ * connection's set-up (a keep-alive pool opens one when every idle one is busy) is part of the
+ * response time, not of the lateness, since it is the target's network the user is measuring;
+ * the plain-http client reports the write as it queues the bytes on the opening socket (undici,
+ * for https, reports it after the connection is up).
  *
  * Ctrl-C (the signal) stops sending at once, waits up to `drainS` for the answers in flight,
  * gives up the rest, and returns the summary normally; invocations read but never reached get no
@@ -67,11 +73,15 @@ class OpenLoopDriver {
   private readonly ledger = new FidelityLedger();
   private readonly outcomes = emptyOutcomeCounts();
   private t0 = 0;
+  /** Requests handed to the transport (the ledger counts them as their outcomes come). */
+  private handedOver = 0;
   private inFlight = 0;
   private inFlightPeak = 0;
   private completed = 0;
   private errors = 0;
   private readonly pending = new InFlightQueue();
+  /** While the pacing loop runs: what `sendDue` sends from. */
+  private pacing: { readonly reader: ReadAhead; readonly signal: AbortSignal } | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private whenIdle: (() => void) | undefined;
   private timedOut = 0;
@@ -124,6 +134,15 @@ class OpenLoopDriver {
 
   /** The pacing loop: returns at the stream's end or at once when the signal is aborted. */
   private async pace(reader: ReadAhead, signal: AbortSignal): Promise<void> {
+    this.pacing = { reader, signal };
+    try {
+      await this.paceLoop(reader, signal);
+    } finally {
+      this.pacing = undefined;
+    }
+  }
+
+  private async paceLoop(reader: ReadAhead, signal: AbortSignal): Promise<void> {
     const { maxInFlight } = this.options;
     const spinMarginMs = this.options.spinMarginMs ?? 1.5;
     let burst = 0;
@@ -160,15 +179,36 @@ class OpenLoopDriver {
     }
   }
 
+  /**
+   * Sends (or drops) what is already due, at most `maxBurst`, without yielding: called as each
+   * answer is recorded. Node reads every socket that is ready in one go, so a burst of answers
+   * (the target stalled, then answered together) would otherwise hold the sends due meanwhile
+   * until all are processed; this way sends interleave with answers one for one.
+   */
+  private sendDue(): void {
+    const pacing = this.pacing;
+    if (pacing === undefined || pacing.signal.aborted || this.sinkFailure) return;
+    const { maxInFlight } = this.options;
+    for (let n = 0; n < maxBurst; n++) {
+      const inv = pacing.reader.peek();
+      if (inv === undefined) return;
+      const now = performance.now();
+      if (this.t0 + inv.arrivalMs > now) return;
+      pacing.reader.advance();
+      if (this.inFlight < maxInFlight) this.send(inv, now);
+      else this.drop(inv, now);
+    }
+  }
+
   private send(inv: Invocation, now: number): void {
-    const controller = new AbortController();
-    const entry: InFlight = { inv, sentAt: now, deadline: now + this.options.timeoutMs, controller };
-    this.ledger.recordSent(inv.arrivalMs, now - this.t0);
+    const controller = this.invoker.abandonsByReceipt ? undefined : new AbortController();
+    const entry = new InFlight(inv, now, now + this.options.timeoutMs, controller);
+    this.handedOver++;
     this.inFlight++;
     if (this.inFlight > this.inFlightPeak) this.inFlightPeak = this.inFlight;
     this.pending.push(entry);
     if (this.sweepTimer === undefined) this.armSweep();
-    this.invoker.invoke(inv, controller.signal).then(
+    this.invoker.invoke(inv, controller?.signal ?? neverAborted, entry).then(
       (result) => this.settle(entry, result, performance.now()),
       (error: unknown) => this.settle(entry, { status: "failed", error: `the invoker threw: ${error instanceof Error ? error.message : String(error)}` }, performance.now()),
     );
@@ -182,8 +222,10 @@ class OpenLoopDriver {
 
   /** Records the outcome of a sent request, once: a late answer after a timeout is ignored. */
   private settle(entry: InFlight, result: InvokeResult, at: number): void {
-    if (entry.controller === undefined) return;
-    entry.controller = undefined;
+    if (entry.settled) return;
+    entry.settled = true;
+    // Lateness is recorded here, not at the hand-over: only now is the write time known for sure.
+    this.ledger.recordSent(entry.inv.arrivalMs, entry.sentAt - this.t0);
     this.inFlight--;
     this.completed++;
     this.outcomes[result.status]++;
@@ -220,6 +262,7 @@ class OpenLoopDriver {
     });
     this.pending.settled(entry);
     if (this.inFlight === 0) this.whenIdle?.();
+    this.sendDue();
   }
 
   private record(inv: Invocation, outcome: { -readonly [K in keyof Outcome]: Outcome[K] }): void {
@@ -245,10 +288,9 @@ class OpenLoopDriver {
     for (;;) {
       const head = this.pending.oldest();
       if (head === undefined || head.deadline > now) break;
-      const controller = head.controller!;
       this.timedOut++;
       this.settle(head, { status: "timeout", error: `no answer within --timeout-ms ${this.options.timeoutMs}` }, now);
-      controller.abort();
+      head.abandon();
     }
     this.armSweep();
   }
@@ -279,11 +321,10 @@ class OpenLoopDriver {
   private abandonAll(why: string): void {
     const now = performance.now();
     for (const entry of this.pending.unsettled()) {
-      const controller = entry.controller;
-      if (controller === undefined) continue;
+      if (entry.settled) continue;
       this.abandoned++;
       this.settle(entry, { status: "timeout", error: why }, now);
-      controller.abort();
+      entry.abandon();
     }
   }
 
@@ -301,7 +342,7 @@ class OpenLoopDriver {
   private reportProgress(intervalMs: number): void {
     const listener = this.options.onProgress;
     if (!listener) return;
-    const sent = this.ledger.sent;
+    const sent = this.handedOver;
     listener({
       sent,
       inFlight: this.inFlight,

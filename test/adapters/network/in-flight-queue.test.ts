@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { InFlightQueue, type InFlight } from "../../../adapters/network/in-flight-queue.ts";
+import { InFlight, InFlightQueue } from "../../../adapters/network/in-flight-queue.ts";
 import { invocation } from "../../support/run-invocations.ts";
 
 function entry(id: number): InFlight {
-  return { inv: invocation({ id, arrivalMs: id, workMs: 1 }), sentAt: id, deadline: id + 100, controller: new AbortController() };
+  return new InFlight(invocation({ id, arrivalMs: id, workMs: 1 }), id, id + 100);
 }
 
 function settle(queue: InFlightQueue, e: InFlight): void {
-  e.controller = undefined;
+  e.settled = true;
   queue.settled(e);
 }
 
