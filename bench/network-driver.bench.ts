@@ -9,6 +9,11 @@
  *   npx tsx bench/network-driver.bench.ts                  # 2k … 30k req/s, 2 s each
  *   XXBENCH_BENCH_SECONDS=1 npx tsx bench/network-driver.bench.ts
  *
+ * Each rate is paced XXBENCH_BENCH_REPEATS times (3): on two shared cores a step either runs clean
+ * or tips into a backlog that holds the in-flight cap for the rest of the step (hundreds of new
+ * connections make the server slower than the sends), so one attempt per rate reads as luck either
+ * way. The table shows each rate's median attempt (by p99) and how many attempts met the bar.
+ *
  * The server's own closed-loop rate is printed alongside: a driver step above it measures the
  * server's backlog (in-flight growth, drops), not the pacing. On a shared 2-core machine the load
  * average is printed with each step, and how long the driver's thread sat runnable waiting for a
@@ -33,6 +38,7 @@ import { RunStore } from "../harness/store/run-store.ts";
 import type { Invocation, InvocationBatch } from "../traces/invocation.ts";
 
 const seconds = Number(process.env.XXBENCH_BENCH_SECONDS ?? 2);
+const repeats = Math.max(1, Number(process.env.XXBENCH_BENCH_REPEATS ?? 3));
 const rates = (process.env.XXBENCH_BENCH_RATES ?? "2000,5000,10000,20000,30000").split(",").map(Number);
 const serverScript = fileURLToPath(new URL("./instant-http-server.ts", import.meta.url));
 
@@ -118,8 +124,14 @@ try {
   await step(2000, 1000, new CountingSink());
   const rows: (string | number)[][] = [];
   let best = 0;
+  let bestOnce = 0;
   let fastest = 0;
-  const measureStep = async (rate: number, label: string, sink: CountingSink): Promise<void> => {
+  interface Attempt {
+    readonly p99Ms: number;
+    readonly met: boolean;
+    readonly row: (string | number)[];
+  }
+  const measureStep = async (rate: number, label: string, sink: CountingSink): Promise<Attempt> => {
     const count = Math.round(rate * seconds);
     const cpu = process.cpuUsage();
     const waitedBefore = runQueueWaitMs();
@@ -129,9 +141,9 @@ try {
     const wallS = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     const f = summary.fidelity!;
-    if (label === "" && f.latenessP99Ms < 1 && f.dropped === 0 && f.achievedPerS > rate * 0.99) best = Math.max(best, rate);
     if (label === "") fastest = Math.max(fastest, f.achievedPerS);
-    rows.push([
+    const met = f.latenessP99Ms < 1 && f.dropped === 0 && f.achievedPerS > rate * 0.99;
+    const row = [
       `${rate}${label}`,
       Math.round(f.achievedPerS),
       f.latenessP50Ms.toFixed(3),
@@ -145,10 +157,17 @@ try {
       ((used.user + used.system) / Math.max(1, f.sent)).toFixed(1),
       `${Math.round(waited)} ms of ${Math.round(wallS * 1000)}`,
       loadavg()[0]!.toFixed(2),
-    ]);
+    ];
+    return { p99Ms: f.latenessP99Ms, met, row };
   };
   for (const rate of rates) {
-    await measureStep(rate, "", new CountingSink());
+    const attempts: Attempt[] = [];
+    for (let a = 0; a < repeats; a++) attempts.push(await measureStep(rate, "", new CountingSink()));
+    const metCount = attempts.filter((a) => a.met).length;
+    if (metCount * 2 > repeats) best = Math.max(best, rate);
+    if (metCount > 0) bestOnce = Math.max(bestOnce, rate);
+    const median = [...attempts].sort((a, b) => a.p99Ms - b.p99Ms)[Math.floor(attempts.length / 2)]!;
+    rows.push([...median.row, `${metCount} of ${repeats}`]);
   }
   const dir = mkdtempSync(join(tmpdir(), "xxbench-network-bench-"));
   try {
@@ -156,21 +175,22 @@ try {
     const runId = await store.beginRun({ backend: `http:${server.url}`, traceKind: "bench", seed: 1, config: {}, manifest: {} });
     const writer = await store.openRunWriter(runId);
     const rate = rates[Math.floor(rates.length / 2)]!;
-    await measureStep(rate, " into a RunStore", new CountingSink(writer));
+    const attempt = await measureStep(rate, " into a RunStore", new CountingSink(writer));
+    rows.push([...attempt.row, `${attempt.met ? 1 : 0} of 1`]);
     await writer.close();
     store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(
-    `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "CPU µs/send", "waited for a CPU", "load 1m"], rows)}\n`,
+    `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "CPU µs/send", "waited for a CPU", "load 1m", "p99 < 1 ms, none dropped"], rows)}\n`,
   );
   // Machines differ threefold in speed: the ratios to the same machine's server travel, the rates do not.
   process.stdout.write(
     [
-      `highest paced rate with p99 lateness < 1 ms (none dropped): ${best > 0 ? `${best} req/s` : `none of ${rates.join(", ")}`}`,
+      `highest paced rate with p99 lateness < 1 ms (none dropped) in most of ${repeats} attempts: ${best > 0 ? `${best} req/s` : `none of ${rates.join(", ")}`}; in at least one: ${bestOnce > 0 ? `${bestOnce} req/s` : "none"}`,
       `the server alone answers ${Math.round(closedLoop)} req/s to 32 closed loops (its own process)`,
-      `driver/server rate ratio: ${(best / closedLoop).toFixed(2)} paced within 1 ms; ${(fastest / closedLoop).toFixed(2)} sent at all (${Math.round(fastest)} req/s, lateness aside)`,
+      `driver/server rate ratio: ${(best / closedLoop).toFixed(2)} paced within 1 ms (${(bestOnce / closedLoop).toFixed(2)} at least once); ${(fastest / closedLoop).toFixed(2)} sent at all (${Math.round(fastest)} req/s, lateness aside)`,
       `${seconds} s per step, ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
     ].join("\n") + "\n",
   );

@@ -59,11 +59,17 @@ describe("μ on Lambda: worker wrappers under serverless-offline polling the loo
   it("cap 1, more work than one worker's taking window: each task completes exactly once with the right checksum, no worker holds more than vCPUs − 1, none starts past 80 % of the timeout, a second worker takes the rest", async () => {
     // Enough tasks that one worker's two threads cannot finish them within 80 % of its timeout on
     // this machine, even uncontended: the window must close on it, so the 80 % rule is exercised.
-    const t0 = performance.now();
-    const expected = tasks(4).map((t) => runThumbnail(t).checksum);
-    const taskMs = (performance.now() - t0) / 4;
+    // The fastest of four timings, and twice the window's worth: timed while the machine was busy,
+    // a mean once sized the work so small that a quieter worker finished it all in its window.
+    const expected: string[] = [];
+    let taskMs = Number.POSITIVE_INFINITY;
+    for (const t of tasks(4)) {
+      const t0 = performance.now();
+      expected.push(runThumbnail(t).checksum);
+      taskMs = Math.min(taskMs, performance.now() - t0);
+    }
     const slots = lambdaSize(memoryMb).vcpus - 1;
-    const n = Math.min(200, Math.max(20, Math.ceil((1.25 * slots * 0.8 * timeoutS * 1000) / taskMs)));
+    const n = Math.min(400, Math.max(20, Math.ceil((2 * slots * 0.8 * timeoutS * 1000) / taskMs)));
     service = await MuCoordinatorService.start({ timeoutMs: timeoutS * 1000, leaseMs: 500, maxAttempts: 3 });
     service.submit(tasks(n));
     const result = await driveMuWorkers({ service, invoke: (e) => invoker.invoke(e), memoryMb, concurrencyCap: 1, pollMs: 20, maxWorkerInvocations: 60, deadlineMs: 30_000, signal: new AbortController().signal });
