@@ -15,26 +15,13 @@ import type { Invocation, TraceSource } from "../../../traces/invocation.ts";
 import { CountingStream } from "../../support/paced-stream.ts";
 import { invocation } from "../../support/run-invocations.ts";
 import { openTempStore } from "../../support/temp-store.ts";
+import { freshenChainModule } from "./freshen-chain-module.ts";
 import { startTestCluster, type TestCluster } from "./live-cluster-support.ts";
 
 const prices = [0.5, 1, 1.5, 2];
 const fetchMs = 200;
 
-// A replayed trace names the function by the invocation's `fn` (no payload): context.function.
-const moduleText = `
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const loadData = async () => { await sleep(${fetchMs}); return { rows: 40 }; };
-export const chain = { f: ["g"] };
-export async function freshen(context) {
-  if (context.function === "g") await context.fetch("data", loadData, { ttlMs: 5000 });
-}
-export async function handler(payload, context) {
-  const fn = payload?.fn ?? context.function;
-  if (fn === "f") { await sleep(300); return { f: "done" }; }
-  if (fn === "g") return { rows: (await context.fetch("data", loadData, { ttlMs: 5000 })).rows };
-  return { plain: fn };
-}
-`;
+const moduleText = freshenChainModule(fetchMs, 5000);
 
 function traceOf(invocations: readonly Invocation[]): TraceSource {
   return { kind: "test", spec: { invocations: invocations.length }, prices, expectedInvocations: invocations.length, open: () => new CountingStream(invocations, 8) };

@@ -5,6 +5,7 @@ import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FreshenLogPage } from "../../../adapters/live/freshen-log.ts";
 import { liveHeaders } from "../../../adapters/live/live-headers.ts";
+import { freshenChainModule } from "./freshen-chain-module.ts";
 import { callGateway, startTestCluster, type TestCluster } from "./live-cluster-support.ts";
 
 const fetchMs = 200;
@@ -13,19 +14,7 @@ const machines = 3;
 /** f → g pairs: placed at random, g would land on f's machine every time with probability (1/3)^8 ≈ 0.02 %. */
 const pairs = 8;
 
-const moduleText = `
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const loadData = async () => { await sleep(${fetchMs}); return { rows: 40 }; };
-export const chain = { f: ["g"] };
-export async function freshen(context) {
-  if (context.function === "g") await context.fetch("data", loadData, { ttlMs: ${ttlMs} });
-}
-export async function handler(payload, context) {
-  if (payload.fn === "f") { await sleep(300); return { f: "done" }; }
-  const data = await context.fetch("data", loadData, { ttlMs: ${ttlMs} });
-  return { sum: data.rows + payload.n };
-}
-`;
+const moduleText = freshenChainModule(fetchMs, ttlMs);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,26 +5,14 @@ import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveHeaders } from "../../../adapters/live/live-headers.ts";
 import { freshenHoldMs } from "../../../adapters/live/machine-agent.ts";
+import { freshenChainModule } from "./freshen-chain-module.ts";
 import { callGateway, startTestCluster, type TestCluster } from "./live-cluster-support.ts";
 
 /** What g's data fetch takes, and how long a fetched copy stays fresh. */
 const fetchMs = 200;
 const ttlMs = 500;
 
-// f calls g (the module's chain); g needs data that takes fetchMs to fetch; freshen prefetches it.
-const moduleText = `
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const loadData = async () => { await sleep(${fetchMs}); return { rows: 40 }; };
-export const chain = { f: ["g"] };
-export async function freshen(context) {
-  if (context.function === "g") await context.fetch("data", loadData, { ttlMs: ${ttlMs} });
-}
-export async function handler(payload, context) {
-  if (payload.fn === "f") { await sleep(300); return { f: "done" }; }
-  const data = await context.fetch("data", loadData, { ttlMs: ${ttlMs} });
-  return { sum: data.rows + payload.n };
-}
-`;
+const moduleText = freshenChainModule(fetchMs, ttlMs);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
