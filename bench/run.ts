@@ -39,7 +39,7 @@ if (!replayOnly) {
 }
 
 const store = measure("store-throughput.ts", [String(n)]);
-process.stdout.write(`${textTable(["what", "rows", "rows/s", "peak RSS MB"], [["DuckDB outcome rows (RunWriter, writer thread)", n, store.perSecond as number, store.maxRssMb as number]])}\n\n`);
+process.stdout.write(`${textTable(["what", "rows", "rows/s", "peak RSS MB"], [["DuckDB outcome rows (RunWriter, writer thread; the rows are held in memory first)", n, store.perSecond as number, store.maxRssMb as number]])}\n\n`);
 
 // The whole replay against the simulator alone, back to back so that both see the same machine
 // load, three pairs in turn: on a shared machine one pair's ratio moves with the load, so the
