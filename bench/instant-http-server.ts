@@ -4,6 +4,7 @@
  * Runs as its own process so the driver keeps a core to itself; prints its URL, ends on SIGTERM.
  */
 import { createServer } from "node:http";
+import { listenBacklog } from "../adapters/http/listen-backlog.ts";
 
 const server = createServer((req, res) => {
   req.resume();
@@ -13,7 +14,7 @@ const server = createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 60_000;
-server.listen(0, "127.0.0.1", () => {
+server.listen({ port: 0, host: "127.0.0.1", backlog: listenBacklog }, () => {
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no port");
   process.stdout.write(`listening on http://127.0.0.1:${address.port}/\n`);

@@ -9,6 +9,7 @@ import { liveHeaders } from "./live-headers.ts";
 import { noMachineHeader, type PlacementAnswer } from "./shard-server.ts";
 import { bearerKey, TenantKeys } from "./tenant-keys.ts";
 import { Upstream, type UpstreamAnswer } from "./upstream.ts";
+import { listenBacklog } from "../http/listen-backlog.ts";
 
 export interface GatewayOptions {
   readonly shards: readonly string[];
@@ -83,7 +84,7 @@ export class Gateway {
     server.on("request", (req, res) => gateway.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(options.port, options.host, () => resolve());
+      server.listen({ port: options.port, host: options.host, backlog: listenBacklog }, () => resolve());
     });
     gateway.url = `http://${options.host}:${(server.address() as AddressInfo).port}/`;
     return gateway;

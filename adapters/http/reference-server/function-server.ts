@@ -5,6 +5,7 @@ import type { ReferenceServerOptions } from "./server-options.ts";
 import type { WorkDone } from "./synthetic-work.ts";
 import { parseWorkRequest, type WorkRequest } from "./work-request.ts";
 import { WorkerPool } from "./worker-pool.ts";
+import { listenBacklog } from "../listen-backlog.ts";
 
 /** Bodies are a few hundred bytes; anything far larger is a mistake, not a request. */
 const maxBodyBytes = 64 * 1024;
@@ -76,7 +77,7 @@ export class FunctionServer {
     try {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(options.port, options.host, () => {
+        server.listen({ port: options.port, host: options.host, backlog: listenBacklog }, () => {
           server.off("error", reject);
           resolve();
         });

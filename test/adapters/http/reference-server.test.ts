@@ -1,6 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listenBacklog } from "../../../adapters/http/listen-backlog.ts";
 import { runCliInProcess } from "../../support/run-cli-in-process.ts";
 import { isAlive, startReferenceServer, type RunningReferenceServer } from "../../support/reference-server.ts";
 
@@ -58,6 +60,13 @@ describe("xxbench functions serve (real processes on loopback)", () => {
     expect(sleep2.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const health = await send(sleep2.url, "GET", undefined, undefined, "/healthz");
     expect([health.status, health.body]).toEqual([200, "ok"]);
+  });
+
+  it("listens with a 4096-connection accept queue (Node's default 511 overflows when the driver opens hundreds of connections at once)", () => {
+    // `ss` shows a listening socket's backlog in its Send-Q column.
+    const port = new URL(sleep2.url).port;
+    const line = execFileSync("ss", ["-Hltn", `sport = :${port}`], { encoding: "utf8" }).trim();
+    expect(line.split(/\s+/)[2]).toBe(String(listenBacklog));
     expect(sleep2.workerPids()).toHaveLength(2);
   });
 

@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listenBacklog } from "../../../adapters/http/listen-backlog.ts";
 import { liveHeaders } from "../../../adapters/live/live-headers.ts";
 import { callGateway, startTestCluster, type TestCluster } from "./live-cluster-support.ts";
 
@@ -40,6 +42,12 @@ describe("the live gateway refuses bad requests, other tenants' keys and forged 
     expect(answer.status).toBe(status);
     expect(answer.body).toMatch(line);
     expect(answer.body.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("listens with a 4096-connection accept queue: the driver may open hundreds of connections at once", () => {
+    // `ss` shows a listening socket's backlog in its Send-Q column; Node's default, 511, overflows.
+    const line = execFileSync("ss", ["-Hltn", `sport = :${new URL(cluster.state.gatewayUrl).port}`], { encoding: "utf8" }).trim();
+    expect(line.split(/\s+/)[2]).toBe(String(listenBacklog));
   });
 
   it("still serves a good request after all of those, with the plane's breakdown in headers", async () => {
