@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import { connectionErrorText } from "../network/connection-error.ts";
 import type { InvokeResult, WriteReceipt } from "../network/invoker.ts";
 import type { ResponseHeaders } from "./http-response.ts";
+import { ResponseBodyStart } from "./response-body-start.ts";
 
 /** What an answer means for its invocation: `classifyResponse`, or a backend's own reading of its headers. */
 export type ClassifyResponse = (statusCode: number, headers: ResponseHeaders, body: string) => InvokeResult;
@@ -27,16 +28,12 @@ export function dispatchRequest(dispatcher: Dispatcher, request: Dispatcher.Disp
   });
 }
 
-/** Only the start of a body is ever read (its first line, or a small JSON answer). */
-const maxBodyBytes = 64 * 1024;
-
 /** One request's answer, collected from undici's callbacks; also the listener for its abort. */
 class ResponseReader implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private statusCode = 0;
   private headers: ResponseHeaders = {};
-  private chunks: Buffer[] = [];
-  private bytes = 0;
+  private readonly body = new ResponseBodyStart();
   private done = false;
   private abandoned = false;
 
@@ -71,16 +68,13 @@ class ResponseReader implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.bytes >= maxBodyBytes) return;
-    this.chunks.push(chunk);
-    this.bytes += chunk.length;
+    this.body.add(chunk);
   }
 
   onResponseEnd(): void {
     if (this.done) return;
     this.done = true;
-    const body = this.chunks.length === 1 ? this.chunks[0]!.toString("utf8") : Buffer.concat(this.chunks).toString("utf8");
-    this.resolve(this.classify(this.statusCode, this.headers, body));
+    this.resolve(this.classify(this.statusCode, this.headers, this.body.text()));
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {

@@ -5,9 +5,7 @@ import type { HttpRequest } from "./function-map.ts";
 import type { ResponseHeaders } from "./http-response.ts";
 import type { Exchange, ExchangeHandle, Http1Pool } from "./http1-pool.ts";
 import { requestBytes } from "./http1-request-bytes.ts";
-
-/** Only the start of a body is ever read (its first line, or a small JSON answer). */
-const maxBodyBytes = 64 * 1024;
+import { ResponseBodyStart } from "./response-body-start.ts";
 
 /**
  * Sends one request on `pool` and resolves with what `classify` makes of the answer; never
@@ -42,8 +40,7 @@ class AnswerReader implements Exchange {
   finished = false;
   private statusCode = 0;
   private headers: ResponseHeaders = {};
-  private chunks: Buffer[] = [];
-  private bytes = 0;
+  private readonly bodyStart = new ResponseBodyStart();
   private abandoned = false;
   /** The caller's signal, when it has no receipt: the listener leaves it once answered (it may be shared). */
   private signal: AbortSignal | undefined;
@@ -77,17 +74,14 @@ class AnswerReader implements Exchange {
   }
 
   body(chunk: Buffer): void {
-    if (this.bytes >= maxBodyBytes) return;
-    this.chunks.push(chunk);
-    this.bytes += chunk.length;
+    this.bodyStart.add(chunk);
   }
 
   end(): void {
     if (this.finished) return;
     this.finished = true;
     this.signal?.removeEventListener("abort", this);
-    const body = this.chunks.length === 0 ? "" : this.chunks.length === 1 ? this.chunks[0]!.toString("utf8") : Buffer.concat(this.chunks).toString("utf8");
-    this.resolve(this.classify(this.statusCode, this.headers, body));
+    this.resolve(this.classify(this.statusCode, this.headers, this.bodyStart.text()));
   }
 
   error(error: Error): void {
