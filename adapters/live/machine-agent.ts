@@ -15,6 +15,7 @@ import { residentMb, swappedMb } from "./resident-memory.ts";
 const pageOutScript = fileURLToPath(new URL("./page-out.py", import.meta.url));
 import { Upstream, type UpstreamAnswer } from "./upstream.ts";
 import type { IdleListReport } from "../scheduling/idle-list-report.ts";
+import { freshenHoldKey } from "../scheduling/freshen/held-process-preference.ts";
 
 export interface MachineAgentOptions {
   readonly machine: number;
@@ -114,7 +115,6 @@ interface Job {
 
 const round3 = (ms: number): number => Math.round(ms * 1000) / 1000;
 
-const holdKey = (tenant: string, fn: string): string => `${tenant}\0${fn}`;
 
 /**
  * A machine agent (seed 000 §3.2's dispatcher + machine scheduler, one per machine): it owns C
@@ -433,7 +433,7 @@ export class MachineAgent {
     // The chain says this call makes others: freshen them now, where they will run (seed 003 §2).
     if (job.fn !== undefined) for (const next of this.pool.chain[job.fn] ?? []) this.freshenFor(job, next);
     // Only the same tenant's call is handed the process freshened for its function.
-    const reservedKey = job.fn === undefined ? undefined : holdKey(job.tenant, job.fn);
+    const reservedKey = job.fn === undefined ? undefined : freshenHoldKey(job.tenant, job.fn);
     const reservation = reservedKey === undefined ? undefined : this.reserved.get(reservedKey);
     let handedOver: Promise<{ process: FunctionProcess; coldMs: number }>;
     if (reservation?.process !== undefined && !reservation.process.exited) {
@@ -473,7 +473,7 @@ export class MachineAgent {
    * is recorded for `by`'s tenant at `by`'s class, whether or not the call comes.
    */
   private freshenFor(by: Job, fn: string): void {
-    const key = holdKey(by.tenant, fn);
+    const key = freshenHoldKey(by.tenant, fn);
     if (this.stopping || this.reserved.has(key)) return;
     const reservation: Reservation = { process: undefined, timer: undefined };
     this.reserved.set(key, reservation);

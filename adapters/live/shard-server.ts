@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { SeededRandom } from "../../traces/seeded-random.ts";
-import { noPreference, preferHeldMachine, type FreshenHold } from "../scheduling/freshen/held-process-preference.ts";
+import { freshenHoldKey, noPreference, preferHeldMachine, type FreshenHold } from "../scheduling/freshen/held-process-preference.ts";
 import type { IdleListReport } from "../scheduling/idle-list-report.ts";
 import { XxShard } from "../scheduling/xx-shard.ts";
 import { isAmount, parseJsonObject, readBody, sendJson, sendLine, tooLarge } from "./http-exchange.ts";
@@ -162,7 +162,7 @@ export class ShardServer {
     }
     const named = typeof v.tenant === "string" && typeof v.fn === "string";
     const fn = this.nextFn++;
-    this.waiting.set(fn, { res, at, holdKey: named ? `${v.tenant as string}\0${v.fn as string}` : undefined });
+    this.waiting.set(fn, { res, at, holdKey: named ? freshenHoldKey(v.tenant as string, v.fn as string) : undefined });
     this.shard.enqueue(fn, cls as number, at);
     this.scheduleDrain();
   }
@@ -215,7 +215,7 @@ export class ShardServer {
     if (machine === undefined || typeof tenant !== "string" || typeof fn !== "string" || !isAmount(holdMs) || holdMs > maxHoldMs || !(Number.isInteger(cores) && (cores as number) > 0))
       return sendLine(res, 400, `a hint needs machine, tenant, fn, holdMs (0..${maxHoldMs}) and cores`);
     this.counters.hints++;
-    const key = `${tenant}\0${fn}`;
+    const key = freshenHoldKey(tenant, fn);
     if (holdMs === 0) {
       if (this.holds.get(key)?.machine === machine) this.holds.delete(key);
       return sendJson(res, 200, {});

@@ -13,6 +13,9 @@ export interface FreshenHold {
   readonly cores: number;
 }
 
+/** What a hold is kept under, by agents and shards alike: one tenant's function. */
+export const freshenHoldKey = (tenant: string, fn: string): string => `${tenant}\0${fn}`;
+
 /** What the shard knows of the holding machine when it places. */
 export interface HoldingMachineView {
   /** Registered and not reported down. */
