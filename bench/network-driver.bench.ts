@@ -1,7 +1,8 @@
 /**
  * The open-loop driver's pacing limit: the highest rate it sends at from one core with p99
  * lateness (actual − intended send time) under 1 ms, against a loopback server that answers at
- * once (bench/instant-http-server.ts, its own process). Each step paces a fixed rate for a few
+ * once (bench/instant-tcp-server.ts, its own process; the same steps against node:http's server
+ * follow, for comparison). Each step paces a fixed rate for a few
  * seconds through the real `http:` backend (its own keep-alive HTTP/1.1 client, the driver, the
  * fidelity ledger, lateness measured from each request's write) into a counting sink; a last step repeats the middle rate into a real RunStore writer, to show the
  * store's worker thread does not make the sender late.
@@ -40,9 +41,10 @@ import type { Invocation, InvocationBatch } from "../traces/invocation.ts";
 const seconds = Number(process.env.XXBENCH_BENCH_SECONDS ?? 2);
 const repeats = Math.max(1, Number(process.env.XXBENCH_BENCH_REPEATS ?? 3));
 const rates = (process.env.XXBENCH_BENCH_RATES ?? "2000,5000,10000,20000,30000").split(",").map(Number);
-const serverScript = fileURLToPath(new URL("./instant-http-server.ts", import.meta.url));
+/** The rates also paced against node:http's server, for comparison (empty: skip it). */
+const httpRates = (process.env.XXBENCH_BENCH_HTTP_RATES ?? "10000,20000").split(",").filter((r) => r !== "").map(Number);
 
-const startServer = (): Promise<ChildServer> => startChildServer(serverScript, "the loopback server");
+const startServer = (script: string): Promise<ChildServer> => startChildServer(fileURLToPath(new URL(script, import.meta.url)), "the loopback server");
 
 /**
  * The server's own rate: answers per second to `depth` closed loops for `ms` after a warm-up, sent
@@ -115,85 +117,108 @@ class CountingSink implements OutcomeSink {
   classSample(_s: ClassSample): void {}
 }
 
-const server = await startServer();
-try {
-  const closedLoop = await serverRate(server.url, 32, 1500);
-  const step = (rate: number, count: number, sink: OutcomeSink) =>
-    httpBackend(server.url, { network: { ...defaultNetworkOptions, timeoutMs: 5_000 } }, [1]).run(evenStream(count, rate), sink, new AbortController().signal);
+interface Attempt {
+  readonly p99Ms: number;
+  readonly met: boolean;
+  readonly sentPerS: number;
+  readonly row: (string | number)[];
+}
+
+/** One paced step of `rate` for `seconds` through the http: backend into `sink`. */
+async function measureStep(url: string, rate: number, label: string, sink: CountingSink): Promise<Attempt> {
+  const count = Math.round(rate * seconds);
+  const cpu = process.cpuUsage();
+  const waitedBefore = runQueueWaitMs();
+  const started = performance.now();
+  const summary = await httpBackend(url, { network: { ...defaultNetworkOptions, timeoutMs: 5_000 } }, [1]).run(evenStream(count, rate), sink, new AbortController().signal);
+  const waited = runQueueWaitMs() - waitedBefore;
+  const wallS = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const f = summary.fidelity!;
+  const met = f.latenessP99Ms < 1 && f.dropped === 0 && f.achievedPerS > rate * 0.99;
+  const row = [
+    `${rate}${label}`,
+    Math.round(f.achievedPerS),
+    f.latenessP50Ms.toFixed(3),
+    f.latenessP99Ms.toFixed(3),
+    Number(summary.counters.latenessP999Ms).toFixed(3),
+    f.latenessMaxMs.toFixed(1),
+    f.dropped,
+    sink.ok() === f.sent ? "all" : String(sink.ok()),
+    summary.counters.inFlightPeak!,
+    `${Math.round(((used.user + used.system) / 1e6 / wallS) * 100)} %`,
+    ((used.user + used.system) / Math.max(1, f.sent)).toFixed(1),
+    `${Math.round(waited)} ms of ${Math.round(wallS * 1000)}`,
+    loadavg()[0]!.toFixed(2),
+  ];
+  return { p99Ms: f.latenessP99Ms, met, sentPerS: f.achievedPerS, row };
+}
+
+/** Each rate `repeats` times against `url`: the median attempt's row, and the best rate most attempts met. */
+async function paceRates(url: string, list: readonly number[], label: string): Promise<{ rows: (string | number)[][]; best: number; bestOnce: number; fastest: number }> {
   // Warm-up, not reported: JIT and the first connections.
-  await step(2000, 1000, new CountingSink());
+  await measureStep(url, 2000, "", new CountingSink());
   const rows: (string | number)[][] = [];
   let best = 0;
   let bestOnce = 0;
   let fastest = 0;
-  interface Attempt {
-    readonly p99Ms: number;
-    readonly met: boolean;
-    readonly row: (string | number)[];
-  }
-  const measureStep = async (rate: number, label: string, sink: CountingSink): Promise<Attempt> => {
-    const count = Math.round(rate * seconds);
-    const cpu = process.cpuUsage();
-    const waitedBefore = runQueueWaitMs();
-    const started = performance.now();
-    const summary = await step(rate, count, sink);
-    const waited = runQueueWaitMs() - waitedBefore;
-    const wallS = (performance.now() - started) / 1000;
-    const used = process.cpuUsage(cpu);
-    const f = summary.fidelity!;
-    if (label === "") fastest = Math.max(fastest, f.achievedPerS);
-    const met = f.latenessP99Ms < 1 && f.dropped === 0 && f.achievedPerS > rate * 0.99;
-    const row = [
-      `${rate}${label}`,
-      Math.round(f.achievedPerS),
-      f.latenessP50Ms.toFixed(3),
-      f.latenessP99Ms.toFixed(3),
-      Number(summary.counters.latenessP999Ms).toFixed(3),
-      f.latenessMaxMs.toFixed(1),
-      f.dropped,
-      sink.ok() === f.sent ? "all" : String(sink.ok()),
-      summary.counters.inFlightPeak!,
-      `${Math.round(((used.user + used.system) / 1e6 / wallS) * 100)} %`,
-      ((used.user + used.system) / Math.max(1, f.sent)).toFixed(1),
-      `${Math.round(waited)} ms of ${Math.round(wallS * 1000)}`,
-      loadavg()[0]!.toFixed(2),
-    ];
-    return { p99Ms: f.latenessP99Ms, met, row };
-  };
-  for (const rate of rates) {
+  for (const rate of list) {
     const attempts: Attempt[] = [];
-    for (let a = 0; a < repeats; a++) attempts.push(await measureStep(rate, "", new CountingSink()));
+    for (let a = 0; a < repeats; a++) attempts.push(await measureStep(url, rate, label, new CountingSink()));
     const metCount = attempts.filter((a) => a.met).length;
     if (metCount * 2 > repeats) best = Math.max(best, rate);
     if (metCount > 0) bestOnce = Math.max(bestOnce, rate);
+    fastest = Math.max(fastest, ...attempts.map((a) => a.sentPerS));
     const median = [...attempts].sort((a, b) => a.p99Ms - b.p99Ms)[Math.floor(attempts.length / 2)]!;
     rows.push([...median.row, `${metCount} of ${repeats}`]);
   }
+  return { rows, best, bestOnce, fastest };
+}
+
+const lines: string[] = [];
+const rows: (string | number)[][] = [];
+const server = await startServer("./instant-tcp-server.ts");
+let closedLoop = 0;
+try {
+  closedLoop = await serverRate(server.url, 32, 1500);
+  const paced = await paceRates(server.url, rates, "");
+  rows.push(...paced.rows);
   const dir = mkdtempSync(join(tmpdir(), "xxbench-network-bench-"));
   try {
     const store = await RunStore.open(join(dir, "bench.duckdb"));
     const runId = await store.beginRun({ backend: `http:${server.url}`, traceKind: "bench", seed: 1, config: {}, manifest: {} });
     const writer = await store.openRunWriter(runId);
     const rate = rates[Math.floor(rates.length / 2)]!;
-    const attempt = await measureStep(rate, " into a RunStore", new CountingSink(writer));
+    const attempt = await measureStep(server.url, rate, " into a RunStore", new CountingSink(writer));
     rows.push([...attempt.row, `${attempt.met ? 1 : 0} of 1`]);
     await writer.close();
     store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(
-    `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "CPU µs/send", "waited for a CPU", "load 1m", "p99 < 1 ms, none dropped"], rows)}\n`,
-  );
   // Machines differ threefold in speed: the ratios to the same machine's server travel, the rates do not.
-  process.stdout.write(
-    [
-      `highest paced rate with p99 lateness < 1 ms (none dropped) in most of ${repeats} attempts: ${best > 0 ? `${best} req/s` : `none of ${rates.join(", ")}`}; in at least one: ${bestOnce > 0 ? `${bestOnce} req/s` : "none"}`,
-      `the server alone answers ${Math.round(closedLoop)} req/s to 32 closed loops (its own process)`,
-      `driver/server rate ratio: ${(best / closedLoop).toFixed(2)} paced within 1 ms (${(bestOnce / closedLoop).toFixed(2)} at least once); ${(fastest / closedLoop).toFixed(2)} sent at all (${Math.round(fastest)} req/s, lateness aside)`,
-      `${seconds} s per step, ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
-    ].join("\n") + "\n",
+  lines.push(
+    `highest paced rate with p99 lateness < 1 ms (none dropped) in most of ${repeats} attempts: ${paced.best > 0 ? `${paced.best} req/s` : `none of ${rates.join(", ")}`}; in at least one: ${paced.bestOnce > 0 ? `${paced.bestOnce} req/s` : "none"}`,
+    `the target (bench/instant-tcp-server.ts, its own process) answers ${Math.round(closedLoop)} req/s to 32 closed loops`,
+    `driver/server rate ratio: ${(paced.best / closedLoop).toFixed(2)} paced within 1 ms (${(paced.bestOnce / closedLoop).toFixed(2)} at least once); ${(paced.fastest / closedLoop).toFixed(2)} sent at all (${Math.round(paced.fastest)} req/s, lateness aside)`,
   );
 } finally {
   await server.stop();
 }
+if (httpRates.length > 0) {
+  const httpServer = await startServer("./instant-http-server.ts");
+  try {
+    const httpClosedLoop = await serverRate(httpServer.url, 32, 1500);
+    const paced = await paceRates(httpServer.url, httpRates, " node:http");
+    rows.push(...paced.rows);
+    lines.push(
+      `against node:http's server (bench/instant-http-server.ts, ${Math.round(httpClosedLoop)} req/s to 32 closed loops): p99 < 1 ms in most attempts up to ${paced.best > 0 ? `${paced.best} req/s` : `none of ${httpRates.join(", ")}`}; its own pauses and per-request cost share the driver's machine`,
+    );
+  } finally {
+    await httpServer.stop();
+  }
+}
+process.stdout.write(
+  `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "CPU µs/send", "waited for a CPU", "load 1m", "p99 < 1 ms, none dropped"], rows)}\n`,
+);
+process.stdout.write([...lines, `${seconds} s per step, ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`].join("\n") + "\n");

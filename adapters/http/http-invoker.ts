@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Agent } from "undici";
 import type { Invocation } from "../../traces/invocation.ts";
 import type { InvokeResult, Invoker, WriteReceipt } from "../network/invoker.ts";
@@ -44,6 +45,26 @@ export class HttpInvoker implements Invoker {
 
   async check(signal: AbortSignal): Promise<void> {
     for (const origin of this.routes.origins()) await checkReachable(origin, checkTimeoutMs, signal);
+  }
+
+  /**
+   * Opens `connections` in all, shared evenly among the plain-http origins (https ones are
+   * undici's, which opens its own), waiting at most the pre-flight check's 5 s: a slow connection
+   * joins its pool when it is up.
+   */
+  async preconnect(connections: number, signal: AbortSignal): Promise<void> {
+    const origins = this.routes.origins();
+    const each = Math.ceil(connections / Math.max(1, origins.length));
+    const opening = origins.map((origin) => (this.pools.get(origin) ?? this.plainPool(origin))?.preconnect(each));
+    const ac = new AbortController();
+    const onAbort = (): void => ac.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      await Promise.race([Promise.all(opening), sleep(checkTimeoutMs, undefined, { signal: ac.signal }).catch(() => undefined)]);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+      ac.abort();
+    }
   }
 
   invoke(inv: Invocation, signal: AbortSignal, receipt?: WriteReceipt): Promise<InvokeResult> {

@@ -89,6 +89,12 @@ export interface Invoker {
    * AbortController per request (about 3 µs of a 15 µs request on loopback).
    */
   readonly abandonsByReceipt?: boolean;
+  /**
+   * Before the run's clock starts: opens up to `connections` keep-alive connections to each target
+   * so the first sends find them ready; resolves when they are up or have failed, never rejects.
+   * A transport without it opens connections as sends need them.
+   */
+  preconnect?(connections: number, signal: AbortSignal): Promise<void>;
   /** Closes connections; called once after the run's last answer. */
   close(): Promise<void>;
 }

@@ -22,6 +22,11 @@ export class ReadAhead {
     return this.batch[this.index];
   }
 
+  /** What is left of the current batch, `peek()` first (the array itself: do not change it). */
+  ahead(): readonly Invocation[] {
+    return this.index === 0 ? this.batch : this.batch.slice(this.index);
+  }
+
   /** Moves past the invocation `peek()` returned. */
   advance(): void {
     this.index++;

@@ -231,13 +231,49 @@ describe("Http1Pool: the driver's own HTTP/1.1 client, against real servers on l
     expect(s.connections).toBe(2);
   });
 
-  it("does not reuse a connection idle longer than idleMs", async () => {
-    const s = await httpServer((_req, res) => res.end("ok"));
+  it("does not reuse a connection idle longer than idleMs when the server gives no keep-alive timeout", async () => {
+    // keepAliveTimeout 0: node:http sends no `keep-alive: timeout` and never closes idle connections itself.
+    const s = await httpServer((_req, res) => res.end("ok"), 0);
     const p = pool(s.url, 8, 40);
     expect((await send(p, post(s.url))).status).toBe("ok");
     await new Promise((r) => setTimeout(r, 80));
     expect((await send(p, post(s.url))).status).toBe("ok");
     expect(s.connections).toBe(2);
+  });
+
+  it("keeps reusing a connection past idleMs while the server's keep-alive timeout (less a second) allows", async () => {
+    const s = await httpServer((_req, res) => res.end("ok"), 60_000);
+    const p = pool(s.url, 8, 40);
+    expect((await send(p, post(s.url))).status).toBe("ok");
+    await new Promise((r) => setTimeout(r, 80));
+    expect((await send(p, post(s.url))).status).toBe("ok");
+    expect(s.connections).toBe(1);
+  });
+
+  it("preconnect opens connections up front, up to maxConnections, and requests then open none", async () => {
+    const s = await httpServer((_req, res) => res.end("ok"));
+    const p = pool(s.url, 6);
+    await p.preconnect(10);
+    // Up on the client's side; the server's accept events may come a loop turn later.
+    for (let i = 0; i < 100 && s.connections < 6; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(s.connections).toBe(6);
+    const results = await Promise.all(Array.from({ length: 6 }, () => send(p, post(s.url))));
+    expect(results.map((r) => r.status)).toEqual(Array(6).fill("ok"));
+    expect(s.connections).toBe(6);
+    await p.preconnect(3);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(s.connections).toBe(6);
+  });
+
+  it("preconnect to a port nobody listens on resolves, and the next request fails with the reason", async () => {
+    const s = await httpServer((_req, res) => res.end("ok"));
+    const url = s.url;
+    await new Promise<void>((resolve) => s.server.close(() => resolve()));
+    const p = pool(url, 4);
+    await p.preconnect(4);
+    const result = await send(p, post(url));
+    expect(result.status).toBe("failed");
+    expect(result.error).toMatch(/ECONNREFUSED/);
   });
 
   it("refuses a header value with a line break (rendered from the trace) without sending anything", async () => {

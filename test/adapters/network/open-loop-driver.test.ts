@@ -63,3 +63,44 @@ describe("open-loop driver: lateness is measured from when the transport wrote t
     expect(sink.outcomes.every(({ inv, outcome }) => outcome.sentMs! >= inv.arrivalMs)).toBe(true);
   });
 });
+
+/** A stand-in transport whose connections take `openMs` to open ahead of the run; answers at once. */
+class SlowOpening implements Invoker {
+  readonly opened: { connections: number; at: number }[] = [];
+  readonly handedAt = new Map<number, number>();
+  constructor(private readonly openMs: number) {}
+  async check(): Promise<void> {}
+  async preconnect(connections: number): Promise<void> {
+    await new Promise((r) => setTimeout(r, this.openMs));
+    this.opened.push({ connections, at: performance.now() });
+  }
+  async invoke(inv: Invocation): Promise<InvokeResult> {
+    this.handedAt.set(inv.id, performance.now());
+    return { status: "ok" };
+  }
+  async close(): Promise<void> {}
+}
+
+describe("open-loop driver: connections for the opening rate are opened before the clock starts", () => {
+  it("asks for 50 ms of the first batch's rate (1,000/s → 50) once, and the clock starts after they are up", async () => {
+    const invoker = new SlowOpening(150);
+    const sink = new RecordingSink();
+    const opening = Array.from({ length: 40 }, (_, id) => invocation({ id, arrivalMs: id, workMs: 1 }));
+    const summary = await driveOpenLoop(invoker, once(opening), sink, new AbortController().signal, { ...defaultNetworkOptions, bill: () => 0 });
+    expect(invoker.opened.map((o) => o.connections)).toEqual([50]);
+    // Had the clock started before the 150 ms of opening, every send would be over 100 ms late.
+    expect(summary.fidelity!.latenessMaxMs).toBeLessThan(50);
+    expect(Math.min(...invoker.handedAt.values())).toBeGreaterThanOrEqual(invoker.opened[0]!.at);
+    expect(sink.outcomes).toHaveLength(40);
+  });
+
+  it("asks for no more than --max-in-flight, and nothing for an empty stream", async () => {
+    const invoker = new SlowOpening(0);
+    const burst = Array.from({ length: 30 }, (_, id) => invocation({ id, arrivalMs: 5, workMs: 1 }));
+    await driveOpenLoop(invoker, once(burst), new RecordingSink(), new AbortController().signal, { ...defaultNetworkOptions, maxInFlight: 12, bill: () => 0 });
+    expect(invoker.opened.map((o) => o.connections)).toEqual([12]);
+    const idle = new SlowOpening(0);
+    await driveOpenLoop(idle, once([]), new RecordingSink(), new AbortController().signal, { ...defaultNetworkOptions, bill: () => 0 });
+    expect(idle.opened).toEqual([]);
+  });
+});
