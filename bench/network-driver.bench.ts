@@ -26,6 +26,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { ClassSample, MachineSample, Outcome, OutcomeSink } from "../adapters/backend.ts";
 import { httpBackend } from "../adapters/http/http-backend.ts";
@@ -117,6 +118,16 @@ class CountingSink implements OutcomeSink {
   classSample(_s: ClassSample): void {}
 }
 
+/** The driver's own collector pauses (count, total and longest ms), from perf_hooks' gc entries. */
+const gcPauses = { count: 0, ms: 0, longest: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcPauses.count++;
+    gcPauses.ms += entry.duration;
+    gcPauses.longest = Math.max(gcPauses.longest, entry.duration);
+  }
+}).observe({ entryTypes: ["gc"] });
+
 interface Attempt {
   readonly p99Ms: number;
   readonly met: boolean;
@@ -127,6 +138,9 @@ interface Attempt {
 /** One paced step of `rate` for `seconds` through the http: backend into `sink`. */
 async function measureStep(url: string, rate: number, label: string, sink: CountingSink): Promise<Attempt> {
   const count = Math.round(rate * seconds);
+  const pausesBefore = gcPauses.count;
+  const pausedBefore = gcPauses.ms;
+  const longestBefore = (gcPauses.longest = 0);
   const cpu = process.cpuUsage();
   const waitedBefore = runQueueWaitMs();
   const started = performance.now();
@@ -149,6 +163,7 @@ async function measureStep(url: string, rate: number, label: string, sink: Count
     `${Math.round(((used.user + used.system) / 1e6 / wallS) * 100)} %`,
     ((used.user + used.system) / Math.max(1, f.sent)).toFixed(1),
     `${Math.round(waited)} ms of ${Math.round(wallS * 1000)}`,
+    `${gcPauses.count - pausesBefore}, ${(gcPauses.ms - pausedBefore).toFixed(0)} ms, ≤ ${Math.max(longestBefore, gcPauses.longest).toFixed(1)}`,
     loadavg()[0]!.toFixed(2),
   ];
   return { p99Ms: f.latenessP99Ms, met, sentPerS: f.achievedPerS, row };
@@ -188,6 +203,7 @@ try {
     const store = await RunStore.open(join(dir, "bench.duckdb"));
     const runId = await store.beginRun({ backend: `http:${server.url}`, traceKind: "bench", seed: 1, config: {}, manifest: {} });
     const writer = await store.openRunWriter(runId);
+    await writer.ready();
     const rate = rates[Math.floor(rates.length / 2)]!;
     const attempt = await measureStep(server.url, rate, " into a RunStore", new CountingSink(writer));
     rows.push([...attempt.row, `${attempt.met ? 1 : 0} of 1`]);
@@ -219,6 +235,6 @@ if (httpRates.length > 0) {
   }
 }
 process.stdout.write(
-  `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "CPU µs/send", "waited for a CPU", "load 1m", "p99 < 1 ms, none dropped"], rows)}\n`,
+  `${textTable(["target req/s", "sent req/s", "lateness p50 ms", "p99 ms", "p99.9 ms", "max ms", "dropped", "answered ok", "peak in flight", "driver CPU", "CPU µs/send", "waited for a CPU", "GC pauses", "load 1m", "p99 < 1 ms, none dropped"], rows)}\n`,
 );
 process.stdout.write([...lines, `${seconds} s per step, ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`].join("\n") + "\n");

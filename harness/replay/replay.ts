@@ -72,6 +72,8 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     let writer: RunWriter;
     try {
       writer = await store.openRunWriter(runId);
+      // The writer thread's start would share the machine with a wall-clock run's first sends.
+      if (backend.pacing === "wall-clock") await writer.ready();
     } catch (error) {
       digest.close();
       await store.endRunUnfinished(runId, "failed", error instanceof Error ? error.message : String(error), performance.now() - started);

@@ -235,6 +235,7 @@ export class RunWriter implements OutcomeSink {
     private readonly worker: Worker,
     init: RowWriterInit,
     private readonly threadDone: Promise<FromRowWriter>,
+    private readonly threadUp: Promise<void>,
   ) {
     this.views = init.blocks.map((b) => new BlockViews(b));
     this.views[0]!.reset();
@@ -259,14 +260,28 @@ export class RunWriter implements OutcomeSink {
     const worker = new Worker(bootstrap, { eval: true, workerData: init });
     // Not awaited: the simulator starts filling blocks while the thread loads and opens the file.
     // How the thread ended is its last message (or an exit without one).
+    let up: () => void = () => undefined;
+    const threadUp = new Promise<void>((resolve) => (up = resolve));
     const threadDone = new Promise<FromRowWriter>((resolve) => {
       worker.on("message", (m: FromRowWriter) => {
-        if (m.kind !== "ready") resolve(m);
+        if (m.kind === "ready") up();
+        else resolve(m);
       });
       worker.on("error", (e) => resolve({ kind: "failed", message: e.message }));
       worker.on("exit", () => resolve({ kind: "failed", message: "the row writer thread exited before it closed the store" }));
     });
-    return new RunWriter(runId, target, worker, init, threadDone);
+    threadDone.then(up, up);
+    return new RunWriter(runId, target, worker, init, threadDone, threadUp);
+  }
+
+  /**
+   * Resolves once the writer thread has loaded and opened the store, or has failed (the failure
+   * itself surfaces at the next full block or at `close()`). A simulator need not wait; a run
+   * paced on the wall clock waits before its clock starts, since the thread's start (about 0.3 s
+   * of a core) would otherwise compete with its first sends.
+   */
+  ready(): Promise<void> {
+    return this.threadUp;
   }
 
   private functionId(inv: Invocation): number {

@@ -53,6 +53,26 @@ function row(i: number): [Invocation, Outcome] {
 }
 
 describe("RunWriter (typed blocks appended on a writer thread)", () => {
+  it("ready() resolves once the thread is up, and also when it could not start (the failure then comes at close)", async () => {
+    const store = await RunStore.open(join(tempDir(), "r.duckdb"));
+    try {
+      const runId = await store.beginRun({ backend: "test:hand-made", traceKind: "test", seed: 1, config: {}, manifest: {} });
+      const writer = await store.openRunWriter(runId);
+      await writer.ready();
+      const [inv, o] = row(1);
+      writer.outcome(inv, o);
+      await writer.close();
+      expect(await store.query(`SELECT count(*)::INTEGER AS n FROM invocation_rows`)).toEqual([{ n: 1 }]);
+      // A column this writer does not lay out: the thread refuses to start appending.
+      await store.run(`ALTER TABLE invocation_rows ADD COLUMN extra INTEGER`);
+      const refused = await store.openRunWriter(await store.beginRun({ backend: "test:hand-made", traceKind: "test", seed: 1, config: {}, manifest: {} }));
+      await refused.ready();
+      await expect(refused.close()).rejects.toThrow(/extra/);
+    } finally {
+      store.close();
+    }
+  });
+
   it("stores every column of every row exactly, across block and vector boundaries, with NULL where a value was absent", async () => {
     const db = join(tempDir(), "w.duckdb");
     const n = 40_000; // 2 full 16,384-row blocks and a partial one
