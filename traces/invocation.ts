@@ -29,6 +29,20 @@ export interface Invocation {
  */
 export type InvocationBatch = readonly Invocation[];
 
+/** The batch size sources yield by default: large enough that a batch's overhead is nothing per invocation. */
+export const defaultBatchSize = 4096;
+
+/** How a stream is to be read. */
+export interface StreamOptions {
+  /**
+   * The most invocations per batch (default `defaultBatchSize`). A source makes a batch's
+   * invocations all at once, so they live until the last of them is sent: a run paced on the wall
+   * clock asks for small batches, whose invocations die young instead of being copied by each of
+   * the collector's scavenges and then promoted (see harness/replay/replay.ts).
+   */
+  readonly batchSize?: number;
+}
+
 /** What a replay needs to know about a trace before and while it is read. */
 export interface TraceSource {
   /** Short name of the reader, e.g. "synthetic", "azure2019". */
@@ -43,8 +57,8 @@ export interface TraceSource {
   readonly expectedDurationMs?: number;
   /** Load phases (start ms, offered load) when the source follows a schedule; reports shade them. */
   readonly phases?: readonly LoadPhase[];
-  /** A fresh stream from the start; every call yields the identical invocations. */
-  open(): AsyncIterable<InvocationBatch>;
+  /** A fresh stream from the start; every call yields the identical invocations, however batched. */
+  open(options?: StreamOptions): AsyncIterable<InvocationBatch>;
 }
 
 export interface LoadPhase {

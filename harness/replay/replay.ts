@@ -6,6 +6,15 @@ import { provenance, type RunManifest } from "./manifest.ts";
 import type { ProgressListener } from "./progress.ts";
 import { StreamDigest } from "./stream-digest.ts";
 
+/**
+ * Batches of a run paced on the wall clock: 256 invocations are 13 ms of sends at 20,000/s. With
+ * the default 4,096 (205 ms) each batch outlived two of the driver's young-generation collections,
+ * which copied and then promoted it: 0.55 MB copied per collection and 1.4 ms pauses at 20,000/s,
+ * against 10 KB and 0.5 ms with 256 (`node --trace-gc-nvp`, bench/network-driver.bench.ts). The
+ * pauses are where most late sends were.
+ */
+const wallClockBatchSize = 256;
+
 export interface ReplayRequest {
   readonly store: RunStore;
   readonly trace: TraceSource;
@@ -92,7 +101,7 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
       });
     let lastYield = performance.now();
     async function* observed(): AsyncGenerator<InvocationBatch> {
-      for await (const batch of trace.open()) {
+      for await (const batch of trace.open(backend.pacing === "wall-clock" ? { batchSize: wallClockBatchSize } : undefined)) {
         digest.update(batch);
         report(false);
         // A synthetic source and the simulator only ever await microtasks; step out to the event

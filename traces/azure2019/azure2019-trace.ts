@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import { BadRowLog, type SkippedRows } from "../bad-row-log.ts";
-import type { Invocation, InvocationBatch, TraceSource } from "../invocation.ts";
+import { defaultBatchSize, type Invocation, type InvocationBatch, type TraceSource } from "../invocation.ts";
 import type { RealTraceOptions } from "../real-trace-options.ts";
 import { SeededRandom } from "../seeded-random.ts";
 import { TraceOptionError } from "../trace-option-error.ts";
@@ -22,7 +22,8 @@ import { MinuteMajorCounts, type MinuteMajorCountsOptions } from "./minute-major
 import type { MissingStatsReport } from "./missing-stats-policy.ts";
 import { PercentileDistribution } from "./percentile-distribution.ts";
 
-const batchSize = 4096;
+/** Invocations taken from the minute merge at a time (batches yield at `StreamOptions.batchSize`). */
+const takeSize = defaultBatchSize;
 
 /** Knobs for tests and the bench; not user options. */
 export interface Azure2019ReadTuning {
@@ -227,7 +228,7 @@ export async function readAzure2019(dir: string, options: RealTraceOptions, tuni
     prices: options.prices,
     expectedInvocations: expected,
     expectedDurationMs: durationMs,
-    open: () => generate(plan),
+    open: (options) => generate(plan, options?.batchSize ?? defaultBatchSize),
   };
 }
 
@@ -402,7 +403,7 @@ interface GenerationPlan {
   readonly tuning: Azure2019ReadTuning;
 }
 
-async function* generate(plan: GenerationPlan): AsyncGenerator<InvocationBatch> {
+async function* generate(plan: GenerationPlan, yieldEvery: number): AsyncGenerator<InvocationBatch> {
   const { options, profiles, replayed } = plan;
   const store = new MinuteMajorCounts(plan.outMinutes, plan.tuning.counts);
   try {
@@ -431,8 +432,8 @@ async function* generate(plan: GenerationPlan): AsyncGenerator<InvocationBatch> 
     const work = SeededRandom.forPurpose(options.seed, "work");
     const memory = SeededRandom.forPurpose(options.seed, "memory");
     let slab: Float64Array = new Float64Array(1024);
-    const takenRuns = new Int32Array(batchSize);
-    const takenOffsets = new Float64Array(batchSize);
+    const takenRuns = new Int32Array(takeSize);
+    const takenOffsets = new Float64Array(takeSize);
     let id = 0;
     let batch: Invocation[] = [];
     for await (const { minute, functions, counts } of store.byMinute()) {
@@ -441,7 +442,7 @@ async function* generate(plan: GenerationPlan): AsyncGenerator<InvocationBatch> 
       slab = merge.buffer;
       const minuteStart = minute * minuteMs;
       for (let n = merge.take(takenRuns, takenOffsets); n > 0; n = merge.take(takenRuns, takenOffsets)) {
-        // The per-invocation loop: i < n ≤ batchSize, runs index `functions`, and every replayed row
+        // The per-invocation loop: i < n ≤ takeSize, runs index `functions`, and every replayed row
         // has a profile (profileOf checked them all above), so `!` is kept rather than checked.
         for (let i = 0; i < n; i++) {
           const p = profiles[functions[takenRuns[i]!]!]!;
@@ -458,7 +459,7 @@ async function* generate(plan: GenerationPlan): AsyncGenerator<InvocationBatch> 
             memStartMb: p.memStartMb,
             memPeakMb: peak,
           });
-          if (batch.length === batchSize) {
+          if (batch.length >= yieldEvery) {
             yield batch;
             batch = [];
           }

@@ -1,6 +1,6 @@
 import { access } from "node:fs/promises";
 import { BadRowLog } from "../bad-row-log.ts";
-import type { Invocation, InvocationBatch, TraceSource } from "../invocation.ts";
+import { defaultBatchSize, type Invocation, type InvocationBatch, type TraceSource } from "../invocation.ts";
 import type { TraceReadReport } from "../azure2019/azure2019-trace.ts";
 import { MinuteMajorCounts } from "../azure2019/minute-major-counts.ts";
 import type { RealTraceOptions } from "../real-trace-options.ts";
@@ -14,7 +14,6 @@ import { readAzure2021Rows, type Azure2021Row } from "./azure2021-rows.ts";
 import { ReorderBuffer } from "./reorder-buffer.ts";
 import { maxInvocationsPerFunctionMinute } from "../azure2019/invocation-counts-file.ts";
 
-const batchSize = 4096;
 /** Rate scaling turns a row into ⌊factor⌋ or ⌈factor⌉ invocations; the same bound as a 2019 function-minute. */
 const maxCopiesPerRow = maxInvocationsPerFunctionMinute;
 const minuteS = 60;
@@ -254,7 +253,7 @@ export async function readAzure2021(file: string, options: RealTraceOptions): Pr
     prices: options.prices,
     expectedInvocations: expected,
     expectedDurationMs: durationMs,
-    open: () => generate(plan),
+    open: (options) => generate(plan, options?.batchSize ?? defaultBatchSize),
   };
 }
 
@@ -320,7 +319,7 @@ interface Plan {
   readonly timeScale: number;
 }
 
-async function* generate(plan: Plan): AsyncGenerator<InvocationBatch> {
+async function* generate(plan: Plan, batchSize: number): AsyncGenerator<InvocationBatch> {
   const { options } = plan;
   // Construction reported every bad row; this pass meets the same rows and skips them quietly.
   const quiet = new BadRowLog(options.onBadRow);

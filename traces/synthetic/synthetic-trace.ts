@@ -1,9 +1,8 @@
-import type { Invocation, InvocationBatch, TraceSource } from "../invocation.ts";
+import { defaultBatchSize, type Invocation, type InvocationBatch, type TraceSource } from "../invocation.ts";
 import { SeededRandom } from "../seeded-random.ts";
 import { chainMultiplier, phasesInMs, type SyntheticConfig } from "./synthetic-config.ts";
 import { workSampler } from "./work-sampler.ts";
 
-const batchSize = 4096;
 
 /** Per-function parameters, drawn once from the "functions" stream. */
 export interface SyntheticFunction {
@@ -50,7 +49,7 @@ export function syntheticTrace(config: SyntheticConfig): TraceSource {
     phases: config.phaseUnit === "per-second" ? phases.map((p) => ({ startMs: p.startMs, load: (perMs(p.load) * meanWork) / config.cores })) : phases,
     ...(config.invocations !== undefined ? { expectedInvocations: config.invocations } : {}),
     ...(config.durationMs !== undefined ? { expectedDurationMs: config.durationMs } : {}),
-    open: () => generate(config, functions, phases.map((p) => p.startMs), rates),
+    open: (options) => generate(config, functions, phases.map((p) => p.startMs), rates, options?.batchSize ?? defaultBatchSize),
   };
 }
 
@@ -59,6 +58,7 @@ async function* generate(
   functions: readonly SyntheticFunction[],
   phaseStarts: readonly number[],
   rates: readonly number[],
+  batchSize: number,
 ): AsyncGenerator<InvocationBatch> {
   const arrivals = SeededRandom.forPurpose(config.seed, "arrivals");
   const choice = SeededRandom.forPurpose(config.seed, "function-choice");

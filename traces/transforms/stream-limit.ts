@@ -1,4 +1,4 @@
-import type { InvocationBatch, TraceSource } from "../invocation.ts";
+import type { InvocationBatch, StreamOptions, TraceSource } from "../invocation.ts";
 
 export interface StreamLimit {
   /** Stop after this many invocations. */
@@ -21,9 +21,9 @@ export function limitedTrace(source: TraceSource, limit: StreamLimit): TraceSour
     spec: { ...source.spec, limit },
     ...(Number.isFinite(expectedInvocations) ? { expectedInvocations } : {}),
     ...(Number.isFinite(expectedDurationMs) ? { expectedDurationMs } : {}),
-    async *open(): AsyncGenerator<InvocationBatch> {
+    async *open(options?: StreamOptions): AsyncGenerator<InvocationBatch> {
       let taken = 0;
-      for await (const batch of source.open()) {
+      for await (const batch of source.open(options)) {
         let end = Math.min(batch.length, invocations - taken);
         while (end > 0 && batch[end - 1]!.arrivalMs >= durationMs) end--;
         if (end > 0) yield end === batch.length ? batch : batch.slice(0, end);
