@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { Backend } from "../../../adapters/backend.ts";
 import type { TraceSource } from "../../../traces/invocation.ts";
 import type { Argv } from "yargs";
@@ -14,6 +15,7 @@ import { UsageError } from "../usage-error.ts";
 import { printBatchSummary } from "./print-batch-summary.ts";
 import { networkBackendIds, networkFlags, networkSettingsFromArgs, type NetworkArgs } from "../options/network-flags.ts";
 import { formatSendPlan, planSends, type SendPlan } from "../../replay/send-plan.ts";
+import { v8PoolAdvice } from "../../replay/v8-pool-advice.ts";
 import { stderrNetworkProgress } from "../../replay/network-progress.ts";
 import { guardLambdaCost } from "../../lambda/cost-guard.ts";
 import { maxCostFlags, type MaxCostArgs } from "../options/max-cost-flags.ts";
@@ -78,7 +80,11 @@ export async function runReplay(args: ReplayArgs): Promise<void> {
     // Known before anything is sent or stored: what a wall-clock replay will do, and for how long.
     if (networkIds.length > 0) {
       plan = await planSends(trace);
-      if (!args.quiet) process.stderr.write(`xxbench: ${formatSendPlan(plan, networkIds)}\n`);
+      if (!args.quiet) {
+        process.stderr.write(`xxbench: ${formatSendPlan(plan, networkIds)}\n`);
+        const advice = v8PoolAdvice(plan.peakPerS, availableParallelism(), process.execArgv, process.env.NODE_OPTIONS);
+        if (advice !== undefined) process.stderr.write(`xxbench: ${advice}\n`);
+      }
     }
     await replayInto(args, trace, backends, network.maxLatenessMs, interrupt.signal, finishers);
   } finally {
