@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { makeSpillDirectory, removeSpillDirectory } from "./spill-directory.ts";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import { RunWriter, type RunWriterTarget } from "./run-writer.ts";
 import { prepareSchema } from "./store-migrations.ts";
@@ -110,7 +110,7 @@ export class RunStore {
         throw new StoreError(`cannot create the directory for store ${path}: ${systemReason(e)}`);
       }
     }
-    const spillDir = mkdtempSync(join(tmpdir(), "xxbench-store-spill-"));
+    const spillDir = makeSpillDirectory();
     const duckdbOptions: Record<string, string> = {
       memory_limit: `${options.memoryLimitMb ?? defaultMemoryLimitMb}MB`,
       temp_directory: spillDir,
@@ -120,7 +120,7 @@ export class RunStore {
     try {
       instance = await DuckDBInstance.create(path, duckdbOptions);
     } catch (e) {
-      rmSync(spillDir, { recursive: true, force: true });
+      removeSpillDirectory(spillDir);
       throw openError(path, e);
     }
     let connection: DuckDBConnection | undefined;
@@ -139,7 +139,7 @@ export class RunStore {
     } catch (e) {
       connection?.closeSync();
       instance.closeSync();
-      rmSync(spillDir, { recursive: true, force: true });
+      removeSpillDirectory(spillDir);
       throw e instanceof StoreError ? e : openError(path, e);
     }
     return new RunStore(instance, connection, path, spillDir, duckdbOptions, options.memoryLimitMb ?? defaultMemoryLimitMb, readOnly);
@@ -256,7 +256,7 @@ export class RunStore {
     this.instance?.closeSync();
     this.held = null;
     this.instance = null;
-    rmSync(this.spillDir, { recursive: true, force: true });
+    removeSpillDirectory(this.spillDir);
   }
 }
 
