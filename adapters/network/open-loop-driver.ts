@@ -32,7 +32,7 @@ export interface OpenLoopDriverOptions extends NetworkOptions {
   readonly bill: CostFunction;
   readonly onProgress?: NetworkProgressListener;
   readonly progressIntervalMs?: number;
-  /** How early a timer wakes before a send to spin the rest (see pace-decision.ts). */
+  /** How early a timer wakes before a send, to hold and yield through the rest (see pace-decision.ts). */
   readonly spinMarginMs?: number;
   /** The longest busy-wait in one turn of the event loop (see pace-decision.ts). */
   readonly holdMs?: number;
