@@ -191,3 +191,45 @@ describe("replay into the store", () => {
     store.close();
   });
 });
+
+/**
+ * A stand-in for a network backend (no network: it answers every invocation itself) that keeps
+ * the size of each batch it is handed. `pacing` says whether replay treats it as wall-clock.
+ */
+class BatchRecordingBackend implements Backend {
+  readonly config = {};
+  readonly billing = { prices: [1] };
+  readonly sizes: number[] = [];
+  constructor(
+    readonly id: string,
+    readonly pacing: "wall-clock" | undefined,
+  ) {}
+  async run(invocations: AsyncIterable<InvocationBatch>, sink: OutcomeSink): Promise<RunSummary> {
+    let seen = 0;
+    for await (const batch of invocations) {
+      this.sizes.push(batch.length);
+      for (const inv of batch) sink.outcome(inv, { status: "ok", endMs: inv.arrivalMs + 1, preemptions: 0, swappedOutMb: 0, costMicroCents: 0 });
+      seen += batch.length;
+    }
+    return { invocations: seen, outcomes: { ...emptyOutcomeCounts(), ok: seen }, counters: {} };
+  }
+}
+
+describe("replay: how a stream is batched for each kind of backend", () => {
+  it("a wall-clock backend gets batches of 256 (its invocations die young), a virtual-time one 4,096, and both the same stream", async () => {
+    const wall = new BatchRecordingBackend("test:wall-clock-stand-in", "wall-clock");
+    const virtual = new BatchRecordingBackend("test:virtual-time-stand-in", undefined);
+    const store = await RunStore.open(join(tempDir(), "b.duckdb"));
+    try {
+      const runs = await replay({ store, trace: trace(3, 10_000), backends: [wall, virtual], seed: 3, signal: new AbortController().signal });
+      expect(Math.max(...wall.sizes)).toBe(256);
+      expect(Math.max(...virtual.sizes)).toBe(4096);
+      expect(wall.sizes.reduce((a, b) => a + b, 0)).toBe(10_000);
+      expect(virtual.sizes.reduce((a, b) => a + b, 0)).toBe(10_000);
+      expect(runs[0]!.digest.length).toBeGreaterThan(16);
+      expect(runs[0]!.digest).toBe(runs[1]!.digest);
+    } finally {
+      store.close();
+    }
+  });
+});
