@@ -13,7 +13,7 @@ export const openingWindowMs = 50;
  * Why 50 ms: a loopback target on this 2-core machine pauses 5–20 ms now and then (its collector,
  * the driver's collector threads on its core). With 200 connections (10 ms at 20,000/s) such a
  * pause still made the driver open connections on its sending path, each costing both ends
- * 50–100 µs, which lengthened the pause until the in-flight bound was reached (3 of 12 paced
+ * 50–100 µs, which lengthened the pause until the in-flight bound was reached (3 of 15 paced
  * steps failed); with 1,000, 12 of 12 met p99 lateness < 1 ms.
  */
 export function openingConnections(ahead: readonly Invocation[], maxInFlight: number): number {
