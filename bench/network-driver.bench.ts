@@ -44,8 +44,8 @@ import type { Invocation, InvocationBatch } from "../traces/invocation.ts";
  * V8's helper threads: Node starts 4 whatever the machine. On two cores, with the driver spinning
  * on one and the target on the other, the parallel scavenger handed work to helpers that then
  * waited for a CPU, and the driver's pauses doubled in about half the processes (GC 36–66 against
- * 13–19 ms per 2 s step at 20,000/s; p99 lateness < 1 ms in 4 of 8 processes, against 8 of 8 with
- * one helper, run alternately). So one helper per core beyond the driver's; re-executes itself
+ * 13–19 ms per 2 s step at 20,000/s; p99 lateness < 1 ms in 4 of 8 attempts, against 8 of 8 with
+ * one helper, in four processes of each run alternately). So one helper per core beyond the driver's; re-executes itself
  * with it when started without. XXBENCH_BENCH_V8_POOL=0 keeps Node's default, to show the cost.
  */
 const v8Pool = Math.max(1, availableParallelism() - 1);
