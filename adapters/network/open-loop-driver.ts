@@ -187,6 +187,8 @@ class OpenLoopDriver {
     const { maxInFlight } = this.options;
     let turnUsed = false;
     let burst = 0;
+    // One clock reading per step: a hold ends with one, and a send takes a fresh one after it.
+    let now = performance.now();
     for (;;) {
       if (signal.aborted) return end(undefined);
       if (this.sinkFailure) return end(this.sinkFailure.error);
@@ -198,7 +200,6 @@ class OpenLoopDriver {
         );
         return;
       }
-      const now = performance.now();
       const decision = paceDecision(this.t0 + inv.arrivalMs, now, this.inFlight, maxInFlight, turnUsed, this.timing);
       switch (decision.kind) {
         case "send":
@@ -211,9 +212,10 @@ class OpenLoopDriver {
             this.wakeImmediate = setImmediate(turn);
             return;
           }
+          now = performance.now();
           break;
         case "hold":
-          busyWaitUntil(decision.untilMs);
+          now = busyWaitUntil(decision.untilMs);
           turnUsed = true;
           break;
         case "yield":

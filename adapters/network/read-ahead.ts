@@ -22,7 +22,7 @@ export class ReadAhead {
     return this.batch[this.index];
   }
 
-  /** What is left of the current batch, `peek()` first (the array itself: do not change it). */
+  /** What is left of the current batch, `peek()` first (before anything is taken, the batch itself: do not change it). */
   ahead(): readonly Invocation[] {
     return this.index === 0 ? this.batch : this.batch.slice(this.index);
   }

@@ -10,7 +10,7 @@ import { StreamDigest } from "./stream-digest.ts";
  * Batches of a run paced on the wall clock: 256 invocations are 13 ms of sends at 20,000/s. With
  * the default 4,096 (205 ms) each batch outlived two of the driver's young-generation collections,
  * which copied and then promoted it: 0.55 MB copied per collection and 1.4 ms pauses at 20,000/s,
- * against 10 KB and 0.5 ms with 256 (`node --trace-gc-nvp`, bench/network-driver.bench.ts). The
+ * against 36 KB and 0.5 ms with 256 (`node --trace-gc-nvp`, bench/network-driver.bench.ts). The
  * pauses are where most late sends were.
  */
 const wallClockBatchSize = 256;
@@ -75,14 +75,15 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     });
     batchId ??= runId;
     const started = performance.now();
+    const wallClock = backend.pacing === "wall-clock";
     // A long simulated stream is hashed on a thread of its own, off the simulator's; a network
     // run is paced by the clock, and a short stream is not worth a thread.
-    const digest = new StreamDigest({ offThread: backend.pacing !== "wall-clock" && (trace.expectedInvocations ?? Number.POSITIVE_INFINITY) >= offThreadDigestFrom });
+    const digest = new StreamDigest({ offThread: !wallClock && (trace.expectedInvocations ?? Number.POSITIVE_INFINITY) >= offThreadDigestFrom });
     let writer: RunWriter;
     try {
       writer = await store.openRunWriter(runId);
       // The writer thread's start would share the machine with a wall-clock run's first sends.
-      if (backend.pacing === "wall-clock") await writer.ready();
+      if (wallClock) await writer.ready();
     } catch (error) {
       digest.close();
       await store.endRunUnfinished(runId, "failed", error instanceof Error ? error.message : String(error), performance.now() - started);
@@ -90,7 +91,7 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
     }
     const runLabel = `run ${runId} ${backend.id}`;
     // A wall-clock backend reports its own progress (sends, lateness), paced by the trace's clock.
-    const progress = backend.pacing === "wall-clock" ? undefined : request.onProgress;
+    const progress = wallClock ? undefined : request.onProgress;
     const report = (done: boolean): void =>
       progress?.({
         runLabel,
@@ -101,7 +102,7 @@ export async function replay(request: ReplayRequest): Promise<ReplayedRun[]> {
       });
     let lastYield = performance.now();
     async function* observed(): AsyncGenerator<InvocationBatch> {
-      for await (const batch of trace.open(backend.pacing === "wall-clock" ? { batchSize: wallClockBatchSize } : undefined)) {
+      for await (const batch of trace.open(wallClock ? { batchSize: wallClockBatchSize } : undefined)) {
         digest.update(batch);
         report(false);
         // A synthetic source and the simulator only ever await microtasks; step out to the event
